@@ -1,0 +1,173 @@
+"""The review's reference in citation styles and reference-manager formats. Pure text; no terminal."""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+
+from clbp_cli.model import Author, Source
+
+
+class CitationStyle(str, enum.Enum):
+    apa = "apa"
+    vancouver = "vancouver"
+    bibtex = "bibtex"
+    ris = "ris"
+    csl_json = "csl-json"
+
+
+APA_MAX_LISTED_AUTHORS = 20  # APA 7 lists up to 20 authors; with more, the first 19, an ellipsis and the last
+
+
+def _terminal_period(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def short_reference(source: Source) -> str:
+    """One line for footers: 'Wun A, et al. Musculoskelet Sci Pract. 2021;51:102307'."""
+    first = source.authors[0]
+    return f"{first.family} {''.join(first.initials)}, et al. {source.journal_abbreviation}. {source.year};{source.volume}:{source.article_number}"
+
+
+def short_author_year(source: Source) -> str:
+    """'Wun et al. 2021' (or 'Wun 2021', 'Wun & Kollias 2021')."""
+    families = [author.family for author in source.authors]
+    if len(families) == 1:
+        names = families[0]
+    elif len(families) == 2:
+        names = f"{families[0]} & {families[1]}"
+    else:
+        names = f"{families[0]} et al."
+    return f"{names} {source.year}"
+
+
+def _apa_author(author: Author) -> str:
+    return f"{author.family}, {' '.join(initial + '.' for initial in author.initials)}"
+
+
+def apa(source: Source) -> str:
+    """APA 7th edition, journal article with an article number (section 10.1, example 6)."""
+    names = [_apa_author(author) for author in source.authors]
+    if len(names) == 1:
+        authors = names[0]
+    elif len(names) <= APA_MAX_LISTED_AUTHORS:
+        authors = ", ".join(names[:-1]) + ", & " + names[-1]
+    else:
+        authors = ", ".join(names[: APA_MAX_LISTED_AUTHORS - 1]) + ", . . . " + names[-1]
+    return (
+        f"{authors} ({source.year}). {_terminal_period(source.title)} {source.journal}, {source.volume}, "
+        f"Article {source.article_number}. {source.doi_url}"
+    )
+
+
+def vancouver(source: Source) -> str:
+    """Vancouver in NLM style (Citing Medicine, journal article with an electronic article number), as PubMed."""
+    authors = ", ".join(f"{author.family} {''.join(author.initials)}" for author in source.authors)
+    year, month, day = source.first_online.split("-")
+    month_name = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[int(month) - 1]
+    return (
+        f"{authors}. {_terminal_period(source.title)} {source.journal_abbreviation}. "
+        f"{source.year};{source.volume}:{source.article_number}. doi: {source.doi}. "
+        f"Epub {year} {month_name} {int(day)}. PMID: {source.pmid}."
+    )
+
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_~^])")
+
+
+def _bibtex_escape(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        char = match.group(1)
+        return {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(char, "\\" + char)
+
+    return _BIBTEX_SPECIAL.sub(replace, text)
+
+
+def _bibtex_title(title: str) -> str:
+    """Brace words with capitals after the first word, so styles that lower-case titles keep them ('? {A} review')."""
+    words = _bibtex_escape(title).split(" ")
+    return " ".join([words[0]] + [f"{{{word}}}" if any(c.isupper() for c in word) else word for word in words[1:]])
+
+
+def citation_key(source: Source) -> str:
+    """'wun2021why': first author, year, first word of the title (Google Scholar's convention)."""
+    family = re.sub(r"[^a-z]", "", source.authors[0].family.casefold())
+    first_word = re.sub(r"[^a-z]", "", source.title.split(" ")[0].casefold())
+    return f"{family}{source.year}{first_word}"
+
+
+def bibtex(source: Source) -> str:
+    authors = " and ".join(f"{_bibtex_escape(a.family)}, {_bibtex_escape(a.given)}" for a in source.authors)
+    fields = [
+        ("author", authors),
+        ("title", _bibtex_title(source.title)),
+        ("journal", _bibtex_escape(source.journal)),
+        ("year", str(source.year)),
+        ("volume", _bibtex_escape(source.volume)),
+        ("pages", _bibtex_escape(source.article_number)),  # the article number: what Zotero and EndNote expect
+        ("doi", _bibtex_escape(source.doi)),
+        ("issn", _bibtex_escape(source.issn)),
+        ("pmid", _bibtex_escape(source.pmid)),
+        ("url", source.doi_url),
+    ]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@article{{{citation_key(source)},\n{body}\n}}"
+
+
+def ris(source: Source) -> str:
+    """RIS: two-letter tag, two spaces, hyphen, space; ends with 'ER  - '."""
+    year, month, day = source.first_online.split("-")
+    lines = [("TY", "JOUR")]
+    lines += [("AU", f"{author.family}, {author.given}") for author in source.authors]
+    lines += [
+        ("TI", source.title),
+        ("T2", source.journal),
+        ("J2", source.journal_abbreviation),
+        ("PY", str(source.year)),
+        ("DA", f"{year}/{month}/{day}"),  # first online
+        ("VL", source.volume),
+        ("SP", source.article_number),
+        ("SN", source.issn),
+        ("DO", source.doi),
+        ("UR", source.doi_url),
+        ("AN", source.pmid),
+        ("DB", "PubMed"),
+        ("ER", ""),
+    ]
+    return "\n".join(f"{tag}  - {value}" for tag, value in lines)
+
+
+def csl_json(source: Source) -> str:
+    """CSL-JSON (citeproc's input): a list holding one item."""
+    year, month, day = (int(part) for part in source.first_online.split("-"))
+    item = {
+        "id": citation_key(source),
+        "type": "article-journal",
+        "author": [{"family": author.family, "given": author.given} for author in source.authors],
+        "title": source.title,
+        "container-title": source.journal,
+        "container-title-short": source.journal_abbreviation,
+        "issued": {"date-parts": [[source.year]]},
+        "available-date": {"date-parts": [[year, month, day]]},
+        "volume": source.volume,
+        "number": source.article_number,  # CSL's variable for an article number
+        "ISSN": source.issn,
+        "DOI": source.doi,
+        "PMID": source.pmid,
+        "URL": source.doi_url,
+    }
+    return json.dumps([item], ensure_ascii=False, indent=2)
+
+
+FORMATTERS = {
+    CitationStyle.apa: apa,
+    CitationStyle.vancouver: vancouver,
+    CitationStyle.bibtex: bibtex,
+    CitationStyle.ris: ris,
+    CitationStyle.csl_json: csl_json,
+}
+
+
+def cite(source: Source, style: CitationStyle) -> str:
+    return FORMATTERS[style](source)

@@ -1,0 +1,357 @@
+"""The `clbp` command: parse options, ask the core, hand the answer to a renderer, write it out.
+
+Nothing here imports rich or yaml at module level (ruff TID253 enforces it): start-up is the product's speed.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from clbp_cli import __version__
+from clbp_cli.citation import CitationStyle
+from clbp_cli.formats import MACHINE_FORMATS, OutputFormat
+from clbp_cli.output import (
+    ColorChoice,
+    OutputError,
+    QuietExit,
+    UserError,
+    prepare_streams,
+    settings_for,
+    write_message,
+    write_output,
+)
+from clbp_cli.ranking import SortKey
+
+if TYPE_CHECKING:
+    from clbp_cli.model import Dataset, Theme
+    from clbp_cli.ranking import RankedMechanism
+    from clbp_cli.views import View
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
+
+
+# Completion callbacks: they read the same data the command would, and never fail.
+def _completion_data(ctx: typer.Context) -> Dataset | None:
+    from clbp_cli.loading import DataError, default_data_path, load_dataset
+
+    try:
+        return load_dataset(ctx.params.get("data") or default_data_path())
+    except DataError:
+        return None
+
+
+def complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
+    dataset = _completion_data(ctx)
+    themes = dataset.themes if dataset else ()
+    return [theme.id for theme in themes if theme.id.startswith(incomplete.casefold())]
+
+
+def complete_mechanism(ctx: typer.Context, incomplete: str) -> list[str]:
+    dataset = _completion_data(ctx)
+    mechanisms = dataset.mechanisms if dataset else ()
+    return [m.name for m in mechanisms if m.name.casefold().startswith(incomplete.casefold())]
+
+
+# Options shared by every command, defined once.
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="Output format: table (default; for people), json, csv, yaml, markdown (for programs), svg, html (pictures).",
+    ),
+]  # fmt: skip
+OutputOption = Annotated[
+    Optional[str],
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout ('-' is stdout)."),
+]
+DataOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--data", metavar="PATH", envvar="CLBP_DATA", show_envvar=True,
+        help="Use this data file instead of the bundled review (same format; check it with clbp validate).",
+    ),
+]  # fmt: skip
+ColorOption = Annotated[
+    ColorChoice,
+    typer.Option("--color", case_sensitive=False, help="Colour: auto (terminal only; honours NO_COLOR), always, never."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        write_output(f"clbp {__version__}\n", None, binary=False)
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    name="clbp",
+    help=(
+        "Why exercise helps chronic low back pain: the 33 mechanisms that 110 exercise trials proposed, "
+        "from the review by Wun et al. (2021). Counts say how many trials proposed a mechanism, not that it works."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _main_options(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Run 'clbp COMMAND --help' for a command's options and an example."""
+
+
+def _load(data: str | None) -> tuple[Dataset, tuple[RankedMechanism, ...]]:
+    from clbp_cli.loading import load_dataset
+    from clbp_cli.ranking import rank_mechanisms
+
+    dataset = load_dataset(data)
+    return dataset, rank_mechanisms(dataset)
+
+
+def _emit(view: View, output_format: OutputFormat, output: str | None, color: ColorChoice) -> None:
+    from clbp_cli.formats import render
+
+    settings = settings_for(color, output, output_format)
+    write_output(render(view, output_format, settings), output, binary=output_format in MACHINE_FORMATS)
+
+
+@app.command("list")
+def list_mechanisms(
+    theme: Annotated[
+        Optional[str],
+        typer.Option("--theme", "-t", metavar="NAME", autocompletion=complete_theme, help="Only this theme's mechanisms."),
+    ] = None,
+    top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")] = None,
+    sort: Annotated[SortKey, typer.Option("--sort", case_sensitive=False, help="Order: rank, name or theme.")] = SortKey.rank,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """List the mechanisms, most proposed first.
+
+    Example: clbp list --theme psychosocial --top 5
+    """
+    from clbp_cli.ranking import select_mechanisms
+    from clbp_cli.views import MechanismListView
+
+    dataset, ranked = _load(data)
+    chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
+    rows = select_mechanisms(dataset, ranked, theme_id=chosen.id if chosen else None, sort=sort)
+    available = len(rows)
+    _emit(MechanismListView(dataset, tuple(rows[:top] if top else rows), chosen, available), output_format, output, color)
+
+
+@app.command("theme")
+def show_theme(
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_theme, help="A theme, e.g. psychosocial, tissue (any case; a unique prefix will do).")],
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """Show one theme: its published total, description, a quotation from the trials, and its mechanisms.
+
+    Example: clbp theme "tissue healing"
+    """
+    from clbp_cli.ranking import summarise_themes
+    from clbp_cli.views import ThemeView
+
+    dataset, ranked = _load(data)
+    theme = _theme_or_exit(dataset, name, "NAME")
+    summary = next(summary for summary in summarise_themes(dataset) if summary.theme.id == theme.id)
+    rows = tuple(row for row in ranked if row.mechanism.theme == theme.id)
+    _emit(ThemeView(dataset, summary, rows), output_format, output, color)
+
+
+@app.command("themes")
+def list_themes(
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """Compare the five themes: published totals and shares, and the counts of their mechanisms.
+
+    Example: clbp themes --format csv
+    """
+    from clbp_cli.ranking import summarise_themes
+    from clbp_cli.views import ThemesView
+
+    dataset, _ = _load(data)
+    _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
+
+
+@app.command("search")
+def search_mechanisms(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', stabilisation.")],
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """Search names, aliases, keywords, themes and descriptions (any case or spelling; typos tolerated).
+
+    Example: clbp search "fear of movement"
+    """
+    from clbp_cli.search import fold, nearest_names, search
+    from clbp_cli.views import SearchView
+
+    if not fold(query):
+        raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
+    dataset, ranked = _load(data)
+    hits = search(dataset, ranked, query)
+    if not hits:
+        nearest = nearest_names(dataset, query)
+        hint = f"; nearest names: {', '.join(nearest)}" if nearest else "; see every name with: clbp list"
+        raise UserError(f"no mechanism matches {query!r}{hint}", EXIT_NOT_FOUND)
+    _emit(SearchView(dataset, query, tuple(hits)), output_format, output, color)
+
+
+@app.command("show")
+def show_mechanism(
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_mechanism, help="A mechanism's name, alias or id, e.g. 'motor control', kinesiophobia.")],
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """Show one mechanism's card: rank, count, theme, description, aliases and related mechanisms.
+
+    Example: clbp show "motor control"
+    """
+    from clbp_cli.search import LookupFailed, resolve_mechanism
+    from clbp_cli.views import MechanismView
+
+    dataset, ranked = _load(data)
+    try:
+        resolved = resolve_mechanism(dataset, ranked, name)
+    except LookupFailed as failed:
+        if failed.ambiguous:
+            raise UserError(f"{name!r} matches several mechanisms: {'; '.join(failed.candidates)}. Name one of them", EXIT_NOT_FOUND)
+        hint = f"; did you mean: {', '.join(failed.suggestions)}?" if failed.suggestions else "; see every name with: clbp list"
+        raise UserError(f"no mechanism called {name!r}{hint}", EXIT_NOT_FOUND)
+    if not resolved.exact:
+        _note(f"no exact match for {name!r}; showing the closest: {resolved.row.mechanism.name}")
+    mechanism = resolved.row.mechanism
+    same_theme = tuple(row for row in ranked if row.mechanism.theme == mechanism.theme and row.mechanism.id != mechanism.id)
+    _emit(MechanismView(dataset, resolved.row, dataset.theme_by_id(mechanism.theme), same_theme), output_format, output, color)
+
+
+@app.command("cite")
+def cite_review(
+    style: Annotated[CitationStyle, typer.Option("--style", "-s", case_sensitive=False, help="apa (APA 7), vancouver (NLM), bibtex, ris or csl-json.")] = CitationStyle.apa,
+    output: OutputOption = None,
+    data: DataOption = None,
+) -> None:
+    """Print the review's reference, ready to paste or import into a reference manager.
+
+    Example: clbp cite --style bibtex -o wun2021.bib
+    """
+    from clbp_cli.citation import cite
+
+    dataset, _ = _load(data)
+    write_output(cite(dataset.source, style) + "\n", output, binary=True)
+
+
+@app.command("validate")
+def validate_file(
+    path: Annotated[str, typer.Argument(metavar="PATH", help="The data file to check.")],
+) -> None:
+    """Check a data file of your own and list every problem with its line and field.
+
+    Example: clbp validate my-table.yaml
+    """
+    from clbp_cli.loading import load_dataset
+
+    dataset = load_dataset(path)
+    write_output(f"{path}: OK: {len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes\n", None, binary=False)
+
+
+def _theme_or_exit(dataset: Dataset, name: str, what: str) -> Theme:
+    from clbp_cli.search import LookupFailed, resolve_theme
+
+    try:
+        return resolve_theme(dataset, name)
+    except LookupFailed as failed:
+        themes = ", ".join(theme.id for theme in dataset.themes)
+        if failed.ambiguous:
+            raise UserError(f"{what} {name!r} could be {' or '.join(failed.candidates)}; type more of it", EXIT_USAGE)
+        hint = f"did you mean {' or '.join(failed.suggestions)}? " if failed.suggestions else ""
+        raise UserError(f"no theme called {name!r}; {hint}themes are: {themes}", EXIT_USAGE)
+
+
+def _note(message: str) -> None:
+    write_message(f"clbp: note: {message}")
+
+
+def _fail(message: str, code: int) -> int:
+    write_message(f"clbp: error: {message}")
+    return code
+
+
+def run(argv: list[str]) -> int:
+    """Run clbp with these arguments; every expected failure becomes a message on stderr and an exit code."""
+    from typer._click import exceptions as click_exceptions
+
+    from clbp_cli.loading import DataError
+
+    try:
+        result = app(args=argv, prog_name="clbp", standalone_mode=False)
+    except UserError as error:
+        return _fail(error.message, error.exit_code)
+    except OutputError as error:
+        return _fail(error.message, EXIT_NOT_FOUND)
+    except QuietExit:
+        return EXIT_OK
+    except DataError as error:
+        return _fail(_describe_data_error(error), EXIT_NOT_FOUND)
+    except click_exceptions.UsageError as error:
+        hint = f"\nTry '{error.ctx.command_path} --help' for help." if error.ctx is not None else ""
+        return _fail(f"{error.format_message()}{hint}", EXIT_USAGE)
+    except click_exceptions.ClickException as error:
+        return _fail(error.format_message(), EXIT_NOT_FOUND)
+    except (click_exceptions.Abort, KeyboardInterrupt):
+        write_message("")
+        return EXIT_INTERRUPTED
+    return result if isinstance(result, int) else EXIT_OK
+
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _describe_data_error(error: DataError) -> str:
+    problems = [problem.describe(error.origin) for problem in error.problems]
+    shown = problems[:MAX_PROBLEMS_SHOWN]
+    more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+    noun = "problem" if len(problems) == 1 else "problems"
+    return f"cannot use the data file ({len(problems)} {noun}):\n  " + "\n  ".join(shown) + more
+
+
+def main() -> NoReturn:
+    """Console entry point. Exit codes: 0 ok, 1 nothing found or a data/output problem, 2 usage error,
+    130 interrupted, 70 a bug in clbp (reported in one line; CLBP_DEBUG=1 shows the traceback)."""
+    prepare_streams()
+    try:
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except Exception as error:  # a bug: say so in one line instead of a traceback
+        if os.environ.get("CLBP_DEBUG"):
+            raise
+        code = _fail(f"internal error ({type(error).__name__}: {error}); please report it, with CLBP_DEBUG=1 for details", EXIT_INTERNAL)
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

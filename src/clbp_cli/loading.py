@@ -1,0 +1,375 @@
+"""Load and validate a data file into a Dataset.
+
+Only safe loading, ever: the YAML is composed into nodes first, and a document with anchors/aliases (which make
+"billion laughs" bombs possible) or with tags other than YAML's plain data types is refused before anything is
+constructed. Every problem is reported with its field path (``mechanisms[3].count``) and line.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clbp_cli.model import Author, Dataset, Mechanism, Source, Study, Theme
+
+BUNDLED_NAME = "wun2021.yaml"
+FORMAT_VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_NODES = 5_000_000
+
+_SAFE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
+_ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # field path such as "mechanisms[3].count"; "" for the whole file
+    message: str
+    line: int | None = None
+
+    def describe(self, origin: str) -> str:
+        where = origin if self.line is None else f"{origin}:{self.line}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """A data file could not be used. Carries every problem found, not just the first."""
+
+    def __init__(self, origin: str, problems: list[Problem]) -> None:
+        self.origin = origin
+        self.problems = problems
+        super().__init__("\n".join(problem.describe(origin) for problem in problems))
+
+
+def default_data_path() -> str | None:
+    """The user's data file from CLBP_DATA, or None for the bundled file."""
+    return os.environ.get("CLBP_DATA") or None
+
+
+def load_dataset(path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Load the bundled data (path None) or a user's file. Raises DataError listing every problem."""
+    if path is None:
+        from importlib.resources import files
+
+        text = (files("clbp_cli") / "data" / BUNDLED_NAME).read_bytes()
+        return parse_dataset(text, f"<bundled {BUNDLED_NAME}>")
+    origin = os.fspath(path)
+    return parse_dataset(_read_file(Path(origin), origin), origin)
+
+
+def _read_file(path: Path, origin: str) -> bytes:
+    try:
+        if path.is_dir():
+            raise DataError(origin, [Problem("", "is a directory, not a data file; give the path of a .yaml file")])
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DataError(origin, [Problem("", "no such file; check the path (the bundled file needs no --data)")])
+    except PermissionError:
+        raise DataError(origin, [Problem("", "permission denied; check the file's permissions")])
+    except OSError as error:
+        raise DataError(origin, [Problem("", f"cannot be read: {error.strerror or error}")])
+    if len(data) > MAX_FILE_BYTES:
+        raise DataError(origin, [Problem("", f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not a data file")])
+    return data
+
+
+def parse_dataset(data: bytes, origin: str) -> Dataset:
+    """Parse and validate the bytes of a data file."""
+    if not data.strip():
+        raise DataError(origin, [Problem("", "is empty; see the bundled file (clbp README) for the format")])
+    if b"\x00" in data:
+        raise DataError(origin, [Problem("", "is a binary file, not YAML text")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(origin, [Problem("", f"is not UTF-8 text (bad byte at offset {error.start})")])
+    raw, lines = _safe_parse(text, origin)
+    return _Validator(raw, lines, origin).dataset()
+
+
+def _safe_parse(text: str, origin: str) -> tuple[Any, dict[str, int]]:
+    """Compose YAML into nodes, refuse anything but plain data, construct it. Returns data and path -> line."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader_class)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise DataError(origin, [Problem("", f"is not valid YAML: {problem}", line)])
+    if node is None:
+        raise DataError(origin, [Problem("", "is empty; see the bundled file (clbp README) for the format")])
+    lines: dict[str, int] = {}
+    problems = list(_check_nodes(node, lines))
+    if problems:
+        raise DataError(origin, problems)
+    constructor = yaml.constructor.SafeConstructor()
+    return constructor.construct_document(node), lines
+
+
+def _check_nodes(root: Any, lines: dict[str, int]) -> Iterator[Problem]:
+    """Walk the node tree once (iteratively: no recursion limit), record lines, refuse aliases and unsafe tags."""
+    import yaml
+
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            yield Problem(path, "YAML anchors and aliases (&name, *name) are not allowed; write the value out", line)
+            continue
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            yield Problem("", f"has more than {MAX_NODES:,} YAML nodes; too large for a data file", line)
+            return
+        lines[path] = line
+        if node.tag not in _SAFE_TAGS:
+            yield Problem(path, f"YAML tag {node.tag!r} is not allowed; only plain data (text, numbers, lists, maps)", line)
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = []
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                    yield Problem(path, "keys must be plain text", key_node.start_mark.line + 1)
+                    continue
+                children.append((value_node, f"{path}.{key_node.value}" if path else key_node.value))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{index}]") for index, item in reversed(list(enumerate(node.value))))
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}
+    return "nothing (null)" if value is None else names.get(type(value), type(value).__name__)
+
+
+class _Validator:
+    """Turns constructed YAML into a Dataset, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, raw: Any, lines: dict[str, int], origin: str) -> None:
+        self.raw = raw
+        self.lines = lines
+        self.origin = origin
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message, self._line(path)))
+
+    def _line(self, path: str) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
+        return self.lines.get("")
+
+    # Field readers: each returns a usable default after recording a problem, so validation goes on.
+    def mapping(self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.problem(path, f"must be a mapping of fields, got {_type_name(value)}")
+            return {}
+        for key in required:
+            if key not in value:
+                self.problem(f"{path}.{key}" if path else key, "is missing")
+        for key in value:
+            if key not in required and key not in optional:
+                known = ", ".join(required + optional)
+                self.problem(f"{path}.{key}" if path else str(key), f"is not a known field (known: {known})")
+        return value
+
+    def text(self, fields: dict[str, Any], key: str, path: str, *, numbers_ok: bool = False) -> str:
+        value = fields.get(key, "")
+        field_path = f"{path}.{key}"
+        if numbers_ok and isinstance(value, (int, datetime.date)) and not isinstance(value, bool):
+            return value.isoformat() if isinstance(value, datetime.date) else str(value)
+        if not isinstance(value, str):
+            self.problem(field_path, f"must be text, got {_type_name(value)}")
+            return ""
+        if key in fields and not value.strip():
+            self.problem(field_path, "must not be empty")
+        return value.strip()
+
+    def whole_number(self, fields: dict[str, Any], key: str, path: str, minimum: int = 0) -> int:
+        value = fields.get(key, minimum)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(f"{path}.{key}", f"must be a whole number, got {_type_name(value)}")
+            return minimum
+        if value < minimum:
+            self.problem(f"{path}.{key}", f"must be {minimum} or more, got {value}")
+            return minimum
+        return value
+
+    def text_list(self, fields: dict[str, Any], key: str, path: str) -> tuple[str, ...]:
+        value = fields.get(key, [])
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(f"{path}.{key}", f"must be a list of text, got {_type_name(value)}")
+            return ()
+        items = []
+        for index, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                items.append(item.strip())
+            else:
+                self.problem(f"{path}.{key}[{index}]", f"must be non-empty text, got {_type_name(item)}")
+        return tuple(items)
+
+    def records(self, value: Any, path: str, build: Callable[[Any, str], Any]) -> list[Any]:
+        if not isinstance(value, list) or not value:
+            self.problem(path, f"must be a non-empty list, got {_type_name(value) if value != [] else 'an empty list'}")
+            return []
+        return [build(item, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    def identifier(self, fields: dict[str, Any], path: str) -> str:
+        value = self.text(fields, "id", path)
+        if value and not _ID_PATTERN.fullmatch(value):
+            self.problem(f"{path}.id", f"must be lowercase letters, digits and single hyphens (like 'muscle-strength'), got {value!r}")
+        return value
+
+    # The records.
+    def dataset(self) -> Dataset:
+        top = self.mapping(
+            self.raw,
+            "",
+            ("source", "study", "themes", "mechanisms"),
+            ("format_version", "theme_provenance", "caveat"),
+        )
+        version = top.get("format_version", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            self.problem("format_version", f"must be {FORMAT_VERSION} (this version of clbp reads format {FORMAT_VERSION}), got {version!r}")
+        source = self.source(top.get("source"))
+        study = self.study(top.get("study"))
+        themes = self.records(top.get("themes"), "themes", self.theme)
+        mechanisms = self.records(top.get("mechanisms"), "mechanisms", self.mechanism)
+        self.check_themes(themes, study)
+        self.check_mechanisms(mechanisms, themes, study)
+        provenance = self.text(top, "theme_provenance", "") if "theme_provenance" in top else ""
+        caveat = self.text(top, "caveat", "") if "caveat" in top else ""
+        if self.problems:
+            raise DataError(self.origin, self.problems)
+        return Dataset(
+            source=source,
+            study=study,
+            theme_provenance=provenance,
+            caveat=caveat or "Trials = how many trials proposed the mechanism, not evidence that it works.",
+            themes=tuple(themes),
+            mechanisms=tuple(mechanisms),
+            origin=self.origin,
+        )
+
+    def source(self, value: Any) -> Source:
+        path = "source"
+        names = ("id", "authors", "title", "journal", "journal_abbreviation", "year", "volume", "article_number",
+                 "first_online", "doi", "pmid", "issn", "table")  # fmt: skip
+        fields = self.mapping(value, path, names)
+        return Source(
+            id=self.text(fields, "id", path),
+            authors=tuple(self.records(fields.get("authors"), f"{path}.authors", self.author)),
+            title=" ".join(self.text(fields, "title", path).split()),
+            journal=self.text(fields, "journal", path),
+            journal_abbreviation=self.text(fields, "journal_abbreviation", path),
+            year=self.whole_number(fields, "year", path),
+            volume=self.text(fields, "volume", path, numbers_ok=True),
+            article_number=self.text(fields, "article_number", path, numbers_ok=True),
+            first_online=self.date(fields, "first_online", path),
+            doi=self.text(fields, "doi", path),
+            pmid=self.text(fields, "pmid", path, numbers_ok=True),
+            issn=self.text(fields, "issn", path),
+            table=self.text(fields, "table", path),
+        )
+
+    def date(self, fields: dict[str, Any], key: str, path: str) -> str:
+        value = self.text(fields, key, path, numbers_ok=True)
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            if value:
+                self.problem(f"{path}.{key}", f"must be a date as YYYY-MM-DD, got {value!r}")
+        return value
+
+    def author(self, value: Any, path: str) -> Author:
+        fields = self.mapping(value, path, ("family", "given"))
+        return Author(family=self.text(fields, "family", path), given=self.text(fields, "given", path))
+
+    def study(self, value: Any) -> Study:
+        path = "study"
+        numbers = ("studies_identified", "trials_included", "trials_without_mechanism", "first_trial_year",
+                   "last_trial_year", "published_proposals")  # fmt: skip
+        fields = self.mapping(value, path, numbers + ("design", "finding"))
+        study = Study(
+            design=" ".join(self.text(fields, "design", path).split()),
+            studies_identified=self.whole_number(fields, "studies_identified", path),
+            trials_included=self.whole_number(fields, "trials_included", path, minimum=1),
+            trials_without_mechanism=self.whole_number(fields, "trials_without_mechanism", path),
+            first_trial_year=self.whole_number(fields, "first_trial_year", path),
+            last_trial_year=self.whole_number(fields, "last_trial_year", path),
+            published_proposals=self.whole_number(fields, "published_proposals", path),
+            finding=" ".join(self.text(fields, "finding", path).split()),
+        )
+        if study.trials_without_mechanism > study.trials_included:
+            self.problem(f"{path}.trials_without_mechanism", f"cannot exceed trials_included ({study.trials_included})")
+        if study.trials_included > study.studies_identified:
+            self.problem(f"{path}.trials_included", f"cannot exceed studies_identified ({study.studies_identified})")
+        if study.first_trial_year > study.last_trial_year:
+            self.problem(f"{path}.first_trial_year", f"cannot be after last_trial_year ({study.last_trial_year})")
+        return study
+
+    def theme(self, value: Any, path: str) -> Theme:
+        fields = self.mapping(value, path, ("id", "name", "published_total", "description"), ("quotes",))
+        return Theme(
+            id=self.identifier(fields, path),
+            name=self.text(fields, "name", path),
+            published_total=self.whole_number(fields, "published_total", path),
+            description=" ".join(self.text(fields, "description", path).split()),
+            quotes=tuple(" ".join(quote.split()) for quote in self.text_list(fields, "quotes", path)),
+        )
+
+    def mechanism(self, value: Any, path: str) -> Mechanism:
+        fields = self.mapping(value, path, ("id", "name", "count", "theme", "description"), ("aliases", "keywords"))
+        return Mechanism(
+            id=self.identifier(fields, path),
+            name=self.text(fields, "name", path),
+            count=self.whole_number(fields, "count", path),
+            theme=self.text(fields, "theme", path),
+            aliases=self.text_list(fields, "aliases", path),
+            keywords=self.text_list(fields, "keywords", path),
+            description=" ".join(self.text(fields, "description", path).split()),
+        )
+
+    def check_unique(self, records: list[Any], path: str, attribute: str) -> None:
+        first_at: dict[str, int] = {}
+        for index, record in enumerate(records):
+            key = getattr(record, attribute).casefold()
+            if not key:
+                continue
+            if key in first_at:
+                self.problem(f"{path}[{index}].{attribute}", f"duplicates {path}[{first_at[key]}] ({getattr(record, attribute)!r}); {attribute}s must be unique")
+            else:
+                first_at[key] = index
+
+    def check_themes(self, themes: list[Theme], study: Study) -> None:
+        self.check_unique(themes, "themes", "id")
+        self.check_unique(themes, "themes", "name")
+        published = sum(theme.published_total for theme in themes)
+        if themes and published != study.published_proposals:
+            self.problem("study.published_proposals", f"must equal the sum of the themes' published_total ({published}), got {study.published_proposals}")
+
+    def check_mechanisms(self, mechanisms: list[Mechanism], themes: list[Theme], study: Study) -> None:
+        self.check_unique(mechanisms, "mechanisms", "id")
+        self.check_unique(mechanisms, "mechanisms", "name")
+        theme_ids = {theme.id for theme in themes}
+        for index, mechanism in enumerate(mechanisms):
+            if mechanism.theme and themes and mechanism.theme not in theme_ids:
+                self.problem(f"mechanisms[{index}].theme", f"unknown theme {mechanism.theme!r}; themes are: {', '.join(sorted(theme_ids))}")
+            if mechanism.count > study.trials_included:
+                self.problem(f"mechanisms[{index}].count", f"{mechanism.count} is more than the {study.trials_included} trials included")

@@ -1,0 +1,80 @@
+"""Machine formats: JSON, CSV, YAML and Markdown, made from a view's records. No colour or markup, ever."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from clbp_cli.citation import short_reference
+from clbp_cli.formats import RenderSettings
+from clbp_cli.views import Record, View
+
+LIST_SEPARATOR = "; "  # how CSV and Markdown cells hold lists (aliases, keywords)
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _columns(records: list[Record], view: View) -> list[str]:
+    if records:
+        return list(records[0])
+    return list(_empty_columns(view))
+
+
+def _empty_columns(view: View) -> Record:
+    """Column names for a header even when there are no rows."""
+    from clbp_cli.views import ThemesView
+
+    if isinstance(view, ThemesView):
+        return dict.fromkeys(("id", "name", "published_total", "published_share", "mechanism_count", "listed_total"))
+    return dict.fromkeys(("rank", "tied", "id", "name", "theme", "count", "share_of_trials"))
+
+
+def render_json(view: View, settings: RenderSettings) -> str:
+    return json.dumps(view.document(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_yaml(view: View, settings: RenderSettings) -> str:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return str(yaml.dump(view.document(), Dumper=dumper, sort_keys=False, allow_unicode=True, width=100))
+
+
+def render_csv(view: View, settings: RenderSettings) -> str:
+    """RFC 4180: comma separated, CRLF line ends, fields quoted where they hold commas, quotes or line breaks."""
+    records = view.records()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    columns = _columns(records, view)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_flat(record[column]) for column in columns])
+    return buffer.getvalue()
+
+
+def _markdown_cell(value: Any) -> str:
+    text = _flat(value).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.split())  # a line break would end the table row
+
+
+def render_markdown(view: View, settings: RenderSettings) -> str:
+    """A GitHub table, numbers right-aligned, then the caveat and the source as a paragraph."""
+    records = view.records()
+    columns = _columns(records, view)
+    numeric = {column for column in columns if records and isinstance(records[0][column], (int, float)) and not isinstance(records[0][column], bool)}
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "| " + " | ".join("---:" if column in numeric else "---" for column in columns) + " |",
+    ]
+    lines += ["| " + " | ".join(_markdown_cell(record[column]) for column in columns) + " |" for record in records]
+    dataset = view.dataset
+    lines += ["", f"{dataset.caveat} Source: {short_reference(dataset.source)}. https://doi.org/{dataset.source.doi}"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""What each command shows, as frozen views, and the stable records that machine formats are made of.
+
+A view is everything a renderer needs for one command's answer; the renderers (terminal, text formats, exports)
+only lay it out. The record field names below are the documented, stable machine interface (see README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from clbp_cli.model import Dataset, Theme
+from clbp_cli.ranking import RankedMechanism, ThemeSummary
+from clbp_cli.search import SearchHit
+
+Record = dict[str, Any]
+SHARE_DECIMALS = 4  # shares are fractions 0-1, rounded to 4 decimals (0.2727 = 27.27%)
+
+
+def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
+    mechanism = row.mechanism
+    record: Record = {
+        "rank": row.rank,
+        "tied": row.tied,
+        "id": mechanism.id,
+        "name": mechanism.name,
+        "theme": mechanism.theme,
+        "count": mechanism.count,
+        "share_of_trials": round(row.share_of_trials, SHARE_DECIMALS),
+    }
+    if detail:
+        record["aliases"] = list(mechanism.aliases)
+        record["keywords"] = list(mechanism.keywords)
+        record["description"] = mechanism.description
+    return record
+
+
+def theme_record(summary: ThemeSummary) -> Record:
+    return {
+        "id": summary.theme.id,
+        "name": summary.theme.name,
+        "published_total": summary.theme.published_total,
+        "published_share": round(summary.published_share, SHARE_DECIMALS),
+        "mechanism_count": summary.mechanism_count,
+        "listed_total": summary.listed_total,
+    }
+
+
+@dataclass(frozen=True)
+class MechanismListView:
+    """`clbp list`: ranked mechanisms, perhaps filtered to a theme and cut to the top N."""
+
+    dataset: Dataset
+    rows: tuple[RankedMechanism, ...]
+    theme: Theme | None  # the --theme filter, if any
+    available: int  # how many there were before --top
+
+    def records(self) -> list[Record]:
+        return [mechanism_record(row) for row in self.rows]
+
+    def document(self) -> Any:
+        return self.records()
+
+
+@dataclass(frozen=True)
+class ThemeView:
+    """`clbp theme NAME`: one theme's summary and its mechanisms."""
+
+    dataset: Dataset
+    summary: ThemeSummary
+    rows: tuple[RankedMechanism, ...]
+
+    def records(self) -> list[Record]:
+        return [mechanism_record(row) for row in self.rows]
+
+    def document(self) -> Any:
+        return self.records()
+
+
+@dataclass(frozen=True)
+class ThemesView:
+    """`clbp themes`: the five themes side by side."""
+
+    dataset: Dataset
+    summaries: tuple[ThemeSummary, ...]
+
+    def records(self) -> list[Record]:
+        return [theme_record(summary) for summary in self.summaries]
+
+    def document(self) -> Any:
+        return self.records()
+
+    @property
+    def discrepancies(self) -> tuple[ThemeSummary, ...]:
+        return tuple(summary for summary in self.summaries if summary.discrepancy)
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """`clbp search QUERY`: the hits, most relevant first."""
+
+    dataset: Dataset
+    query: str
+    hits: tuple[SearchHit, ...]
+
+    def records(self) -> list[Record]:
+        return [
+            {
+                **mechanism_record(hit.row),
+                "relevance": hit.relevance,
+                "matched_field": hit.field,
+                "match_type": hit.kind,
+                "matched_text": hit.text,
+            }
+            for hit in self.hits
+        ]
+
+    def document(self) -> Any:
+        return self.records()
+
+
+@dataclass(frozen=True)
+class MechanismView:
+    """`clbp show NAME`: one mechanism's card."""
+
+    dataset: Dataset
+    row: RankedMechanism
+    theme: Theme
+    same_theme: tuple[RankedMechanism, ...]  # the theme's other mechanisms, ranked
+
+    def records(self) -> list[Record]:
+        return [self.document()]
+
+    def document(self) -> Any:
+        return {**mechanism_record(self.row, detail=True), "theme_name": self.theme.name}
+
+
+View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView]
+VIEW_TYPES: tuple[type, ...] = (MechanismListView, ThemeView, ThemesView, SearchView, MechanismView)
