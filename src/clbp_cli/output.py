@@ -17,6 +17,7 @@ from pathlib import Path
 from clbp_cli.formats import MACHINE_FORMATS, OutputFormat, RenderSettings
 
 MIN_WIDTH, MAX_WIDTH = 20, 1000
+PIPE_WIDTH = 100  # lay-out width for pipes and files unless COLUMNS says otherwise: few wrapped lines for grep
 
 
 class ColorChoice(str, enum.Enum):
@@ -69,7 +70,7 @@ def settings_for(color: ColorChoice, output: str | None, output_format: OutputFo
         use_color = True
     else:
         use_color = stream is not None and not environ.get("NO_COLOR") and not dumb and (is_tty or bool(environ.get("FORCE_COLOR")))
-    width = shutil.get_terminal_size((80, 24)).columns if stream is not None else 100
+    width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if is_tty else _columns_from_environment()
     unicode = not dumb and (stream is None or _is_utf(getattr(stream, "encoding", None)))
     return RenderSettings(
         color=use_color,
@@ -77,6 +78,13 @@ def settings_for(color: ColorChoice, output: str | None, output_format: OutputFo
         unicode=unicode,
         terminal=is_tty and not dumb,
     )
+
+
+def _columns_from_environment() -> int:
+    try:
+        return int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return PIPE_WIDTH
 
 
 def _isatty(stream: object) -> bool:

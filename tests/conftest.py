@@ -1,0 +1,50 @@
+"""Shared helpers: run clbp in-process (fast, for most tests) or as a real subprocess (streams, terminals)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from clbp_cli.cli import run
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def clbp(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run clbp in this process: clbp("list", "--top", "3") -> Result. Environment is cleaned of colour hints."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "CLBP_DATA", "COLUMNS", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        code = run(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+def clbp_command() -> list[str]:
+    """The installed console script, as a user runs it."""
+    script = Path(sys.executable).parent / "clbp"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "clbp_cli"]
+
+
+def run_subprocess(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    base = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CLBP_DATA", "COLUMNS")}
+    return subprocess.run([*clbp_command(), *args], env={**base, **(env or {})}, capture_output=True, timeout=60, **kwargs)

@@ -1,0 +1,200 @@
+"""Every command's output and exit code, as a user sees them (plain output: stdout is not a terminal here)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from clbp_cli import __version__
+
+CAVEAT = "Trials = how many trials proposed the mechanism, not evidence that it works."
+SOURCE = "Source: Wun A, et al. Musculoskelet Sci Pract. 2021;51:102307"
+
+
+def rows(out: str) -> list[list[str]]:
+    """Table rows of plain output: lines that start with a rank."""
+    return [re.split(r"\s{2,}", line.strip()) for line in out.splitlines() if re.match(r"\s+=?\d+\s{2}", line)]
+
+
+def test_list_shows_all_33_ranked_with_caveat_and_source(clbp) -> None:
+    result = clbp("list")
+    assert (result.code, result.err) == (0, "")
+    table = rows(result.out)
+    assert len(table) == 33
+    assert table[0] == ["1", "Muscle strength", "neuromuscular", "30", "27%"]
+    assert table[6] == ["=7", "Flexibility", "neuromuscular", "11", "10%"]
+    assert table[7] == ["=7", "Endorphins", "neurophysiological", "11", "10%"]
+    assert table[8] == ["9", "Kinesiophobia", "psychosocial", "10", "9%"]
+    assert table[-1] == ["=30", "Sleep", "psychosocial", "1", "1%"]
+    assert "Why exercise helps chronic low back pain" in result.out
+    assert "Showing 33 of 33." in result.out
+    assert CAVEAT in result.out
+    assert SOURCE in " ".join(result.out.split())
+
+
+def test_list_top_theme_and_sort(clbp) -> None:
+    top = rows(clbp("list", "--top", "8").out)
+    assert [row[1] for row in top] == [
+        "Muscle strength", "Motor control", "Muscle endurance", "Fear-avoidance", "Pain self-efficacy", "Mood",
+        "Flexibility", "Endorphins",
+    ]  # fmt: skip
+    themed = clbp("list", "--theme", "Tissue-Healing")
+    assert [row[1] for row in rows(themed.out)] == ["Blood flow", "Inflammation", "Bone/ligament", "Tissue restoration"]
+    assert "Showing 4 of 4." in themed.out
+    by_name = rows(clbp("list", "--sort", "name", "--top", "3").out)
+    assert [row[1] for row in by_name] == ["Aerobic fitness", "Biomechanics", "Blood flow"]
+    by_theme = rows(clbp("list", "--sort", "theme").out)
+    themes = [row[2] for row in by_theme]
+    assert themes == sorted(themes, key=["neuromuscular", "psychosocial", "neurophysiological", "cardiometabolic", "tissue-healing"].index)
+    assert by_theme[0][1] == "Muscle strength" and by_theme[10][1] == "Fear-avoidance"
+
+
+@pytest.mark.parametrize("name", ["tissue healing", "Tissue-Healing", "TISSUE_HEALING", "tissue", "tissue-healing"])
+def test_theme_names_are_matched_forgivingly(clbp, name: str) -> None:
+    result = clbp("theme", name)
+    assert result.code == 0
+    assert result.out.lstrip().startswith("Tissue healing")
+
+
+def test_theme_shows_total_share_description_quote_and_mechanisms(clbp) -> None:
+    result = clbp("theme", "neuromuscular")
+    assert result.code == 0
+    out = " ".join(result.out.split())
+    assert "proposed 105 of 241 times (44%)" in out
+    assert "10 mechanisms" in out
+    assert '"Effective in decreasing the incidence' not in out  # typographic quotes on a UTF-8 stream
+    assert "“Effective in decreasing the incidence and duration of low back pain episodes" in out
+    assert "as quoted by Wun et al. 2021" in out
+    assert [row[1] for row in rows(result.out)][:3] == ["Muscle strength", "Motor control", "Muscle endurance"]
+    assert CAVEAT in out
+
+
+def test_theme_psychosocial_surfaces_the_discrepancy(clbp) -> None:
+    out = " ".join(clbp("theme", "psychosocial").out.split())
+    assert "the published total is 87, but the listed counts add up to 86" in out
+
+
+def test_theme_ambiguous_or_unknown_is_a_usage_error(clbp) -> None:
+    ambiguous = clbp("theme", "neuro")
+    assert (ambiguous.code, ambiguous.out) == (2, "")
+    assert "neuromuscular or neurophysiological" in ambiguous.err
+    unknown = clbp("theme", "tisue")
+    assert (unknown.code, unknown.out) == (2, "")
+    assert "did you mean tissue-healing?" in unknown.err
+    assert "themes are: neuromuscular, psychosocial, neurophysiological, cardiometabolic, tissue-healing" in unknown.err
+
+
+def test_themes_shows_both_totals_and_explains_the_difference(clbp) -> None:
+    result = clbp("themes")
+    assert result.code == 0
+    lines = [re.split(r"\s{2,}", line.strip()) for line in result.out.splitlines()]
+    assert ["Neuromuscular", "105", "44%", "10", "105"] in lines
+    assert ["Psychosocial", "87", "36%", "12", "86*"] in lines
+    assert ["Tissue healing", "12", "5%", "4", "12"] in lines
+    assert ["Total", "241", "100%", "33", "240"] in lines
+    out = " ".join(result.out.split())
+    assert "* Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 86." in out
+    assert "reconstructed" in out and CAVEAT in out
+
+
+def test_search_fear_finds_the_sketched_three_in_relevance_order(clbp) -> None:
+    result = clbp("search", "fear")
+    assert result.code == 0
+    assert result.out.lstrip().startswith("3 mechanisms match “fear”")
+    table = rows(result.out)
+    assert [row[1] for row in table] == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
+    assert table[0][-1] == "name: [Fear]-avoidance"
+    assert table[1][-1] == "alias: [fear] of movement"
+    assert table[2][-1].startswith("description: ...")
+
+
+def test_search_no_match_and_empty_query(clbp) -> None:
+    missing = clbp("search", "zzzqqq")
+    assert (missing.code, missing.out) == (1, "")
+    assert "no mechanism matches 'zzzqqq'" in missing.err
+    near = clbp("search", "qqmood")
+    assert near.code in (0, 1)
+    empty = clbp("search", "   ")
+    assert (empty.code, empty.out) == (2, "")
+    assert "empty" in empty.err
+
+
+def test_show_card(clbp) -> None:
+    result = clbp("show", "kinesiophobia")
+    assert (result.code, result.err) == (0, "")
+    out = " ".join(result.out.split())
+    assert out.startswith("Kinesiophobia psychosocial · rank 9 of 33")
+    assert "Proposed by 10 of 110 trials (9%)" in out
+    assert "Also known as fear of movement, fear of injury" in out
+    assert "Same theme Fear-avoidance (15) · Pain self-efficacy (14) · Mood (12)" in out
+    assert "Source Wun et al. 2021, Table 2 · clbp cite" in out
+    assert CAVEAT in out
+
+
+@pytest.mark.parametrize(("name", "expected"), [("motor control", "Motor control"), ("MOOD", "Mood"),
+                                                 ("fear of movement", "Kinesiophobia"), ("bone-ligament", "Bone/ligament"),
+                                                 ("stabilisation", "Stabilization"), ("fear", "Fear-avoidance")])  # fmt: skip
+def test_show_finds_by_name_alias_id_and_spelling(clbp, name: str, expected: str) -> None:
+    result = clbp("show", name)
+    assert result.code == 0
+    assert result.out.lstrip().startswith(expected)
+
+
+def test_show_tolerates_a_typo_and_says_so(clbp) -> None:
+    result = clbp("show", "kinesiofobia")
+    assert result.code == 0
+    assert result.out.lstrip().startswith("Kinesiophobia")
+    assert "no exact match for 'kinesiofobia'; showing the closest: Kinesiophobia" in result.err
+
+
+def test_show_ambiguous_and_unknown_exit_1(clbp) -> None:
+    ambiguous = clbp("show", "muscle")
+    assert (ambiguous.code, ambiguous.out) == (1, "")
+    assert "Muscle strength; Muscle endurance; Muscle tension; Muscle power" in ambiguous.err
+    unknown = clbp("show", "xyzzy")
+    assert (unknown.code, unknown.out) == (1, "")
+    assert "no mechanism called 'xyzzy'" in unknown.err
+
+
+def test_version_and_help(clbp) -> None:
+    assert clbp("--version").out == f"clbp {__version__}\n"
+    result = clbp("--help")
+    assert result.code == 0
+    for command in ("list", "theme", "themes", "search", "show", "cite", "validate"):
+        assert re.search(rf"^\s+{command}\s+\S", result.out, re.MULTILINE), command
+
+
+def test_no_arguments_shows_help(clbp) -> None:
+    result = clbp()
+    assert result.code in (0, 2)
+    assert "Usage: clbp" in result.out + result.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["frobnicate"], "No such command 'frobnicate'"),
+        (["list", "--bogus"], "No such option: --bogus"),
+        (["list", "--top", "0"], "0 is not in the range x>=1"),
+        (["list", "--top", "many"], "'many' is not a valid int"),
+        (["list", "--format", "xml"], "'xml' is not one of 'table', 'json', 'csv', 'yaml', 'markdown', 'svg', 'html'"),
+        (["list", "--sort", "size"], "'size' is not one of 'rank', 'name', 'theme'"),
+        (["cite", "--style", "mla"], "'mla' is not one of 'apa', 'vancouver', 'bibtex', 'ris', 'csl-json'"),
+        (["list", "--color", "pink"], "'pink' is not one of 'auto', 'always', 'never'"),
+        (["list", "--theme", "nope"], "no theme called 'nope'"),
+        (["show"], "Missing argument 'NAME'"),
+        (["search"], "Missing argument 'QUERY'"),
+    ],
+)
+def test_usage_errors_exit_2_with_the_fix_on_stderr(clbp, args: list[str], message: str) -> None:
+    result = clbp(*args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("clbp: error: ")
+    assert message in result.err
+    assert "Traceback" not in result.err
+
+
+def test_options_are_case_insensitive(clbp) -> None:
+    assert clbp("list", "--format", "JSON", "--top", "1").out.startswith("[")
+    assert clbp("cite", "--style", "BibTeX").out.startswith("@article{wun2021why,")
