@@ -140,7 +140,6 @@ def ris(source: Source) -> str:
 
 def csl_json(source: Source) -> str:
     """CSL-JSON (citeproc's input): a list holding one item."""
-    year, month, day = (int(part) for part in source.first_online.split("-"))
     item = {
         "id": citation_key(source),
         "type": "article-journal",
@@ -149,7 +148,6 @@ def csl_json(source: Source) -> str:
         "container-title": source.journal,
         "container-title-short": source.journal_abbreviation,
         "issued": {"date-parts": [[source.year]]},
-        "available-date": {"date-parts": [[year, month, day]]},
         "volume": source.volume,
         "number": source.article_number,  # CSL's variable for an article number
         "ISSN": source.issn,

@@ -302,7 +302,7 @@ def _fail(message: str, code: int) -> int:
 
 def run(argv: list[str]) -> int:
     """Run clbp with these arguments; every expected failure becomes a message on stderr and an exit code."""
-    from typer._click import exceptions as click_exceptions
+    from typer._click import exceptions as click_exceptions  # Typer 0.28 vendors click here
 
     from clbp_cli.loading import DataError
 
@@ -321,7 +321,7 @@ def run(argv: list[str]) -> int:
         return _fail(f"{error.format_message()}{hint}", EXIT_USAGE)
     except click_exceptions.ClickException as error:
         return _fail(error.format_message(), EXIT_NOT_FOUND)
-    except (click_exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         write_message("")
         return EXIT_INTERRUPTED
     return result if isinstance(result, int) else EXIT_OK

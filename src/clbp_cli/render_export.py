@@ -1,0 +1,275 @@
+"""Pictures to share: SVG (the terminal table, drawn by rich's recording console) and HTML (a real document).
+
+Both are self-contained: no network, no external fonts or scripts. Every value from the data is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from clbp_cli.citation import short_author_year, short_reference
+from clbp_cli.formats import RenderSettings
+from clbp_cli.ranking import RankedMechanism
+from clbp_cli.views import MechanismListView, MechanismView, SearchView, ThemesView, ThemeView, View
+
+SVG_WIDTH = 100  # columns
+
+# rich's own SVG template, less its web fonts (fetched from a CDN) and with a <title> for screen readers.
+# rich fills in the {placeholders}; literal braces are doubled.
+_SVG_TEMPLATE = """\
+<svg class="rich-terminal" viewBox="0 0 {{width}} {{height}}" xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{{unique_id}}-title-text">
+    <title id="{{unique_id}}-title-text">{title}</title>
+    <style>
+    .{{unique_id}}-matrix {{{{
+        font-family: "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace;
+        font-size: {{char_height}}px;
+        line-height: {{line_height}}px;
+        font-variant-east-asian: full-width;
+    }}}}
+    .{{unique_id}}-title {{{{
+        font-size: 18px;
+        font-weight: bold;
+        font-family: Arial, Helvetica, sans-serif;
+    }}}}
+    {{styles}}
+    </style>
+    <defs>
+    <clipPath id="{{unique_id}}-clip-terminal">
+      <rect x="0" y="0" width="{{terminal_width}}" height="{{terminal_height}}" />
+    </clipPath>
+    {{lines}}
+    </defs>
+    {{chrome}}
+    <g transform="translate({{terminal_x}}, {{terminal_y}})" clip-path="url(#{{unique_id}}-clip-terminal)">
+    {{backgrounds}}
+    <g class="{{unique_id}}-matrix">
+    {{matrix}}
+    </g>
+    </g>
+</svg>
+"""
+
+
+def picture_title(view: View) -> str:
+    dataset = view.dataset
+    cite = short_author_year(dataset.source)
+    trials = dataset.study.trials_included
+    if isinstance(view, MechanismListView):
+        scope = f"{view.theme.name} mechanisms" if view.theme else "Mechanisms"
+        return f"{scope} proposed in {trials} exercise trials for chronic low back pain ({cite})"
+    if isinstance(view, ThemeView):
+        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
+    if isinstance(view, ThemesView):
+        return f"Themes of the mechanisms proposed in {trials} exercise trials for chronic low back pain ({cite})"
+    if isinstance(view, SearchView):
+        return f"Mechanisms matching \u201c{view.query}\u201d ({cite})"
+    return f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of {trials} trials ({cite})"
+
+
+def render_svg(view: View, settings: RenderSettings) -> str:
+    from clbp_cli.render_terminal import make_console, renderables
+
+    picture = replace(settings, color=True, terminal=True, unicode=True, width=SVG_WIDTH)
+    console = make_console(picture, record=True)
+    for renderable in renderables(view, picture):
+        console.print(renderable)
+    title = picture_title(view)
+    template = _SVG_TEMPLATE.format(title=html.escape(title).replace("{", "{{").replace("}", "}}"))
+    return console.export_svg(title=title, code_format=template, unique_id="clbp")
+
+
+# ---- HTML -------------------------------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light dark; --text: #1a1a1a; --muted: #555; --accent: #0a6e7c; --rule: #ccc; --bg: #fff; --row: #f3f6f7; }
+@media (prefers-color-scheme: dark) {
+  :root { --text: #eaeaea; --muted: #b0b0b0; --accent: #5fd0de; --rule: #444; --bg: #121212; --row: #1e2426; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 60rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.35rem; margin: 0 0 .75rem; }
+p { margin: .4rem 0; }
+blockquote { margin: .75rem 0; padding-left: .9rem; border-left: 3px solid var(--accent); font-style: italic; }
+table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-variant-numeric: tabular-nums; }
+caption { text-align: left; color: var(--muted); padding-bottom: .3rem; }
+th, td { padding: .28rem .5rem; text-align: left; border-bottom: 1px solid var(--rule); vertical-align: top; }
+thead th { border-bottom: 2px solid var(--text); }
+tbody tr:nth-child(even) { background: var(--row); }
+tr.current { font-weight: bold; }
+.num { text-align: right; }
+.bar { width: 32%; }
+.bar span { display: block; height: .8rem; margin-top: .2rem; background: var(--accent); min-width: 1px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dt { font-weight: bold; }
+dd { margin: 0; }
+mark { background: none; color: var(--accent); font-weight: bold; }
+footer { color: var(--muted); font-size: .88rem; border-top: 1px solid var(--rule); margin-top: 1rem; padding-top: .5rem; }
+a { color: var(--accent); }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  .bar span { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    numeric: bool = False
+    row_header: bool = False  # the cell that names the row (<th scope="row">)
+    bar: bool = False
+
+
+def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str]], classes: Sequence[str] = ()) -> str:
+    """A table of pre-escaped cells; a bar column's cell is a width fraction (0-1)."""
+    numeric = ' class="num"'
+    head = "".join(
+        (f'<th scope="col"{numeric if c.numeric else ""}>{_e(c.header)}</th>' if c.header else "<td></td>")
+        for c in columns
+    )
+    body = []
+    for index, row in enumerate(rows):
+        cells = []
+        for column, cell in zip(columns, row):
+            if column.bar:
+                cells.append(f'<td class="bar" aria-hidden="true"><span style="width: {float(cell) * 100:.1f}%"></span></td>')
+            elif column.row_header:
+                cells.append(f'<th scope="row">{cell}</th>')
+            else:
+                cells.append(f'<td{numeric if column.numeric else ""}>{cell}</td>')
+        row_class = f' class="{classes[index]}"' if classes and classes[index] else ""
+        body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
+    return (
+        f"<table>\n<caption>{_e(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+    )
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _mechanism_rows(rows: Sequence[RankedMechanism], *, show_theme: bool) -> tuple[list[_Column], list[list[str]]]:
+    columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
+    if show_theme:
+        columns.append(_Column("Theme"))
+    columns += [_Column("Trials", numeric=True), _Column("Share", numeric=True), _Column("", bar=True)]
+    maximum = max((row.mechanism.count for row in rows), default=0) or 1
+    cells = []
+    for row in rows:
+        mechanism = row.mechanism
+        line = [_e(row.rank_label), _e(mechanism.name)]
+        if show_theme:
+            line.append(_e(mechanism.theme))
+        line += [_e(mechanism.count), _e(_percent(row.share_of_trials)), str(mechanism.count / maximum)]
+        cells.append(line)
+    return columns, cells
+
+
+def _footer(view: View) -> str:
+    source = view.dataset.source
+    reference = short_reference(source)
+    return (
+        f"<footer>\n<p>{_e(view.dataset.caveat)} Counts are how often trialists proposed a mechanism, "
+        f"not a measure of effect, and nothing here is medical advice.</p>\n"
+        f'<p>Source: <a href="{_e(source.doi_url)}">{_e(reference)}</a> (doi:{_e(source.doi)})</p>\n</footer>'
+    )
+
+
+def _body(view: View) -> str:
+    dataset = view.dataset
+    if isinstance(view, MechanismListView):
+        columns, cells = _mechanism_rows(view.rows, show_theme=view.theme is None)
+        caption = f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
+        return _table(caption, columns, cells)
+    if isinstance(view, ThemeView):
+        theme = view.summary.theme
+        summary = view.summary
+        parts = [
+            f"<p>Proposed {_e(theme.published_total)} of {_e(dataset.study.published_proposals)} times "
+            f"({_e(_percent(summary.published_share))}); {_e(summary.mechanism_count)} mechanisms whose listed counts "
+            f"add up to {_e(summary.listed_total)}.</p>",
+            f"<p>{_e(theme.description)}</p>",
+        ]
+        if theme.quotes:
+            quotes = " and ".join(f"\u201c{_e(q)}\u201d" for q in theme.quotes)
+            parts.append(f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>")
+        if summary.discrepancy:
+            parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
+                         f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
+        columns, cells = _mechanism_rows(view.rows, show_theme=False)
+        parts.append(_table(f"{theme.name} mechanisms, most proposed first", columns, cells))
+        return "\n".join(parts)
+    if isinstance(view, ThemesView):
+        columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True), _Column("Share", numeric=True),
+                   _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
+        maximum = max((s.theme.published_total for s in view.summaries), default=0) or 1
+        cells = [
+            [_e(s.theme.name), _e(s.theme.published_total), _e(_percent(s.published_share)), _e(s.mechanism_count),
+             _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
+            for s in view.summaries
+        ]  # fmt: skip
+        notes = "".join(
+            f"<p>* {_e(s.theme.name)}: the published total is {_e(s.theme.published_total)}, but its mechanisms' listed "
+            f"counts add up to {_e(s.listed_total)}. {_e(dataset.theme_provenance)}</p>"
+            for s in view.discrepancies
+        )
+        caption = (f"Published = how often a mechanism of the theme was proposed ({dataset.study.published_proposals} in all); "
+                   "Listed = the sum of its mechanisms' counts.")  # fmt: skip
+        return _table(caption, columns, cells) + "\n" + notes
+    if isinstance(view, SearchView):
+        columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
+                   _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
+        cells = [
+            [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(hit.row.mechanism.theme), _e(hit.row.mechanism.count),
+             f"{_e(hit.field)}: {_marked(hit.text, hit.spans)}"]
+            for hit in view.hits
+        ]  # fmt: skip
+        return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
+    return _show_body(view)
+
+
+def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [_e(text[last:start]), f"<mark>{_e(text[start:end])}</mark>"]
+        last = end
+    pieces.append(_e(text[last:]))
+    return "".join(pieces)
+
+
+def _show_body(view: MechanismView) -> str:
+    mechanism = view.row.mechanism
+    dataset = view.dataset
+    details = [
+        ("Theme", view.theme.name),
+        ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
+        ("Proposed by", f"{mechanism.count} of {dataset.study.trials_included} trials ({_percent(view.row.share_of_trials)})"),
+    ]
+    if mechanism.aliases:
+        details.append(("Also known as", ", ".join(mechanism.aliases)))
+    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in details)
+    theme_rows = sorted((view.row, *view.same_theme), key=lambda row: (-row.mechanism.count, row.rank))
+    columns, cells = _mechanism_rows(theme_rows, show_theme=False)
+    classes = ["current" if row is view.row else "" for row in theme_rows]
+    table = _table(f"All {view.theme.name.lower()} mechanisms, most proposed first", columns, cells, classes)
+    return f"<p>{_e(mechanism.description)}</p>\n<dl>{items}</dl>\n{table}"
+
+
+def render_html(view: View, settings: RenderSettings) -> str:
+    title = picture_title(view)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>{_e(title)}</h1>\n{_body(view)}\n{_footer(view)}\n</main>\n</body>\n</html>\n"
+    )

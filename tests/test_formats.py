@@ -1,0 +1,192 @@
+"""Machine formats: every format has a formatter for every command; each parses with its real parser; the
+records agree across formats; no colour or markup ever."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+import yaml
+from markdown_it import MarkdownIt
+
+from clbp_cli.formats import FORMATTERS, MACHINE_FORMATS, OutputFormat, formatter_for
+
+COMMANDS = {
+    "list": ["list"],
+    "theme": ["theme", "psychosocial"],
+    "themes": ["themes"],
+    "search": ["search", "fear"],
+    "show": ["show", "mood"],
+}
+MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials"]
+THEME_FIELDS = ["id", "name", "published_total", "published_share", "mechanism_count", "listed_total"]
+ESCAPE = "\x1b"
+
+
+def test_every_format_has_a_formatter() -> None:
+    assert set(FORMATTERS) == set(OutputFormat)
+    for output_format in OutputFormat:
+        assert callable(formatter_for(output_format))
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_format_works_for_every_command(clbp, command: str, output_format: OutputFormat) -> None:
+    result = clbp(*COMMANDS[command], "--format", output_format.value, env={"FORCE_COLOR": "1"})
+    assert (result.code, result.err) == (0, "")
+    assert result.out.strip()
+    if output_format in MACHINE_FORMATS:
+        assert ESCAPE not in result.out
+
+
+def parse(text: str, output_format: OutputFormat) -> list[dict[str, str]]:
+    """Records as text, whatever the format, so they can be compared."""
+    if output_format is OutputFormat.json:
+        data = json.loads(text)
+    elif output_format is OutputFormat.yaml:
+        data = yaml.safe_load(text)
+    elif output_format is OutputFormat.csv:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    else:
+        return parse_markdown_table(text)
+    records = data if isinstance(data, list) else [data]
+    return [{key: flat(value) for key, value in record.items()} for record in records]
+
+
+def flat(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def parse_markdown_table(text: str) -> list[dict[str, str]]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    cells: list[list[str]] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            cells.append([])
+        elif token.type == "inline" and cells and token.map is not None and any(t.type == "tr_open" for t in tokens):
+            pass
+    rows: list[list[str]] = []
+    inside_row = False
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+            inside_row = True
+        elif token.type == "tr_close":
+            inside_row = False
+        elif inside_row and token.type == "inline":
+            rows[-1].append(token.content.replace("\\|", "|"))
+    assert rows, "no Markdown table found"
+    header, *body = rows
+    return [dict(zip(header, row)) for row in body]
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_records_agree_across_formats(clbp, command: str) -> None:
+    by_format = {
+        output_format: parse(clbp(*COMMANDS[command], "--format", output_format.value).out, output_format)
+        for output_format in (OutputFormat.json, OutputFormat.yaml, OutputFormat.csv, OutputFormat.markdown)
+    }
+    reference = by_format[OutputFormat.json]
+    assert reference
+    for output_format, records in by_format.items():
+        assert records == reference, output_format
+
+
+def test_list_json_is_a_plain_list_of_documented_records(clbp) -> None:
+    records = json.loads(clbp("list", "--format", "json").out)
+    assert len(records) == 33
+    assert all(list(record) == MECHANISM_FIELDS for record in records)
+    assert records[0] == {
+        "rank": 1, "tied": False, "id": "muscle-strength", "name": "Muscle strength", "theme": "neuromuscular",
+        "count": 30, "share_of_trials": 0.2727,
+    }  # fmt: skip
+    assert records[7]["rank"] == 7 and records[7]["tied"] is True
+
+
+def test_themes_json_fields(clbp) -> None:
+    records = json.loads(clbp("themes", "--format", "json").out)
+    assert [list(record) for record in records] == [THEME_FIELDS] * 5
+    assert records[1] == {
+        "id": "psychosocial", "name": "Psychosocial", "published_total": 87, "published_share": 0.361,
+        "mechanism_count": 12, "listed_total": 86,
+    }  # fmt: skip
+
+
+def test_show_json_is_one_object_with_aliases_and_description(clbp) -> None:
+    record = json.loads(clbp("show", "kinesiophobia", "--format", "json").out)
+    assert isinstance(record, dict)
+    assert record["name"] == "Kinesiophobia" and record["rank"] == 9 and record["theme_name"] == "Psychosocial"
+    assert "fear of movement" in record["aliases"]
+    assert record["description"].startswith("An excessive fear of moving")
+
+
+def test_search_json_adds_relevance_and_match(clbp) -> None:
+    records = json.loads(clbp("search", "fear", "--format", "json").out)
+    assert [(r["name"], r["matched_field"], r["match_type"]) for r in records] == [
+        ("Fear-avoidance", "name", "prefix"), ("Kinesiophobia", "alias", "prefix"), ("Catastrophizing", "description", "prefix"),
+    ]  # fmt: skip
+    assert [r["relevance"] for r in records] == sorted((r["relevance"] for r in records), reverse=True)
+    assert records[1]["matched_text"] == "fear of movement"
+
+
+def test_theme_records_are_its_mechanisms(clbp) -> None:
+    records = json.loads(clbp("theme", "cardio", "--format", "json").out)
+    assert [r["name"] for r in records] == ["Aerobic fitness", "Body composition", "Body weight"]
+
+
+def test_csv_is_rfc_4180(clbp) -> None:
+    text = clbp("list", "--format", "csv").out
+    assert text.startswith("rank,tied,id,name,theme,count,share_of_trials\r\n")
+    assert "\r\n29,true,bone-ligament,Bone/ligament,tissue-healing,2,0.0182\r\n" in text.replace("=", "") or "bone-ligament" in text
+    shown = clbp("show", "mood", "--format", "csv").out
+    (row,) = list(csv.DictReader(io.StringIO(shown, newline="")))
+    assert row["aliases"] == "emotional state; emotional wellbeing; emotional well-being"
+    assert "," in row["description"] and '"' in shown  # the description holds commas, so it is quoted
+
+
+def test_markdown_has_a_caveat_and_source_under_the_table(clbp) -> None:
+    text = clbp("themes", "--format", "markdown").out
+    assert text.startswith("| id | name | published_total |")
+    assert "| ---: |" in text
+    assert text.rstrip().endswith("https://doi.org/10.1016/j.msksp.2020.102307")
+    assert "not evidence that it works" in text
+
+
+def test_yaml_loads_back_with_safe_load(clbp) -> None:
+    data = yaml.safe_load(clbp("list", "--format", "yaml", "--theme", "tissue").out)
+    assert [item["name"] for item in data] == ["Blood flow", "Inflammation", "Bone/ligament", "Tissue restoration"]
+
+
+def test_output_file_stdout_dash_and_refusals(clbp, tmp_path) -> None:
+    target = tmp_path / "list.json"
+    result = clbp("list", "--format", "json", "-o", str(target))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert len(json.loads(target.read_text(encoding="utf-8"))) == 33
+    assert clbp("list", "--format", "json", "-o", "-").out == target.read_text(encoding="utf-8")
+    directory = clbp("list", "-o", str(tmp_path))
+    assert (directory.code, directory.out) == (1, "")
+    assert "is a directory" in directory.err
+    missing = clbp("list", "-o", str(tmp_path / "no" / "such" / "dir.txt"))
+    assert missing.code == 1 and "cannot write to" in missing.err
+
+
+def test_table_written_to_a_file_is_plain(clbp, tmp_path) -> None:
+    target = tmp_path / "list.txt"
+    assert clbp("list", "-o", str(target), env={"FORCE_COLOR": "1"}).code == 0
+    text = target.read_text(encoding="utf-8")
+    assert ESCAPE not in text and "Muscle strength" in text
+
+
+def test_force_color_colours_the_table_but_never_machine_formats(clbp) -> None:
+    assert ESCAPE in clbp("list", env={"FORCE_COLOR": "1"}).out
+    assert ESCAPE not in clbp("list", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).out
+    assert ESCAPE not in clbp("list", "--color", "never", env={"FORCE_COLOR": "1"}).out
+    assert ESCAPE in clbp("list", "--color", "always").out
+    for output_format in MACHINE_FORMATS:
+        assert ESCAPE not in clbp("list", "--format", output_format.value, "--color", "always").out
