@@ -272,9 +272,12 @@ def validate_file(
 
     Example: clbp validate my-table.yaml
     """
-    from clbp_cli.loading import load_dataset
+    from clbp_cli.loading import DataError, load_dataset
 
-    dataset = load_dataset(path)
+    try:
+        dataset = load_dataset(path)
+    except DataError as error:  # every problem, not the first MAX_PROBLEMS_SHOWN
+        raise UserError(_describe_data_error(error, limit=None), EXIT_NOT_FOUND) from None
     write_output(f"{path}: OK: {len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes\n", None, binary=False)
 
 
@@ -330,9 +333,9 @@ def run(argv: list[str]) -> int:
 MAX_PROBLEMS_SHOWN = 20
 
 
-def _describe_data_error(error: DataError) -> str:
+def _describe_data_error(error: DataError, limit: int | None = MAX_PROBLEMS_SHOWN) -> str:
     problems = [problem.describe(error.origin) for problem in error.problems]
-    shown = problems[:MAX_PROBLEMS_SHOWN]
+    shown = problems[:limit]
     more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
     noun = "problem" if len(problems) == 1 else "problems"
     return f"cannot use the data file ({len(problems)} {noun}):\n  " + "\n  ".join(shown) + more

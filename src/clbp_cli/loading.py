@@ -26,6 +26,7 @@ _SAFE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
 )
 _ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PARENT_PATH = re.compile(r"(?:^|\.)[^.\[\]]+$|\[\d+\]$")  # the last ".field", "field" or "[3]" of a path
 
 
 @dataclass(frozen=True)
@@ -167,11 +168,10 @@ class _Validator:
         self.problems.append(Problem(path, message, self._line(path)))
 
     def _line(self, path: str) -> int | None:
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = re.sub(r"(\.[^.\[\]]+|\[\d+\])$", "", path)
-        return self.lines.get("")
+        """The line of the field, or of the nearest enclosing field that exists (a missing field has none)."""
+        while path and path not in self.lines:
+            path = _PARENT_PATH.sub("", path)
+        return self.lines.get(path)
 
     # Field readers: each returns a usable default after recording a problem, so validation goes on.
     def mapping(self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
