@@ -46,5 +46,11 @@ def clbp_command() -> list[str]:
 
 
 def run_subprocess(*args: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess[bytes]:
-    base = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CLBP_DATA", "COLUMNS")}
-    return subprocess.run([*clbp_command(), *args], env={**base, **(env or {})}, capture_output=True, timeout=60, **kwargs)
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("NO_COLOR", "FORCE_COLOR", "CLBP_DATA", "COLUMNS")
+    }
+    return subprocess.run(
+        [*clbp_command(), *args], env={**base, **(env or {})}, capture_output=True, timeout=60, **kwargs
+    )

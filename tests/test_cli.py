@@ -46,7 +46,9 @@ def test_list_top_theme_and_sort(clbp) -> None:
     assert [row[1] for row in by_name] == ["Aerobic fitness", "Biomechanics", "Blood flow"]
     by_theme = rows(clbp("list", "--sort", "theme").out)
     themes = [row[2] for row in by_theme]
-    assert themes == sorted(themes, key=["neuromuscular", "psychosocial", "neurophysiological", "cardiometabolic", "tissue-healing"].index)
+    assert themes == sorted(
+        themes, key=["neuromuscular", "psychosocial", "neurophysiological", "cardiometabolic", "tissue-healing"].index
+    )
     assert by_theme[0][1] == "Muscle strength" and by_theme[10][1] == "Fear-avoidance"
 
 

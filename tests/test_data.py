@@ -47,7 +47,41 @@ TABLE_2 = [
     ("Sleep", 1, "psychosocial"),
 ]
 # Standard competition ranks ("1224") of the rows above.
-RANKS = [1, 2, 3, 4, 5, 6, 7, 7, 9, 10, 10, 12, 13, 14, 14, 14, 17, 17, 19, 19, 19, 19, 23, 23, 23, 26, 26, 26, 26, 30, 30, 30, 30]
+RANKS = [
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    7,
+    9,
+    10,
+    10,
+    12,
+    13,
+    14,
+    14,
+    14,
+    17,
+    17,
+    19,
+    19,
+    19,
+    19,
+    23,
+    23,
+    23,
+    26,
+    26,
+    26,
+    26,
+    30,
+    30,
+    30,
+    30,
+]
 PUBLISHED_THEMES = {  # id: (name, published total, published %, listed sum)
     "neuromuscular": ("Neuromuscular", 105, 44, 105),
     "psychosocial": ("Psychosocial", 87, 36, 86),
@@ -113,7 +147,10 @@ def test_citation_metadata(dataset) -> None:
         "Why is exercise prescribed for people with chronic low back pain? A review of the mechanisms of benefit "
         "proposed by clinical trialists"
     )
-    assert (source.journal, source.journal_abbreviation) == ("Musculoskeletal Science and Practice", "Musculoskelet Sci Pract")
+    assert (source.journal, source.journal_abbreviation) == (
+        "Musculoskeletal Science and Practice",
+        "Musculoskelet Sci Pract",
+    )
     assert (source.year, source.volume, source.article_number) == (2021, "51", "102307")
     assert (source.doi, source.pmid, source.issn, source.first_online) == (
         "10.1016/j.msksp.2020.102307", "33254007", "2468-7812", "2020-11-24",

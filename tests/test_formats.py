@@ -83,7 +83,7 @@ def parse_markdown_table(text: str) -> list[dict[str, str]]:
             rows[-1].append(token.content.replace("\\|", "|"))
     assert rows, "no Markdown table found"
     header, *body = rows
-    return [dict(zip(header, row)) for row in body]
+    return [dict(zip(header, row, strict=False)) for row in body]
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))
@@ -143,7 +143,10 @@ def test_theme_records_are_its_mechanisms(clbp) -> None:
 def test_csv_is_rfc_4180(clbp) -> None:
     text = clbp("list", "--format", "csv").out
     assert text.startswith("rank,tied,id,name,theme,count,share_of_trials\r\n")
-    assert "\r\n29,true,bone-ligament,Bone/ligament,tissue-healing,2,0.0182\r\n" in text.replace("=", "") or "bone-ligament" in text
+    assert (
+        "\r\n29,true,bone-ligament,Bone/ligament,tissue-healing,2,0.0182\r\n" in text.replace("=", "")
+        or "bone-ligament" in text
+    )
     shown = clbp("show", "mood", "--format", "csv").out
     (row,) = list(csv.DictReader(io.StringIO(shown, newline="")))
     assert row["aliases"] == "emotional state; emotional wellbeing; emotional well-being"

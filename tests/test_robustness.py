@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clbp_cli.loading import DataError, load_dataset
+from clbp_cli.loading import load_dataset
 from tests.conftest import clbp_command, run_subprocess
 
 BUNDLED = load_dataset()
@@ -86,12 +86,21 @@ def test_validate_reports_each_problem_with_file_line_and_field(clbp, tmp_path, 
 
 
 def test_every_problem_is_listed_not_just_the_first(clbp, tmp_path) -> None:
-    text = bundled_text().replace("count: 30", "count: -1").replace("count: 21", "count: x").replace("theme: psychosocial", "theme: nope", 1)
+    text = (
+        bundled_text()
+        .replace("count: 30", "count: -1")
+        .replace("count: 21", "count: x")
+        .replace("theme: psychosocial", "theme: nope", 1)
+    )
     result = clbp("validate", str(write(tmp_path, text)))
     assert result.code == 1
     assert "(3 problems)" in result.err
     lines = [line for line in result.err.splitlines() if "mechanisms[" in line]
-    assert [line.split(": ")[1] for line in lines] == ["mechanisms[0].count", "mechanisms[1].count", "mechanisms[3].theme"]
+    assert [line.split(": ")[1] for line in lines] == [
+        "mechanisms[0].count",
+        "mechanisms[1].count",
+        "mechanisms[3].theme",
+    ]
     line_numbers = [int(line.split(":")[1]) for line in lines]
     assert line_numbers == sorted(line_numbers) and line_numbers[0] > 100
 
@@ -209,7 +218,9 @@ def test_a_reader_that_stops_early_ends_quietly() -> None:
 
 def test_a_full_disk_is_one_line_and_exit_1() -> None:
     with open("/dev/full", "wb") as full:
-        done = subprocess.run([*clbp_command(), "list", "--format", "json"], stdout=full, stderr=subprocess.PIPE, timeout=60)
+        done = subprocess.run(
+            [*clbp_command(), "list", "--format", "json"], stdout=full, stderr=subprocess.PIPE, timeout=60
+        )
     assert done.returncode == 1
     assert done.stderr.decode().strip() == "clbp: error: cannot write the result to stdout: No space left on device"
 
@@ -255,7 +266,9 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
 
 
 @pytest.mark.parametrize("env", [{"LANG": "C", "LC_ALL": "C"}, {"PYTHONIOENCODING": "ascii"}, {"TERM": "dumb"}])
-@pytest.mark.parametrize("args", [["list"], ["themes"], ["theme", "psychosocial"], ["search", "fear"], ["show", "mood"], ["cite"]])
+@pytest.mark.parametrize(
+    "args", [["list"], ["themes"], ["theme", "psychosocial"], ["search", "fear"], ["show", "mood"], ["cite"]]
+)
 def test_plain_and_ascii_terminals_still_print(env: dict[str, str], args: list[str]) -> None:
     done = run_subprocess(*args, env=env)
     assert (done.returncode, done.stderr) == (0, b"")
@@ -270,12 +283,16 @@ def test_ascii_stream_falls_back_for_data_text_too(tmp_path) -> None:
     done = run_subprocess("show", "humeur", "--data", str(path), env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0
     assert done.stdout.decode("ascii").lstrip().startswith("Humeur g?n?rale")
-    as_json = run_subprocess("show", "humeur", "--data", str(path), "--format", "json", env={"PYTHONIOENCODING": "ascii"})
+    as_json = run_subprocess(
+        "show", "humeur", "--data", str(path), "--format", "json", env={"PYTHONIOENCODING": "ascii"}
+    )
     assert json.loads(as_json.stdout.decode("utf-8"))["name"] == "Humeur générale"  # machine formats stay UTF-8
 
 
 @pytest.mark.parametrize("width", [20, 21, 33, 40, 60, 80, 120, 200, 400])
-@pytest.mark.parametrize("args", [["list"], ["themes"], ["theme", "psychosocial"], ["search", "fear"], ["show", "kinesiophobia"]])
+@pytest.mark.parametrize(
+    "args", [["list"], ["themes"], ["theme", "psychosocial"], ["search", "fear"], ["show", "kinesiophobia"]]
+)
 def test_any_terminal_width_renders(clbp, monkeypatch, width: int, args: list[str]) -> None:
     import clbp_cli.output
 

@@ -27,7 +27,7 @@ def _terminal_period(text: str) -> str:
 def short_reference(source: Source) -> str:
     """One line for footers: 'Wun A, et al. Musculoskelet Sci Pract. 2021;51:102307'."""
     first = source.authors[0]
-    return f"{first.family} {''.join(first.initials)}, et al. {source.journal_abbreviation}. {source.year};{source.volume}:{source.article_number}"
+    return f"{first.family} {''.join(first.initials).replace('-', '')}, et al. {source.journal_abbreviation}. {source.year};{source.volume}:{source.article_number}"
 
 
 def short_author_year(source: Source) -> str:
@@ -43,7 +43,7 @@ def short_author_year(source: Source) -> str:
 
 
 def _apa_author(author: Author) -> str:
-    return f"{author.family}, {' '.join(initial + '.' for initial in author.initials)}"
+    return f"{author.family}, {' '.join(initial.replace('-', '.-') + '.' for initial in author.initials)}"  # J.-P.
 
 
 def apa(source: Source) -> str:
@@ -63,7 +63,7 @@ def apa(source: Source) -> str:
 
 def vancouver(source: Source) -> str:
     """Vancouver in NLM style (Citing Medicine, journal article with an electronic article number), as PubMed."""
-    authors = ", ".join(f"{author.family} {''.join(author.initials)}" for author in source.authors)
+    authors = ", ".join(f"{author.family} {''.join(author.initials).replace('-', '')}" for author in source.authors)
     year, month, day = source.first_online.split("-")
     month_name = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[int(month) - 1]
     return (

@@ -5,7 +5,6 @@ Nothing here imports rich or yaml at module level (ruff TID253 enforces it): sta
 
 from __future__ import annotations
 
-import enum
 import os
 import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
@@ -28,6 +27,7 @@ from clbp_cli.output import (
 from clbp_cli.ranking import SortKey
 
 if TYPE_CHECKING:
+    from clbp_cli.loading import DataError
     from clbp_cli.model import Dataset, Theme
     from clbp_cli.ranking import RankedMechanism
     from clbp_cli.views import View
@@ -78,7 +78,9 @@ DataOption = Annotated[
 ]  # fmt: skip
 ColorOption = Annotated[
     ColorChoice,
-    typer.Option("--color", case_sensitive=False, help="Colour: auto (terminal only; honours NO_COLOR), always, never."),
+    typer.Option(
+        "--color", case_sensitive=False, help="Colour: auto (terminal only; honours NO_COLOR), always, never."
+    ),
 ]
 
 
@@ -129,10 +131,14 @@ def _emit(view: View, output_format: OutputFormat, output: str | None, color: Co
 def list_mechanisms(
     theme: Annotated[
         Optional[str],
-        typer.Option("--theme", "-t", metavar="NAME", autocompletion=complete_theme, help="Only this theme's mechanisms."),
+        typer.Option(
+            "--theme", "-t", metavar="NAME", autocompletion=complete_theme, help="Only this theme's mechanisms."
+        ),
     ] = None,
     top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")] = None,
-    sort: Annotated[SortKey, typer.Option("--sort", case_sensitive=False, help="Order: rank, name or theme.")] = SortKey.rank,
+    sort: Annotated[
+        SortKey, typer.Option("--sort", case_sensitive=False, help="Order: rank, name or theme.")
+    ] = SortKey.rank,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
@@ -149,18 +155,29 @@ def list_mechanisms(
     chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
     rows = select_mechanisms(dataset, ranked, theme_id=chosen.id if chosen else None, sort=sort)
     available = len(rows)
-    _emit(MechanismListView(dataset, tuple(rows[:top] if top else rows), chosen, available), output_format, output, color)
+    _emit(
+        MechanismListView(dataset, tuple(rows[:top] if top else rows), chosen, available), output_format, output, color
+    )
 
 
 @app.command("theme")
 def show_theme(
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_theme, help="A theme, e.g. psychosocial, tissue (any case; a unique prefix will do).")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            autocompletion=complete_theme,
+            help="A theme, e.g. psychosocial, tissue (any case; a unique prefix will do).",
+        ),
+    ],
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Show one theme: its published total, description, a quotation from the trials, and its mechanisms.
+    """Show one theme, a quotation from its trials, and its mechanisms.
+
+    Its published total and share, a plain description, the review's example quotation, then its mechanisms ranked.
 
     Example: clbp theme "tissue healing"
     """
@@ -181,7 +198,9 @@ def list_themes(
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Compare the five themes: published totals and shares, and the counts of their mechanisms.
+    """Compare the five themes side by side.
+
+    Published totals and shares, how many mechanisms each holds, and the sum of their listed counts.
 
     Example: clbp themes --format csv
     """
@@ -194,13 +213,17 @@ def list_themes(
 
 @app.command("search")
 def search_mechanisms(
-    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', stabilisation.")],
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', stabilisation.")
+    ],
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Search names, aliases, keywords, themes and descriptions (any case or spelling; typos tolerated).
+    """Find mechanisms by any word, spelling or typo.
+
+    Searches names, aliases, keywords, themes and descriptions; any case, accents, British or American spelling.
 
     Example: clbp search "fear of movement"
     """
@@ -220,13 +243,22 @@ def search_mechanisms(
 
 @app.command("show")
 def show_mechanism(
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_mechanism, help="A mechanism's name, alias or id, e.g. 'motor control', kinesiophobia.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            autocompletion=complete_mechanism,
+            help="A mechanism's name, alias or id, e.g. 'motor control', kinesiophobia.",
+        ),
+    ],
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Show one mechanism's card: rank, count, theme, description, aliases and related mechanisms.
+    """Show one mechanism's card.
+
+    Rank, count and share of trials, theme, a plain description, aliases, and the other mechanisms of its theme.
 
     Example: clbp show "motor control"
     """
@@ -238,23 +270,41 @@ def show_mechanism(
         resolved = resolve_mechanism(dataset, ranked, name)
     except LookupFailed as failed:
         if failed.ambiguous:
-            raise UserError(f"{name!r} matches several mechanisms: {'; '.join(failed.candidates)}. Name one of them", EXIT_NOT_FOUND)
-        hint = f"; did you mean: {', '.join(failed.suggestions)}?" if failed.suggestions else "; see every name with: clbp list"
+            raise UserError(
+                f"{name!r} matches several mechanisms: {'; '.join(failed.candidates)}. Name one of them", EXIT_NOT_FOUND
+            )
+        hint = (
+            f"; did you mean: {', '.join(failed.suggestions)}?"
+            if failed.suggestions
+            else "; see every name with: clbp list"
+        )
         raise UserError(f"no mechanism called {name!r}{hint}", EXIT_NOT_FOUND)
     if not resolved.exact:
         _note(f"no exact match for {name!r}; showing the closest: {resolved.row.mechanism.name}")
     mechanism = resolved.row.mechanism
-    same_theme = tuple(row for row in ranked if row.mechanism.theme == mechanism.theme and row.mechanism.id != mechanism.id)
-    _emit(MechanismView(dataset, resolved.row, dataset.theme_by_id(mechanism.theme), same_theme), output_format, output, color)
+    same_theme = tuple(
+        row for row in ranked if row.mechanism.theme == mechanism.theme and row.mechanism.id != mechanism.id
+    )
+    _emit(
+        MechanismView(dataset, resolved.row, dataset.theme_by_id(mechanism.theme), same_theme),
+        output_format,
+        output,
+        color,
+    )
 
 
 @app.command("cite")
 def cite_review(
-    style: Annotated[CitationStyle, typer.Option("--style", "-s", case_sensitive=False, help="apa (APA 7), vancouver (NLM), bibtex, ris or csl-json.")] = CitationStyle.apa,
+    style: Annotated[
+        CitationStyle,
+        typer.Option(
+            "--style", "-s", case_sensitive=False, help="apa (APA 7), vancouver (NLM), bibtex, ris or csl-json."
+        ),
+    ] = CitationStyle.apa,
     output: OutputOption = None,
     data: DataOption = None,
 ) -> None:
-    """Print the review's reference, ready to paste or import into a reference manager.
+    """Print the review's reference: APA, Vancouver, BibTeX, RIS or CSL-JSON.
 
     Example: clbp cite --style bibtex -o wun2021.bib
     """
@@ -268,7 +318,9 @@ def cite_review(
 def validate_file(
     path: Annotated[str, typer.Argument(metavar="PATH", help="The data file to check.")],
 ) -> None:
-    """Check a data file of your own and list every problem with its line and field.
+    """Check a data file of your own.
+
+    Lists every problem with its line and field path; exit 0 when the file can be used with --data.
 
     Example: clbp validate my-table.yaml
     """
@@ -278,7 +330,9 @@ def validate_file(
         dataset = load_dataset(path)
     except DataError as error:  # every problem, not the first MAX_PROBLEMS_SHOWN
         raise UserError(_describe_data_error(error, limit=None), EXIT_NOT_FOUND) from None
-    write_output(f"{path}: OK: {len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes\n", None, binary=False)
+    write_output(
+        f"{path}: OK: {len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes\n", None, binary=False
+    )
 
 
 def _theme_or_exit(dataset: Dataset, name: str, what: str) -> Theme:
@@ -352,7 +406,10 @@ def main() -> NoReturn:
     except Exception as error:  # a bug: say so in one line instead of a traceback
         if os.environ.get("CLBP_DEBUG"):
             raise
-        code = _fail(f"internal error ({type(error).__name__}: {error}); please report it, with CLBP_DEBUG=1 for details", EXIT_INTERNAL)
+        code = _fail(
+            f"internal error ({type(error).__name__}: {error}); please report it, with CLBP_DEBUG=1 for details",
+            EXIT_INTERNAL,
+        )
     sys.exit(code)
 
 

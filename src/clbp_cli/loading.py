@@ -136,7 +136,9 @@ def _check_nodes(root: Any, lines: dict[str, int]) -> Iterator[Problem]:
             return
         lines[path] = line
         if node.tag not in _SAFE_TAGS:
-            yield Problem(path, f"YAML tag {node.tag!r} is not allowed; only plain data (text, numbers, lists, maps)", line)
+            yield Problem(
+                path, f"YAML tag {node.tag!r} is not allowed; only plain data (text, numbers, lists, maps)", line
+            )
             continue
         if isinstance(node, yaml.MappingNode):
             children = []
@@ -174,7 +176,9 @@ class _Validator:
         return self.lines.get(path)
 
     # Field readers: each returns a usable default after recording a problem, so validation goes on.
-    def mapping(self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, Any]:
+    def mapping(
+        self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.problem(path, f"must be a mapping of fields, got {_type_name(value)}")
             return {}
@@ -233,7 +237,10 @@ class _Validator:
     def identifier(self, fields: dict[str, Any], path: str) -> str:
         value = self.text(fields, "id", path)
         if value and not _ID_PATTERN.fullmatch(value):
-            self.problem(f"{path}.id", f"must be lowercase letters, digits and single hyphens (like 'muscle-strength'), got {value!r}")
+            self.problem(
+                f"{path}.id",
+                f"must be lowercase letters, digits and single hyphens (like 'muscle-strength'), got {value!r}",
+            )
         return value
 
     # The records.
@@ -246,7 +253,10 @@ class _Validator:
         )
         version = top.get("format_version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
-            self.problem("format_version", f"must be {FORMAT_VERSION} (this version of clbp reads format {FORMAT_VERSION}), got {version!r}")
+            self.problem(
+                "format_version",
+                f"must be {FORMAT_VERSION} (this version of clbp reads format {FORMAT_VERSION}), got {version!r}",
+            )
         source = self.source(top.get("source"))
         study = self.study(top.get("study"))
         themes = self.records(top.get("themes"), "themes", self.theme)
@@ -305,7 +315,7 @@ class _Validator:
         path = "study"
         numbers = ("studies_identified", "trials_included", "trials_without_mechanism", "first_trial_year",
                    "last_trial_year", "published_proposals")  # fmt: skip
-        fields = self.mapping(value, path, numbers + ("design", "finding"))
+        fields = self.mapping(value, path, (*numbers, "design", "finding"))
         study = Study(
             design=" ".join(self.text(fields, "design", path).split()),
             studies_identified=self.whole_number(fields, "studies_identified", path),
@@ -353,7 +363,10 @@ class _Validator:
             if not key:
                 continue
             if key in first_at:
-                self.problem(f"{path}[{index}].{attribute}", f"duplicates {path}[{first_at[key]}] ({getattr(record, attribute)!r}); {attribute}s must be unique")
+                self.problem(
+                    f"{path}[{index}].{attribute}",
+                    f"duplicates {path}[{first_at[key]}] ({getattr(record, attribute)!r}); {attribute}s must be unique",
+                )
             else:
                 first_at[key] = index
 
@@ -362,7 +375,10 @@ class _Validator:
         self.check_unique(themes, "themes", "name")
         published = sum(theme.published_total for theme in themes)
         if themes and published != study.published_proposals:
-            self.problem("study.published_proposals", f"must equal the sum of the themes' published_total ({published}), got {study.published_proposals}")
+            self.problem(
+                "study.published_proposals",
+                f"must equal the sum of the themes' published_total ({published}), got {study.published_proposals}",
+            )
 
     def check_mechanisms(self, mechanisms: list[Mechanism], themes: list[Theme], study: Study) -> None:
         self.check_unique(mechanisms, "mechanisms", "id")
@@ -370,6 +386,12 @@ class _Validator:
         theme_ids = {theme.id for theme in themes}
         for index, mechanism in enumerate(mechanisms):
             if mechanism.theme and themes and mechanism.theme not in theme_ids:
-                self.problem(f"mechanisms[{index}].theme", f"unknown theme {mechanism.theme!r}; themes are: {', '.join(sorted(theme_ids))}")
+                self.problem(
+                    f"mechanisms[{index}].theme",
+                    f"unknown theme {mechanism.theme!r}; themes are: {', '.join(sorted(theme_ids))}",
+                )
             if mechanism.count > study.trials_included:
-                self.problem(f"mechanisms[{index}].count", f"{mechanism.count} is more than the {study.trials_included} trials included")
+                self.problem(
+                    f"mechanisms[{index}].count",
+                    f"{mechanism.count} is more than the {study.trials_included} trials included",
+                )

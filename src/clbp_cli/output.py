@@ -7,6 +7,7 @@ clbp quietly; a full disk, a closed stdout or an unwritable file is one line on 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import enum
 import os
 import shutil
@@ -70,7 +71,12 @@ def settings_for(color: ColorChoice, output: str | None, output_format: OutputFo
     elif color is ColorChoice.always:
         use_color = True
     else:
-        use_color = stream is not None and not environ.get("NO_COLOR") and not dumb and (is_tty or bool(environ.get("FORCE_COLOR")))
+        use_color = (
+            stream is not None
+            and not environ.get("NO_COLOR")
+            and not dumb
+            and (is_tty or bool(environ.get("FORCE_COLOR")))
+        )
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if is_tty else _columns_from_environment()
     unicode = not dumb and (stream is None or _is_utf(getattr(stream, "encoding", None)))
     return RenderSettings(
@@ -99,10 +105,8 @@ def prepare_streams() -> None:
     """Text on stdout/stderr that the locale cannot encode becomes '?' rather than a crash."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and not _is_utf(getattr(stream, "encoding", None)):
-            try:
+            with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="replace")  # type: ignore[union-attr]
-            except (AttributeError, ValueError):
-                pass
 
 
 def write_message(message: str) -> None:
@@ -170,8 +174,6 @@ def _write_file(path: Path, text: str) -> None:
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it an ordinary file's mode
         os.replace(temporary, path)
     except OSError as error:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise OutputError(f"cannot write to {path}: {error.strerror or error}")

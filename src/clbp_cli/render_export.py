@@ -139,13 +139,15 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
     body = []
     for index, row in enumerate(rows):
         cells = []
-        for column, cell in zip(columns, row):
+        for column, cell in zip(columns, row, strict=False):
             if column.bar:
-                cells.append(f'<td class="bar" aria-hidden="true"><span style="width: {float(cell) * 100:.1f}%"></span></td>')
+                cells.append(
+                    f'<td class="bar" aria-hidden="true"><span style="width: {float(cell) * 100:.1f}%"></span></td>'
+                )
             elif column.row_header:
                 cells.append(f'<th scope="row">{cell}</th>')
             else:
-                cells.append(f'<td{numeric if column.numeric else ""}>{cell}</td>')
+                cells.append(f"<td{numeric if column.numeric else ''}>{cell}</td>")
         row_class = f' class="{classes[index]}"' if classes and classes[index] else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     return (
@@ -189,7 +191,9 @@ def _body(view: View) -> str:
     dataset = view.dataset
     if isinstance(view, MechanismListView):
         columns, cells = _mechanism_rows(view.rows, show_theme=view.theme is None)
-        caption = f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
+        caption = (
+            f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
+        )
         return _table(caption, columns, cells)
     if isinstance(view, ThemeView):
         theme = view.summary.theme
@@ -202,7 +206,9 @@ def _body(view: View) -> str:
         ]
         if theme.quotes:
             quotes = " and ".join(f"\u201c{_e(q)}\u201d" for q in theme.quotes)
-            parts.append(f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>")
+            parts.append(
+                f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>"
+            )
         if summary.discrepancy:
             parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
                          f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
@@ -253,7 +259,10 @@ def _show_body(view: MechanismView) -> str:
     details = [
         ("Theme", view.theme.name),
         ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
-        ("Proposed by", f"{mechanism.count} of {dataset.study.trials_included} trials ({_percent(view.row.share_of_trials)})"),
+        (
+            "Proposed by",
+            f"{mechanism.count} of {dataset.study.trials_included} trials ({_percent(view.row.share_of_trials)})",
+        ),
     ]
     if mechanism.aliases:
         details.append(("Also known as", ", ".join(mechanism.aliases)))

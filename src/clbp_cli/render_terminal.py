@@ -7,7 +7,7 @@ named "[red]x" or a query of "[/]" prints as typed.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console, Group, RenderableType
@@ -211,7 +211,9 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[RenderableTy
     header.add_column(justify="right")
     header.add_row(
         Text(theme.name, style=f"bold {ACCENT}"),
-        Text(f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times ({percent(summary.published_share)})"),
+        Text(
+            f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times ({percent(summary.published_share)})"
+        ),
     )
     listed = f"{summary.mechanism_count} mechanisms, listed counts adding up to {summary.listed_total}"
     parts: list[RenderableType] = [
@@ -236,7 +238,15 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Renderable
     dataset = view.dataset
     summaries = view.summaries
     maximum = max((summary.theme.published_total for summary in summaries), default=0)
-    table = Table(box=None, padding=(0, 1), pad_edge=True, show_edge=False, header_style="bold", show_footer=True, footer_style="bold")
+    table = Table(
+        box=None,
+        padding=(0, 1),
+        pad_edge=True,
+        show_edge=False,
+        header_style="bold",
+        show_footer=True,
+        footer_style="bold",
+    )
     total_published = sum(summary.theme.published_total for summary in summaries)
     table.add_column("Theme", footer="Total", no_wrap=True, overflow="ellipsis", min_width=5)
     table.add_column("Published", footer=str(total_published), justify="right", no_wrap=True)
@@ -331,8 +341,8 @@ RENDERERS = {
 
 
 def renderables(view: View, settings: RenderSettings) -> list[RenderableType]:
-    renderer = RENDERERS[type(view)]
-    return renderer(view, settings)  # type: ignore[operator]
+    renderer: Callable[[View, RenderSettings], list[RenderableType]] = RENDERERS[type(view)]  # type: ignore[assignment]
+    return renderer(view, settings)
 
 
 def render_table(view: View, settings: RenderSettings) -> str:

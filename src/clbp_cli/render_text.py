@@ -69,7 +69,11 @@ def render_markdown(view: View, settings: RenderSettings) -> str:
     """A GitHub table, numbers right-aligned, then the caveat and the source as a paragraph."""
     records = view.records()
     columns = _columns(records, view)
-    numeric = {column for column in columns if records and isinstance(records[0][column], (int, float)) and not isinstance(records[0][column], bool)}
+    numeric = {
+        column
+        for column in columns
+        if records and isinstance(records[0][column], (int, float)) and not isinstance(records[0][column], bool)
+    }
     lines = [
         "| " + " | ".join(columns) + " |",
         "| " + " | ".join("---:" if column in numeric else "---" for column in columns) + " |",

@@ -204,7 +204,11 @@ def _vocabulary(ranked: Sequence[RankedMechanism]) -> dict[str, list[tuple[int, 
     vocabulary: dict[str, list[tuple[int, str, str]]] = {}
     for index, row in enumerate(ranked):
         mechanism = row.mechanism
-        for field, values in (("name", (mechanism.name,)), ("alias", mechanism.aliases), ("keyword", mechanism.keywords)):
+        for field, values in (
+            ("name", (mechanism.name,)),
+            ("alias", mechanism.aliases),
+            ("keyword", mechanism.keywords),
+        ):
             for value in values:
                 folded = fold(value)
                 terms = {folded, *(word for word in folded.split(" ") if len(word) >= 4)}

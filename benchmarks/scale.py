@@ -1,0 +1,93 @@
+"""Scale benchmark: `list --format json` and `search` on generated data files of 1,000, 10,000 and 50,000
+mechanisms (plus the real 33). Exits 1 if the 10,000 file takes over 1 s, or 10x the data costs over 10x the time.
+
+    python benchmarks/scale.py [--sizes 1000 10000 50000] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
+
+WORDS = ["trunk", "spinal", "muscle", "nerve", "pain", "fear", "load", "core", "tissue", "blood", "motor", "control", "balance", "posture", "strength", "endurance", "stiffness", "confidence", "sleep", "mood", "stress", "healing", "movement", "graded", "exposure", "activity"]  # fmt: skip
+BUDGET_SECONDS = 1.0
+
+
+def generate(size: int, path: Path) -> None:
+    """The bundled file with `size` synthetic mechanisms added, spread over its themes."""
+    data = yaml.safe_load((files("clbp_cli") / "data" / "wun2021.yaml").read_text(encoding="utf-8"))
+    rng = random.Random(size)
+    themes = [theme["id"] for theme in data["themes"]]
+    trials = data["study"]["trials_included"]
+    for index in range(size):
+        words = rng.sample(WORDS, 6)
+        data["mechanisms"].append(
+            {
+                "id": f"synthetic-{index}",
+                "name": f"Synthetic {words[0]} {words[1]} {index}",
+                "count": rng.randint(0, trials // 4),
+                "theme": rng.choice(themes),
+                "aliases": [f"{words[2]} {words[3]} {index}"],
+                "keywords": [words[4], words[5]],
+                "description": f"A generated mechanism about {' and '.join(words)}. It exists to measure speed.",
+            }
+        )
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def clbp() -> list[str]:
+    script = Path(sys.executable).parent / "clbp"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "clbp_cli"]
+
+
+def timed(args: list[str], rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run([*clbp(), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--rounds", type=int, default=3)
+    options = parser.parse_args()
+    cases = {"list --format json": ["list", "--format", "json"], "search fear": ["search", "fear"],
+             "search kinesiofobia (typo)": ["search", "kinesiofobia"]}  # fmt: skip
+    results: dict[tuple[str, int], float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in options.sizes:
+            path = Path(folder) / f"scale-{size}.yaml"
+            generate(size, path)
+            for name, args in cases.items():
+                results[name, size] = timed([*args, "--data", str(path)], options.rounds)
+    print(f"{'command':<28}" + "".join(f"{size:>10,}" for size in options.sizes))
+    for name in cases:
+        print(f"{name:<28}" + "".join(f"{results[name, size]:9.2f}s" for size in options.sizes))
+    failed = []
+    for name in cases:
+        if 10000 in options.sizes and results[name, 10000] > BUDGET_SECONDS:
+            failed.append(f"{name}: {results[name, 10000]:.2f}s at 10,000 (budget {BUDGET_SECONDS:.0f}s)")
+        if 1000 in options.sizes and 10000 in options.sizes:
+            ratio = results[name, 10000] / results[name, 1000]
+            print(f"{name}: 10x the data costs {ratio:.1f}x the time")
+            if ratio > 10:
+                failed.append(f"{name}: 10x the data cost {ratio:.1f}x the time")
+    for line in failed:
+        print("budget missed:", line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

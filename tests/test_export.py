@@ -1,0 +1,180 @@
+"""SVG and HTML exports: parsed with real parsers, and the HTML rendered in a real browser."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.mark.parametrize(("args", "expected"), [(["list"], "Muscle strength"), (["themes"], "Psychosocial"),
+                                                (["theme", "psychosocial"], "Kinesiophobia"), (["show", "mood"], "Mood")])  # fmt: skip
+def test_svg_parses_has_a_title_and_no_network(clbp, args: list[str], expected: str) -> None:
+    text = clbp(*args, "--format", "svg").out
+    root = ElementTree.fromstring(text)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("viewBox")  # scales without blurring
+    title = root.find(f"{SVG}title")
+    assert title is not None and "Wun et al. 2021" in (title.text or "")
+    assert expected in "".join(root.itertext()).replace("\xa0", " ")
+    assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
+    assert "@font-face" not in text
+
+
+class TableParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.rows: list[list[str]] = []
+        self.header_cells: list[str] = []
+        self.lang: str | None = None
+        self.links: list[str] = []
+        self.scripts = 0
+        self.section = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "html":
+            self.lang = attributes.get("lang")
+        if tag in ("thead", "tbody"):
+            self.section = tag
+        if tag == "tr" and self.section == "tbody":
+            self.rows.append([])
+        if tag == "a":
+            self.links.append(attributes.get("href") or "")
+        if tag == "script":
+            self.scripts += 1
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.stack:
+            return
+        if self.section == "thead" and self.stack[-1] == "th":
+            self.header_cells.append(data)
+        elif self.section == "tbody" and self.stack[-1] in ("td", "th") and self.rows:
+            self.rows[-1].append(data)
+
+
+def parse_html(text: str) -> TableParser:
+    parser = TableParser()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+@pytest.mark.parametrize(("args", "rows", "first"), [(["list"], 33, "Muscle strength"), (["themes"], 5, "Neuromuscular"),
+                                                     (["theme", "tissue"], 4, "Blood flow"), (["show", "mood"], 12, "Fear-avoidance"),
+                                                     (["search", "fear"], 3, "Fear-avoidance")])  # fmt: skip
+def test_html_is_a_document_with_a_real_table(clbp, args: list[str], rows: int, first: str) -> None:
+    text = clbp(*args, "--format", "html").out
+    page = parse_html(text)
+    assert page.lang == "en"
+    assert len(page.rows) == rows
+    assert first in page.rows[0]
+    assert page.header_cells[:2] in (["Rank", "Mechanism"], ["Theme", "Published"])
+    assert "https://doi.org/10.1016/j.msksp.2020.102307" in page.links
+    assert page.scripts == 0 and "<pre" not in text
+    assert "prefers-color-scheme: dark" in text and "size: A4" in text
+
+
+def test_html_escapes_every_value_from_a_users_file(clbp, tmp_path) -> None:
+    from importlib.resources import files
+
+    text = (files("clbp_cli") / "data" / "wun2021.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "data.yaml"
+    path.write_text(text.replace("name: Mood", "name: <script>alert(1)</script>"), encoding="utf-8")
+    page = clbp("list", "--data", str(path), "--format", "html").out
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.skip("Chromium is not installed (Debian package 'chromium'; .ci/run installs it)")
+
+
+def screenshot(html_file: Path, png: Path, tmp_path: Path, *, dark: bool = False) -> None:
+    command = [
+        chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={tmp_path / 'profile'}",
+        "--hide-scrollbars", "--window-size=1000,900", f"--screenshot={png}",
+    ]  # fmt: skip
+    if dark:
+        command.append("--force-dark-mode")
+    command.append(html_file.as_uri())
+    subprocess.run(command, capture_output=True, timeout=120, check=False)
+    assert png.exists() and png.stat().st_size > 0, "Chromium wrote no screenshot"
+
+
+def png_colours(png: Path) -> set[tuple[int, int, int]]:
+    """Distinct colours of a PNG, decoded with the standard library (8-bit RGB or RGBA, non-interlaced)."""
+    import struct
+    import zlib
+
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, chunks, header = 8, [], b""
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        body = data[position + 8 : position + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        position += 12 + length
+    width, height, depth, colour_type = struct.unpack(">IIBB", header[:10])
+    assert depth == 8 and colour_type in (2, 6)
+    channels = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * channels
+    previous = bytearray(stride)
+    colours: set[tuple[int, int, int]] = set()
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up = previous[i]
+            corner = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                predictor = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + predictor) & 255
+        if row % 4 == 0:
+            colours.update(tuple(line[i : i + 3]) for i in range(0, stride, channels * 4))  # type: ignore[misc]
+        previous = line
+    return colours
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_html_export_renders_in_a_real_browser(clbp, tmp_path, dark: bool) -> None:
+    html_file = tmp_path / "themes.html"
+    assert clbp("themes", "--format", "html", "-o", str(html_file)).code == 0
+    png = tmp_path / "themes.png"
+    screenshot(html_file, png, tmp_path, dark=dark)
+    colours = png_colours(png)
+    assert len(colours) > 20, "the screenshot is blank"
+    accent = (0x0A, 0x6E, 0x7C) if not dark else (0x5F, 0xD0, 0xDE)
+    if not dark:
+        assert accent in colours, "no bars drawn"
