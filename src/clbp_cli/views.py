@@ -136,4 +136,3 @@ class MechanismView:
 
 
 View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView]
-VIEW_TYPES: tuple[type, ...] = (MechanismListView, ThemeView, ThemesView, SearchView, MechanismView)
