@@ -65,12 +65,6 @@ def flat(value: object) -> str:
 
 def parse_markdown_table(text: str) -> list[dict[str, str]]:
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    cells: list[list[str]] = []
-    for token in tokens:
-        if token.type == "tr_open":
-            cells.append([])
-        elif token.type == "inline" and cells and token.map is not None and any(t.type == "tr_open" for t in tokens):
-            pass
     rows: list[list[str]] = []
     inside_row = False
     for token in tokens:
