@@ -12,7 +12,16 @@ from dataclasses import dataclass, replace
 from clbp_cli.citation import short_author_year, short_reference
 from clbp_cli.formats import RenderSettings
 from clbp_cli.ranking import RankedMechanism
-from clbp_cli.views import MechanismListView, MechanismView, SearchView, ThemesView, ThemeView, View
+from clbp_cli.views import (
+    MechanismListView,
+    MechanismView,
+    SearchView,
+    ThemesView,
+    ThemeView,
+    View,
+    discrepancy_note,
+    percent,
+)
 
 SVG_WIDTH = 100  # columns
 
@@ -156,10 +165,6 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
     )
 
 
-def _percent(share: float) -> str:
-    return f"{share * 100:.0f}%"
-
-
 def _mechanism_rows(rows: Sequence[RankedMechanism], *, show_theme: bool) -> tuple[list[_Column], list[list[str]]]:
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
     if show_theme:
@@ -172,7 +177,7 @@ def _mechanism_rows(rows: Sequence[RankedMechanism], *, show_theme: bool) -> tup
         line = [_e(row.rank_label), _e(mechanism.name)]
         if show_theme:
             line.append(_e(mechanism.theme))
-        line += [_e(mechanism.count), _e(_percent(row.share_of_trials)), str(mechanism.count / maximum)]
+        line += [_e(mechanism.count), _e(percent(row.share_of_trials)), str(mechanism.count / maximum)]
         cells.append(line)
     return columns, cells
 
@@ -200,7 +205,7 @@ def _body(view: View) -> str:
         summary = view.summary
         parts = [
             f"<p>Proposed {_e(theme.published_total)} of {_e(dataset.study.published_proposals)} times "
-            f"({_e(_percent(summary.published_share))}); {_e(summary.mechanism_count)} mechanisms whose listed counts "
+            f"({_e(percent(summary.published_share))}); {_e(summary.mechanism_count)} mechanisms whose listed counts "
             f"add up to {_e(summary.listed_total)}.</p>",
             f"<p>{_e(theme.description)}</p>",
         ]
@@ -220,15 +225,11 @@ def _body(view: View) -> str:
                    _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
         maximum = max((s.theme.published_total for s in view.summaries), default=0) or 1
         cells = [
-            [_e(s.theme.name), _e(s.theme.published_total), _e(_percent(s.published_share)), _e(s.mechanism_count),
+            [_e(s.theme.name), _e(s.theme.published_total), _e(percent(s.published_share)), _e(s.mechanism_count),
              _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
             for s in view.summaries
         ]  # fmt: skip
-        notes = "".join(
-            f"<p>* {_e(s.theme.name)}: the published total is {_e(s.theme.published_total)}, but its mechanisms' listed "
-            f"counts add up to {_e(s.listed_total)}. {_e(dataset.theme_provenance)}</p>"
-            for s in view.discrepancies
-        )
+        notes = "".join(f"<p>* {_e(discrepancy_note(s, dataset.theme_provenance))}</p>" for s in view.discrepancies)
         caption = (f"Published = how often a mechanism of the theme was proposed ({dataset.study.published_proposals} in all); "
                    "Listed = the sum of its mechanisms' counts.")  # fmt: skip
         return _table(caption, columns, cells) + "\n" + notes
@@ -261,7 +262,7 @@ def _show_body(view: MechanismView) -> str:
         ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
         (
             "Proposed by",
-            f"{mechanism.count} of {dataset.study.trials_included} trials ({_percent(view.row.share_of_trials)})",
+            f"{mechanism.count} of {dataset.study.trials_included} trials ({percent(view.row.share_of_trials)})",
         ),
     ]
     if mechanism.aliases:

@@ -18,9 +18,18 @@ from rich.text import Text
 
 from clbp_cli.citation import short_author_year, short_reference
 from clbp_cli.formats import RenderSettings
-from clbp_cli.ranking import RankedMechanism, ThemeSummary
+from clbp_cli.ranking import RankedMechanism
 from clbp_cli.search import SearchHit
-from clbp_cli.views import MechanismListView, MechanismView, SearchView, ThemesView, ThemeView, View
+from clbp_cli.views import (
+    MechanismListView,
+    MechanismView,
+    SearchView,
+    ThemesView,
+    ThemeView,
+    View,
+    discrepancy_note,
+    percent,
+)
 
 ACCENT = "cyan"
 MAX_BAR_WIDTH = 30
@@ -56,10 +65,6 @@ def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> T
     if g.bar_partials and eighths:
         text += g.bar_partials[eighths - 1]
     return Text(text, style=ACCENT)
-
-
-def percent(share: float) -> str:
-    return f"{share * 100:.0f}%"
 
 
 def make_console(settings: RenderSettings, *, record: bool = False) -> Console:
@@ -194,13 +199,6 @@ def _theme_quotes(view: ThemeView, settings: RenderSettings) -> Text:
     return Text.assemble(Text(quotes, style="italic"), Text(source, style="dim"))
 
 
-def discrepancy_note(summary: ThemeSummary, view: View) -> str:
-    return (
-        f"{summary.theme.name}: the published total is {summary.theme.published_total}, but its mechanisms' listed "
-        f"counts add up to {summary.listed_total}. {view.dataset.theme_provenance}"
-    ).strip()
-
-
 def render_theme(view: ThemeView, settings: RenderSettings) -> list[RenderableType]:
     summary = view.summary
     theme = summary.theme
@@ -278,7 +276,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Renderable
         f"Published = how often the review counted a mechanism of the theme as proposed ({study.published_proposals} "
         f"in all); Listed = the sum of its mechanisms' counts."
     )
-    notes = [f"* {discrepancy_note(summary, view)}" for summary in view.discrepancies]
+    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
     return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
 

@@ -17,6 +17,19 @@ Record = dict[str, Any]
 SHARE_DECIMALS = 4  # shares are fractions 0-1, rounded to 4 decimals (0.2727 = 27.27%)
 
 
+def percent(share: float) -> str:
+    """A 0-1 share as a whole percentage for people: 0.2727 -> '27%'."""
+    return f"{share * 100:.0f}%"
+
+
+def discrepancy_note(summary: ThemeSummary, provenance: str) -> str:
+    """Why a theme's published total and its listed counts differ (psychosocial: 87 against 86)."""
+    return (
+        f"{summary.theme.name}: the published total is {summary.theme.published_total}, but its mechanisms' listed "
+        f"counts add up to {summary.listed_total}. {provenance}"
+    ).strip()
+
+
 def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
     mechanism = row.mechanism
     record: Record = {
