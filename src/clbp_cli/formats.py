@@ -9,8 +9,7 @@ from __future__ import annotations
 import enum
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from clbp_cli.views import View
@@ -26,8 +25,7 @@ class OutputFormat(str, enum.Enum):
     html = "html"
 
 
-@dataclass(frozen=True)
-class RenderSettings:
+class RenderSettings(NamedTuple):
     color: bool  # ANSI styles allowed (terminal tables only)
     width: int  # columns to lay out for
     unicode: bool  # box-drawing, bars and typographic characters allowed; else ASCII fallbacks

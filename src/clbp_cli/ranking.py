@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from clbp_cli.model import Dataset, Mechanism, Theme
 
 
-@dataclass(frozen=True)
-class RankedMechanism:
+class RankedMechanism(NamedTuple):
     rank: int  # standard competition ranking: equal counts share a rank, the next rank skips ("1224")
     tied: bool  # another mechanism shares this rank
     mechanism: Mechanism
@@ -21,8 +20,7 @@ class RankedMechanism:
         return f"={self.rank}" if self.tied else str(self.rank)
 
 
-@dataclass(frozen=True)
-class ThemeSummary:
+class ThemeSummary(NamedTuple):
     theme: Theme
     published_share: float  # published_total / all published proposals, 0-1
     mechanism_count: int

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from clbp_cli.citation import short_author_year, short_reference
 from clbp_cli.formats import RenderSettings
@@ -80,7 +80,7 @@ def picture_title(view: View) -> str:
 def render_svg(view: View, settings: RenderSettings) -> str:
     from clbp_cli.render_terminal import make_console, renderables
 
-    picture = replace(settings, color=True, terminal=True, unicode=True, width=SVG_WIDTH)
+    picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
     console = make_console(picture, record=True)
     for renderable in renderables(view, picture):
         console.print(renderable)
@@ -130,8 +130,7 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-@dataclass(frozen=True)
-class _Column:
+class _Column(NamedTuple):
     header: str
     numeric: bool = False
     row_header: bool = False  # the cell that names the row (<th scope="row">)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -36,8 +36,7 @@ MAX_BAR_WIDTH = 30
 MIN_BAR_WIDTH = 4  # narrower than this, the bar column is left out
 
 
-@dataclass(frozen=True)
-class Glyphs:
+class Glyphs(NamedTuple):
     bar_full: str
     bar_partials: str  # eighths, from one to seven
     rule: str

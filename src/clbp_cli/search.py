@@ -6,7 +6,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from clbp_cli.model import Dataset, Theme
 from clbp_cli.ranking import RankedMechanism
@@ -81,8 +81,7 @@ def compact(text: str) -> str:
     return fold(text).replace(" ", "")
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     row: RankedMechanism
     relevance: int  # 0-100; see FIELD_TIERS
     field: str  # name, alias, keyword, theme or description
@@ -280,8 +279,7 @@ def resolve_theme(dataset: Dataset, name: str) -> Theme:
     raise LookupFailed("theme", name, suggestions=[by_key[k] for k in close])
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     row: RankedMechanism
     exact: bool  # False when found only by tolerating a typo
 

@@ -6,8 +6,7 @@ only lay it out. The record field names below are the documented, stable machine
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from clbp_cli.model import Dataset, Theme
 from clbp_cli.ranking import RankedMechanism, ThemeSummary
@@ -59,8 +58,7 @@ def theme_record(summary: ThemeSummary) -> Record:
     }
 
 
-@dataclass(frozen=True)
-class MechanismListView:
+class MechanismListView(NamedTuple):
     """`clbp list`: ranked mechanisms, perhaps filtered to a theme and cut to the top N."""
 
     dataset: Dataset
@@ -75,8 +73,7 @@ class MechanismListView:
         return self.records()
 
 
-@dataclass(frozen=True)
-class ThemeView:
+class ThemeView(NamedTuple):
     """`clbp theme NAME`: one theme's summary and its mechanisms."""
 
     dataset: Dataset
@@ -90,8 +87,7 @@ class ThemeView:
         return self.records()
 
 
-@dataclass(frozen=True)
-class ThemesView:
+class ThemesView(NamedTuple):
     """`clbp themes`: the five themes side by side."""
 
     dataset: Dataset
@@ -108,8 +104,7 @@ class ThemesView:
         return tuple(summary for summary in self.summaries if summary.discrepancy)
 
 
-@dataclass(frozen=True)
-class SearchView:
+class SearchView(NamedTuple):
     """`clbp search QUERY`: the hits, most relevant first."""
 
     dataset: Dataset
@@ -132,8 +127,7 @@ class SearchView:
         return self.records()
 
 
-@dataclass(frozen=True)
-class MechanismView:
+class MechanismView(NamedTuple):
     """`clbp show NAME`: one mechanism's card."""
 
     dataset: Dataset
