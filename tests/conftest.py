@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,10 @@ import pytest
 from clbp_cli.cli import run
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The data cache of every test run (in-process and subprocesses alike) goes to a fresh folder, never the user's.
+os.environ["CLBP_CACHE_DIR"] = tempfile.mkdtemp(prefix="clbp-test-cache-")
+os.environ.pop("CLBP_NO_CACHE", None)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import json
 import re
 
 from clbp_cli.model import Author, Source
@@ -140,6 +139,8 @@ def ris(source: Source) -> str:
 
 def csl_json(source: Source) -> str:
     """CSL-JSON (citeproc's input): a list holding one item."""
+    import json  # not at the top: the other styles (and every table) need not import it
+
     item = {
         "id": citation_key(source),
         "type": "article-journal",

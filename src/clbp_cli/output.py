@@ -12,7 +12,6 @@ import enum
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from clbp_cli.formats import MACHINE_FORMATS, OutputFormat, RenderSettings
@@ -161,6 +160,8 @@ def _write_file(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder, so a failed write never leaves half a file behind."""
     if path.is_dir():
         raise OutputError(f"cannot write to {path}: it is a directory; give a file name, e.g. -o {path / 'clbp.txt'}")
+    import tempfile  # only here: writing a file is rare and tempfile costs 3 ms to import
+
     folder = path.parent
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
