@@ -78,12 +78,11 @@ def picture_title(view: View) -> str:
 
 
 def render_svg(view: View, settings: RenderSettings) -> str:
-    from clbp_cli.render_terminal import make_console, renderables
+    from clbp_cli.render_terminal import make_console, print_lines, renderables
 
     picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
     console = make_console(picture, record=True)
-    for renderable in renderables(view, picture):
-        console.print(renderable)
+    print_lines(console, renderables(view, picture))
     title = picture_title(view)
     template = _SVG_TEMPLATE.format(title=html.escape(title).replace("{", "{{").replace("}", "}}"))
     return console.export_svg(title=title, code_format=template, unique_id="clbp")

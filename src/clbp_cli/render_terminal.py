@@ -1,19 +1,20 @@
-"""Tables and cards for people at a terminal, drawn with rich. The only module (with the exporters) that imports it.
+"""Tables and cards for people at a terminal, styled with rich. The only module (with the exporters) that imports it.
 
 Text from the data or the user always goes in as rich Text objects, never as markup strings, so a mechanism
 named "[red]x" or a query of "[/]" prints as typed.
+
+Columns are laid out here (`grid`) rather than with rich's Table: our tables are plain aligned columns, and
+rich's general layout engine took 15-30 ms for the 33-row list (most of a 100 ms start-up budget) and seconds
+for 10,000 rows. rich still does what it is best at: styles, colour systems, cell widths and wrapping prose.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
-from rich.rule import Rule
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
 from clbp_cli.citation import short_author_year, short_reference
@@ -34,6 +35,10 @@ from clbp_cli.views import (
 ACCENT = "cyan"
 MAX_BAR_WIDTH = 30
 MIN_BAR_WIDTH = 4  # narrower than this, the bar column is left out
+MARGIN = 1  # every line starts one column in
+GAP = 2  # between table columns
+
+Part = Text | list[Text]  # prose that wraps, or lines already laid out
 
 
 class Glyphs(NamedTuple):
@@ -44,10 +49,11 @@ class Glyphs(NamedTuple):
     open_quote: str
     close_quote: str
     dash: str
+    ellipsis: str
 
 
-UNICODE_GLYPHS = Glyphs("█", "▏▎▍▌▋▊▉", "─", "·", "“", "”", "—")
-ASCII_GLYPHS = Glyphs("#", "", "-", "-", '"', '"', "-")
+UNICODE_GLYPHS = Glyphs("█", "▏▎▍▌▋▊▉", "─", "·", "“", "”", "—", "…")
+ASCII_GLYPHS = Glyphs("#", "", "-", "-", '"', '"', "-", "...")
 
 
 def glyphs(settings: RenderSettings) -> Glyphs:
@@ -66,10 +72,109 @@ def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> T
     return Text(text, style=ACCENT)
 
 
+class Column(NamedTuple):
+    header: str
+    right: bool = False  # right-aligned (numbers)
+    flexible: bool = False  # may be narrowed when the terminal is too narrow: cut with an ellipsis, or wrapped
+    wrap: bool = False  # narrowed by wrapping onto more lines instead of cutting
+    min_width: int = 1
+    footer: str | None = None
+
+
+def grid(columns: Sequence[Column], rows: Sequence[Sequence[Text]], width: int, settings: RenderSettings) -> list[Text]:
+    """Lay rows out in aligned columns within `width` cells: a bold header, the rows, an optional bold footer.
+
+    When the natural widths do not fit, flexible columns give way down to their minimum widths (what is still too
+    wide is cropped). Linear in the number of cells.
+    """
+    has_footer = any(column.footer is not None for column in columns)
+    body = [0] * len(columns)  # the widest cell below the header: numbers are never cut, headers may be
+    for row in rows:
+        for index, cell in enumerate(row):
+            body[index] = max(body[index], cell.cell_len)
+    for index, footer in enumerate(column.footer for column in columns):
+        body[index] = max(body[index], len(footer or ""))
+    widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
+    excess = sum(widths) + GAP * (len(columns) - 1) - width
+    # Wrapping loses nothing, so wrapping columns give way first; then text columns are cut, widest first; then
+    # long headers over short numbers. What is still too wide is cropped.
+    stages: list[tuple[Callable[[Column], bool], Callable[[int], int]]] = [
+        (lambda column: column.wrap, lambda index: columns[index].min_width),
+        (lambda column: column.flexible, lambda index: columns[index].min_width),
+        (lambda column: True, lambda index: max(body[index], 1)),
+    ]
+    for may_shrink, floor_of in stages:
+        while excess > 0:
+            shrinkable = [i for i, column in enumerate(columns) if may_shrink(column) and widths[i] > floor_of(i)]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda i: widths[i])
+            floor = max([floor_of(widest)] + [widths[i] for i in shrinkable if i != widest])
+            step = min(excess, widths[widest] - floor) or 1  # at a tie, one cell at a time, in turn
+            widths[widest] -= step
+            excess -= step
+    console = _measuring_console(settings) if any(column.wrap for column in columns) else None
+    lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings, console)[0]]
+    for row in rows:
+        lines += _grid_row(row, columns, widths, settings, console)
+    if has_footer:
+        footer_cells = [Text(column.footer or "", style="bold") for column in columns]
+        lines += _grid_row(footer_cells, columns, widths, settings, console)
+    return lines
+
+
+def _grid_row(
+    cells: Sequence[Text],
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    settings: RenderSettings,
+    console: Console | None,
+) -> list[Text]:
+    stacked: list[list[Text]] = []
+    for cell, column, width in zip(cells, columns, widths, strict=True):
+        if cell.cell_len <= width:
+            stacked.append([cell])
+        elif column.wrap and console is not None:
+            stacked.append(list(cell.wrap(console, width, overflow="fold")))
+        else:
+            stacked.append([_cut(cell, width, glyphs(settings).ellipsis)])
+    lines = []
+    last = len(columns) - 1
+    for line_index in range(max(len(pieces) for pieces in stacked)):
+        line = Text()
+        for index, (pieces, column, width) in enumerate(zip(stacked, columns, widths, strict=True)):
+            piece = pieces[line_index] if line_index < len(pieces) else Text()
+            padding = " " * (width - piece.cell_len)
+            if column.right:
+                line.append(padding)
+                line.append(piece)
+            else:
+                line.append(piece)
+                if index < last:
+                    line.append(padding)
+            if index < last:
+                line.append(" " * GAP)
+        lines.append(line)
+    return lines
+
+
+def _cut(text: Text, width: int, ellipsis: str) -> Text:
+    """`text` cut to `width` cells, ending in an ellipsis where there is room for one."""
+    mark = ellipsis if width > len(ellipsis) else ""
+    cut = text.copy()
+    cut.truncate(width - len(mark), overflow="crop")
+    cut.append(mark)
+    return cut
+
+
+def _measuring_console(settings: RenderSettings) -> Console:
+    return make_console(settings)
+
+
 def make_console(settings: RenderSettings, *, record: bool = False) -> Console:
     return Console(
         file=io.StringIO(),
-        width=settings.width,
+        width=content_width(settings),
         force_terminal=settings.color,
         color_system="standard" if settings.color else None,
         no_color=not settings.color,
@@ -82,16 +187,25 @@ def make_console(settings: RenderSettings, *, record: bool = False) -> Console:
     )
 
 
-def to_text(renderables: Iterable[RenderableType], settings: RenderSettings) -> str:
-    """Render with a one-column margin; plain text loses the padding rich leaves at line ends."""
+def print_lines(console: Console, parts: Sequence[Part]) -> None:
+    """Prose (a Text) wraps to the width; laid-out lines (a list of Text) are printed as they are, cropped."""
+    for part in parts:
+        if isinstance(part, Text):
+            console.print(part)
+        else:
+            console.print(Text("\n").join(part), no_wrap=True, overflow="crop")
+
+
+def to_text(parts: Sequence[Part], settings: RenderSettings) -> str:
+    """Render with a one-column margin; plain text loses the spaces rich leaves at line ends."""
     console = make_console(settings)
-    console.print(Padding(Group(*renderables), (0, 1)))
+    print_lines(console, parts)
     file = console.file
     assert isinstance(file, io.StringIO)
-    text = file.getvalue()
+    lines = file.getvalue().split("\n")
     if not settings.color:
-        text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return text
+        lines = [line.rstrip() for line in lines]
+    return "\n".join(" " * MARGIN + line if line else line for line in lines)
 
 
 def _highlighted(text: str, spans: Sequence[tuple[int, int]], settings: RenderSettings) -> Text:
@@ -119,43 +233,46 @@ def _title(text: str) -> Text:
     return Text(text, style="bold")
 
 
+def content_width(settings: RenderSettings) -> int:
+    return settings.width - 2 * MARGIN
+
+
 def _mechanism_table(
     rows: Sequence[RankedMechanism],
     settings: RenderSettings,
     *,
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
-) -> Table:
-    dataset_max = max((row.mechanism.count for row in rows), default=0)
-    table = Table(box=None, padding=(0, 1), pad_edge=True, show_edge=False, header_style="bold", expand=False)
-    table.add_column("Rank", justify="right", no_wrap=True)
-    table.add_column("Mechanism", no_wrap=True, overflow="ellipsis", min_width=6)
+) -> list[Text]:
+    columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=6)]
     if show_theme:
-        table.add_column("Theme", no_wrap=True, overflow="ellipsis", min_width=5)
-    table.add_column("Trials", justify="right", no_wrap=True)
+        columns.append(Column("Theme", flexible=True, min_width=5))
+    columns.append(Column("Trials", right=True))
     if matched is not None:
-        table.add_column("Matched in", overflow="fold", min_width=10)
+        columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
         bar_width = 0
     else:
-        table.add_column("Share", justify="right", no_wrap=True)
+        columns.append(Column("Share", right=True))
         bar_width = _bar_width(rows, settings, show_theme)
         if bar_width:
-            table.add_column("", no_wrap=True, width=bar_width)
+            columns.append(Column(""))
+    dataset_max = max((row.mechanism.count for row in rows), default=0)
+    cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
-        cells: list[RenderableType] = [Text(row.rank_label), Text(mechanism.name)]
+        line = [Text(row.rank_label), Text(mechanism.name)]
         if show_theme:
-            cells.append(Text(mechanism.theme))
-        cells.append(Text(str(mechanism.count)))
+            line.append(Text(mechanism.theme))
+        line.append(Text(str(mechanism.count)))
         if matched is not None:
             hit = matched[index]
-            cells.append(Text.assemble(f"{hit.field}: ", _highlighted(hit.text, hit.spans, settings)))
+            line.append(Text.assemble(f"{hit.field}: ", _highlighted(hit.text, hit.spans, settings)))
         else:
-            cells.append(Text(percent(row.share_of_trials)))
+            line.append(Text(percent(row.share_of_trials)))
             if bar_width:
-                cells.append(bar(mechanism.count, dataset_max, bar_width, settings))
-        table.add_row(*cells)
-    return table
+                line.append(bar(mechanism.count, dataset_max, bar_width, settings))
+        cells.append(line)
+    return grid(columns, cells, content_width(settings), settings)
 
 
 def _bar_width(rows: Sequence[RankedMechanism], settings: RenderSettings, show_theme: bool) -> int:
@@ -165,17 +282,29 @@ def _bar_width(rows: Sequence[RankedMechanism], settings: RenderSettings, show_t
     widths = [4, max((len(row.mechanism.name) for row in rows), default=9), 6, 5]
     if show_theme:
         widths.append(max((len(row.mechanism.theme) for row in rows), default=5))
-    used = sum(widths) + 2 * (len(widths) + 1)
-    available = min(MAX_BAR_WIDTH, settings.width - used)
+    used = sum(widths) + GAP * len(widths)
+    available = min(MAX_BAR_WIDTH, content_width(settings) - used)
     return available if available >= MIN_BAR_WIDTH else 0
 
 
-def render_list(view: MechanismListView, settings: RenderSettings) -> list[RenderableType]:
+def _spread(left: Text, right: Text, settings: RenderSettings) -> list[Text]:
+    """`left` and `right` on one line, pushed to the edges; on two lines when they do not fit side by side."""
+    room = content_width(settings) - left.cell_len - right.cell_len
+    if room < GAP:
+        return [left, right]
+    return [Text.assemble(left, " " * room, right)]
+
+
+def _rule(settings: RenderSettings) -> list[Text]:
+    return [Text(glyphs(settings).rule * content_width(settings), style="dim")]
+
+
+def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
     scope = f"{view.theme.name.lower()} mechanisms" if view.theme else "mechanisms"
     rest = f"{scope} proposed in {dataset.study.trials_included} trials ({short_author_year(dataset.source)})"
     title = f"Why exercise helps chronic low back pain: {rest}"
-    if len(title) > settings.width - 2:
+    if len(title) > content_width(settings):
         title = f"Why exercise helps CLBP: {rest}"
     showing = f"Showing {len(view.rows)} of {view.available}."
     return [
@@ -198,28 +327,21 @@ def _theme_quotes(view: ThemeView, settings: RenderSettings) -> Text:
     return Text.assemble(Text(quotes, style="italic"), Text(source, style="dim"))
 
 
-def render_theme(view: ThemeView, settings: RenderSettings) -> list[RenderableType]:
+def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     summary = view.summary
     theme = summary.theme
     g = glyphs(settings)
     study = view.dataset.study
-    header = Table.grid(expand=True)
-    header.add_column()
-    header.add_column(justify="right")
-    header.add_row(
+    header = _spread(
         Text(theme.name, style=f"bold {ACCENT}"),
         Text(
-            f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times ({percent(summary.published_share)})"
+            f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times "
+            f"({percent(summary.published_share)})"
         ),
+        settings,
     )
     listed = f"{summary.mechanism_count} mechanisms, listed counts adding up to {summary.listed_total}"
-    parts: list[RenderableType] = [
-        header,
-        Rule(characters=g.rule, style="dim"),
-        Text(listed),
-        Text(""),
-        Text(theme.description),
-    ]
+    parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
     parts += [Text(""), _mechanism_table(view.rows, settings, show_theme=False), Text("")]
@@ -231,32 +353,27 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[RenderableTy
     return parts
 
 
-def render_themes(view: ThemesView, settings: RenderSettings) -> list[RenderableType]:
+def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
     summaries = view.summaries
     maximum = max((summary.theme.published_total for summary in summaries), default=0)
-    table = Table(
-        box=None,
-        padding=(0, 1),
-        pad_edge=True,
-        show_edge=False,
-        header_style="bold",
-        show_footer=True,
-        footer_style="bold",
-    )
     total_published = sum(summary.theme.published_total for summary in summaries)
-    table.add_column("Theme", footer="Total", no_wrap=True, overflow="ellipsis", min_width=5)
-    table.add_column("Published", footer=str(total_published), justify="right", no_wrap=True)
-    table.add_column("Share", footer=percent(1.0 if total_published else 0.0), justify="right", no_wrap=True)
-    table.add_column("Mechanisms", footer=str(sum(s.mechanism_count for s in summaries)), justify="right", no_wrap=True)
-    table.add_column("Listed", footer=str(sum(s.listed_total for s in summaries)), justify="right", no_wrap=True)
+    columns = [
+        Column("Theme", footer="Total", flexible=True, min_width=5),
+        Column("Published", footer=str(total_published), right=True),
+        Column("Share", footer=percent(1.0 if total_published else 0.0), right=True),
+        Column("Mechanisms", footer=str(sum(s.mechanism_count for s in summaries)), right=True),
+        Column("Listed", footer=str(sum(s.listed_total for s in summaries)), right=True),
+    ]
     names_width = max((len(summary.theme.name) for summary in summaries), default=5)
-    bar_width = min(MAX_BAR_WIDTH, settings.width - (names_width + 9 + 5 + 10 + 7 + 2 * 6)) if settings.terminal else 0
+    used = names_width + len("Published") + len("Share") + len("Mechanisms") + len("Listed") + GAP * 5
+    bar_width = min(MAX_BAR_WIDTH, content_width(settings) - used) if settings.terminal else 0
     if bar_width >= MIN_BAR_WIDTH:
-        table.add_column("", no_wrap=True, width=bar_width)
+        columns.append(Column(""))
+    rows = []
     for summary in summaries:
         mark = "*" if summary.discrepancy else ""
-        cells: list[RenderableType] = [
+        cells = [
             Text(summary.theme.name),
             Text(str(summary.theme.published_total)),
             Text(percent(summary.published_share)),
@@ -265,7 +382,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Renderable
         ]
         if bar_width >= MIN_BAR_WIDTH:
             cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
-        table.add_row(*cells)
+        rows.append(cells)
     study = dataset.study
     title = (
         f"Themes of the {len(dataset.mechanisms)} mechanisms proposed in {study.trials_included} trials "
@@ -276,10 +393,11 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Renderable
         f"in all); Listed = the sum of its mechanisms' counts."
     )
     notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
+    table = grid(columns, rows, content_width(settings), settings)
     return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
 
-def render_search(view: SearchView, settings: RenderSettings) -> list[RenderableType]:
+def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     count = len(view.hits)
     noun = "mechanism matches" if count == 1 else "mechanisms match"
     fuzzy = all(hit.kind == "fuzzy" for hit in view.hits)
@@ -291,33 +409,44 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Renderable
     return [title, Text(""), table, Text(""), _footer(view)]
 
 
-def render_show(view: MechanismView, settings: RenderSettings) -> list[RenderableType]:
+DETAIL_LABEL_WIDTH = len("Related words")
+
+
+def _detail(label: str, value: str, settings: RenderSettings) -> Text:
+    """A label and its value; the value wraps under itself (a hanging indent), not under the label."""
+    indent = DETAIL_LABEL_WIDTH + 3
+    console = _measuring_console(settings)
+    lines = Text(value).wrap(console, max(content_width(settings) - indent, 10))
+    result = Text.assemble(Text(label.ljust(indent), style="bold"), lines[0] if lines else "")
+    for line in lines[1:]:
+        result.append("\n" + " " * indent)
+        result.append(line)
+    return result
+
+
+def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     row = view.row
     mechanism = row.mechanism
     dataset = view.dataset
     g = glyphs(settings)
-    header = Table.grid(expand=True)
-    header.add_column()
-    header.add_column(justify="right")
-    header.add_row(
+    header = _spread(
         Text(mechanism.name, style=f"bold {ACCENT}"),
         Text(f"{view.theme.id} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}"),
+        settings,
     )
     trials = dataset.study.trials_included
-    details = Table.grid(padding=(0, 3))
-    details.add_column(style="bold", no_wrap=True)
-    details.add_column()
+    details: list[Text] = []
     if mechanism.aliases:
-        details.add_row("Also known as", Text(", ".join(mechanism.aliases)))
+        details.append(_detail("Also known as", ", ".join(mechanism.aliases), settings))
     if mechanism.keywords:
-        details.add_row("Related words", Text(", ".join(mechanism.keywords)))
+        details.append(_detail("Related words", ", ".join(mechanism.keywords), settings))
     same_theme = f" {g.dot} ".join(f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme)
-    details.add_row("Same theme", Text(same_theme or "none"))
+    details.append(_detail("Same theme", same_theme or "none", settings))
     source = dataset.source
-    details.add_row("Source", Text(f"{short_author_year(source)}, {source.table} {g.dot} clbp cite"))
+    details.append(_detail("Source", f"{short_author_year(source)}, {source.table} {g.dot} clbp cite", settings))
     return [
         header,
-        Rule(characters=g.rule, style="dim"),
+        _rule(settings),
         Text(f"Proposed by {mechanism.count} of {trials} trials ({percent(row.share_of_trials)})"),
         Text(""),
         Text(mechanism.description),
@@ -337,8 +466,8 @@ RENDERERS = {
 }
 
 
-def renderables(view: View, settings: RenderSettings) -> list[RenderableType]:
-    renderer: Callable[[View, RenderSettings], list[RenderableType]] = RENDERERS[type(view)]  # type: ignore[assignment]
+def renderables(view: View, settings: RenderSettings) -> list[Part]:
+    renderer: Callable[[View, RenderSettings], list[Part]] = RENDERERS[type(view)]  # type: ignore[assignment]
     return renderer(view, settings)
 
 
