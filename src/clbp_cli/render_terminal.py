@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import Console
 from rich.text import Text
@@ -20,7 +20,6 @@ from rich.text import Text
 from clbp_cli.citation import short_author_year, short_reference
 from clbp_cli.formats import RenderSettings
 from clbp_cli.ranking import RankedMechanism
-from clbp_cli.search import SearchHit
 from clbp_cli.views import (
     MechanismListView,
     MechanismView,
@@ -31,6 +30,9 @@ from clbp_cli.views import (
     discrepancy_note,
     percent,
 )
+
+if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
+    from clbp_cli.search import SearchHit
 
 ACCENT = "cyan"
 MAX_BAR_WIDTH = 30

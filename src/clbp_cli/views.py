@@ -6,11 +6,13 @@ only lay it out. The record field names below are the documented, stable machine
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from clbp_cli.model import Dataset, Theme
 from clbp_cli.ranking import RankedMechanism, ThemeSummary
-from clbp_cli.search import SearchHit
+
+if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
+    from clbp_cli.search import SearchHit
 
 Record = dict[str, Any]
 SHARE_DECIMALS = 4  # shares are fractions 0-1, rounded to 4 decimals (0.2727 = 27.27%)
