@@ -246,20 +246,22 @@ def test_ctrl_c_exits_130_without_a_traceback() -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_a_bug_is_one_line_not_a_traceback(monkeypatch, capsys) -> None:
-    import clbp_cli.cli as cli
-
-    def broken(*args: object) -> None:
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(cli, "_load", broken)
-    monkeypatch.setattr(sys, "argv", ["clbp", "list"])
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main()
-    assert exit_info.value.code == 70
-    assert capsys.readouterr().err == (
+def test_a_bug_is_one_line_not_a_traceback() -> None:
+    program = (
+        "import sys, clbp_cli.cli as cli\n"
+        "def broken(*args): raise RuntimeError('boom')\n"
+        "cli._load = broken\n"
+        "sys.argv = ['clbp', 'list']\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (70, "")
+    assert done.stderr == (
         "clbp: error: internal error (RuntimeError: boom); please report it, with CLBP_DEBUG=1 for details\n"
     )
+    debug = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "CLBP_DEBUG": "1"})  # fmt: skip
+    assert debug.returncode == 1 and "Traceback" in debug.stderr and "RuntimeError: boom" in debug.stderr
 
 
 # ---- terminals ----------------------------------------------------------------------------------------------------

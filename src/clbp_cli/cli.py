@@ -1,9 +1,10 @@
 """The `clbp` command: parse options, ask the core, hand the answer to a renderer, write it out.
 
 Nothing here imports rich or yaml at module level (ruff TID253 enforces it): start-up is the product's speed.
+No `from __future__ import annotations` here: Typer reads the annotations of every command on every run, and
+evaluating them from strings cost about 3 ms of the start-up budget. Annotations of types imported only for
+type checking are quoted instead.
 """
-
-from __future__ import annotations
 
 import os
 import sys
@@ -36,7 +37,7 @@ EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 
 
 
 # Completion callbacks: they read the same data the command would, and never fail.
-def _completion_data(ctx: typer.Context) -> Dataset | None:
+def _completion_data(ctx: typer.Context) -> "Dataset | None":
     from clbp_cli.loading import DataError, default_data_path, load_dataset
 
     try:
@@ -112,7 +113,7 @@ def _main_options(
     """Run 'clbp COMMAND --help' for a command's options and an example."""
 
 
-def _load(data: str | None) -> tuple[Dataset, tuple[RankedMechanism, ...]]:
+def _load(data: Optional[str]) -> "tuple[Dataset, tuple[RankedMechanism, ...]]":
     from clbp_cli.loading import load_dataset
     from clbp_cli.ranking import rank_mechanisms
 
@@ -120,7 +121,7 @@ def _load(data: str | None) -> tuple[Dataset, tuple[RankedMechanism, ...]]:
     return dataset, rank_mechanisms(dataset)
 
 
-def _emit(view: View, output_format: OutputFormat, output: str | None, color: ColorChoice) -> None:
+def _emit(view: "View", output_format: OutputFormat, output: Optional[str], color: ColorChoice) -> None:
     from clbp_cli.formats import render
 
     settings = settings_for(color, output, output_format)
@@ -335,7 +336,7 @@ def validate_file(
     )
 
 
-def _theme_or_exit(dataset: Dataset, name: str, what: str) -> Theme:
+def _theme_or_exit(dataset: "Dataset", name: str, what: str) -> "Theme":
     from clbp_cli.search import LookupFailed, resolve_theme
 
     try:
@@ -387,7 +388,7 @@ def run(argv: list[str]) -> int:
 MAX_PROBLEMS_SHOWN = 20
 
 
-def _describe_data_error(error: DataError, limit: int | None = MAX_PROBLEMS_SHOWN) -> str:
+def _describe_data_error(error: "DataError", limit: Optional[int] = MAX_PROBLEMS_SHOWN) -> str:
     problems = [problem.describe(error.origin) for problem in error.problems]
     shown = problems[:limit]
     more = f"\n  ... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
@@ -410,7 +411,23 @@ def main() -> NoReturn:
             f"internal error ({type(error).__name__}: {error}); please report it, with CLBP_DEBUG=1 for details",
             EXIT_INTERNAL,
         )
-    sys.exit(code)
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Exit without the interpreter's teardown, once everything written is flushed.
+
+    Freeing the ~400 modules of typer and rich at exit took 25-60 ms here, a third of the start-up budget
+    (compare `python -c "import typer, rich.console"` with and without `os._exit(0)`). clbp registers no atexit
+    work and closes every file it writes before this point.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
