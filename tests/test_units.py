@@ -9,6 +9,8 @@ import sys
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clbp_cli import citation, output
 from clbp_cli.cli import complete_mechanism, complete_theme
@@ -167,3 +169,25 @@ def test_a_theme_without_mechanisms_still_has_a_header(clbp, tmp_path) -> None:
     assert (result.code, result.out) == (0, "rank,tied,id,name,theme,count,share_of_trials\r\n")
     assert clbp("theme", "empty", "--data", str(path), "--format", "json").out == "[]\n"
     assert "0 mechanisms" in clbp("theme", "empty", "--data", str(path)).out
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(max_size=40) | st.from_regex(r"[A-Za-z_\-' ]{0,30}(is|ys|our|ae|tre|ll)(ation|e|ed|ing|er|s)?[ .]?")
+)
+def test_fold_and_its_highlighting_twin_agree(text: str) -> None:
+    """fold() has a fast path for ASCII; fold_with_origins() (used to highlight matches) must fold the same way."""
+    from clbp_cli.search import fold, fold_with_origins
+
+    folded, origins = fold_with_origins(text)
+    assert fold(text) == folded
+    assert len(origins) == len(folded)
+    assert all(0 <= origin < len(text) for origin in origins)
+
+
+def test_fold_examples() -> None:
+    from clbp_cli.search import fold
+
+    assert fold("  Stabilisation_of the CENTRE--modelling  ") == "stabilization of the center modeling"
+    assert fold("Kinaesthésie, behaviour!") == "kinesthesie behavior"
+    assert fold("Straße") == "strasse"

@@ -13,18 +13,21 @@ from clbp_cli.ranking import RankedMechanism
 
 # Folding rules, applied in order after accents are stripped and case is folded. Both the query and the data
 # are folded the same way, so a rule only needs to bring spellings together, not produce a real word.
-_FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"[\W_]+", " "),  # punctuation, hyphens and underscores separate words
-        (r"(?<=[a-z])is(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
-        (r"(?<=[a-z])ys(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
-        (r"(?<=[a-z])our(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
-        (r"(?<=[a-z])ae(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
-        (r"(?<=[a-z]{2})tre(?=s?\b)", "ter"),  # centre -> center
-        (r"(?<=[a-z])ll(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
+_FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (needle, re.compile(pattern), replacement)
+    for needle, pattern, replacement in (
+        ("", r"[\W_]+", " "),  # punctuation, hyphens and underscores separate words
+        ("is", r"(?<=[a-z])is(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
+        ("ys", r"(?<=[a-z])ys(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
+        ("our", r"(?<=[a-z])our(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
+        ("ae", r"(?<=[a-z])ae(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
+        ("tre", r"(?<=[a-z]{2})tre(?=s?\b)", "ter"),  # centre -> center
+        ("ll", r"(?<=[a-z])ll(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
     )
-)
+)  # each rule runs only on text containing its needle: a plain `in` test is far cheaper than a regex pass
+_SPELLING_RULES = _FOLD_RULES[1:]
+# The first rule for ASCII text, at C speed: every character but a letter or digit becomes a space.
+_ASCII_SEPARATORS = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
 
 # Relevance: the field decides the tier (name > alias > keyword > theme > description > typo-tolerant), how the
 # query matched decides the place within the tier. Tiers never overlap.
@@ -39,26 +42,36 @@ _MIN_INSIDE_LENGTH = 3  # "phobia" finds Kinesiophobia; "io" finds nothing insid
 
 def fold(text: str) -> str:
     """The form text is compared in: no accents, case-folded, words separated by single spaces, one spelling."""
-    if not text.isascii():
+    if text.isascii():  # the common case; search folds every field of every row, so this is its inner loop
+        text = " ".join(text.casefold().translate(_ASCII_SEPARATORS).split())
+        rules = _SPELLING_RULES
+    else:
         text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    text = text.casefold()
-    for pattern, replacement in _FOLD_RULES:
-        text = pattern.sub(replacement, text)
+        text = text.casefold()
+        rules = _FOLD_RULES
+    for needle, pattern, replacement in rules:
+        if needle in text:
+            text = pattern.sub(replacement, text)
     return text.strip()
 
 
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """fold(), plus for each folded character the index of the original character it came from (to highlight)."""
-    chars: list[str] = []
-    origins: list[int] = []
-    for index, char in enumerate(text):
-        for part in unicodedata.normalize("NFKD", char):
-            if not unicodedata.combining(part):
-                for folded in part.casefold():
-                    chars.append(folded)
-                    origins.append(index)
-    folded_text = "".join(chars)
-    for pattern, replacement in _FOLD_RULES:
+    if text.isascii():  # one character each, in place
+        folded_text, origins = text.casefold(), list(range(len(text)))
+    else:
+        chars: list[str] = []
+        origins = []
+        for index, char in enumerate(text):
+            for part in unicodedata.normalize("NFKD", char):
+                if not unicodedata.combining(part):
+                    for folded in part.casefold():
+                        chars.append(folded)
+                        origins.append(index)
+        folded_text = "".join(chars)
+    for needle, pattern, replacement in _FOLD_RULES:
+        if needle not in folded_text:
+            continue
         pieces: list[str] = []
         new_origins: list[int] = []
         last = 0
@@ -169,8 +182,9 @@ def _best_in_row(query: str, row: RankedMechanism, theme_names: dict[str, str]) 
 
 
 def _haystack(row: RankedMechanism, theme_names: dict[str, str]) -> str:
-    """Every searchable field folded into one string: a cheap first test before matching field by field."""
-    return " " + " | ".join(fold(value) for _, values in _field_values(row, theme_names) for value in values)
+    """Every searchable field folded at once (fields apart by a line break, which folds to a space): a cheap first
+    test before matching field by field, and folding one string is much cheaper than folding seven."""
+    return " " + fold("\n".join(value for _, values in _field_values(row, theme_names) for value in values))
 
 
 def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> list[SearchHit]:
