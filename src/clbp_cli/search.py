@@ -215,6 +215,7 @@ def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> l
 def _vocabulary(ranked: Sequence[RankedMechanism]) -> dict[str, list[tuple[int, str, str]]]:
     """Folded term -> (row index, field, original term): names, aliases and keywords, whole and word by word."""
     vocabulary: dict[str, list[tuple[int, str, str]]] = {}
+    folded_once: dict[str, str] = {}  # keywords repeat across rows: fold each distinct one once
     for index, row in enumerate(ranked):
         mechanism = row.mechanism
         for field, values in (
@@ -223,19 +224,30 @@ def _vocabulary(ranked: Sequence[RankedMechanism]) -> dict[str, list[tuple[int, 
             ("keyword", mechanism.keywords),
         ):
             for value in values:
-                folded = fold(value)
-                terms = {folded, *(word for word in folded.split(" ") if len(word) >= 4)}
-                for term in terms:
-                    vocabulary.setdefault(term, []).append((index, field, value))
+                folded = folded_once.get(value)
+                if folded is None:
+                    folded = folded_once[value] = fold(value)
+                entry = (index, field, value)
+                vocabulary.setdefault(folded, []).append(entry)
+                if " " in folded:
+                    for word in folded.split(" "):
+                        if len(word) >= 4:  # a repeated word adds a repeated entry, which changes no result
+                            vocabulary.setdefault(word, []).append(entry)
     return vocabulary
 
 
 def _fuzzy_search(folded_query: str, ranked: Sequence[RankedMechanism]) -> list[SearchHit]:
     vocabulary = _vocabulary(ranked)
+    # A ratio of at least FUZZY_CUTOFF needs similar lengths (2 * shorter / (sum) >= cutoff): filter on that first,
+    # in one pass, before difflib looks at each candidate.
+    length = len(folded_query)
+    shortest = length * FUZZY_CUTOFF / (2 - FUZZY_CUTOFF)
+    longest = length * (2 - FUZZY_CUTOFF) / FUZZY_CUTOFF
+    candidates = [term for term in vocabulary if shortest <= len(term) <= longest]
     best: dict[int, SearchHit] = {}
     matcher = difflib.SequenceMatcher()
     matcher.set_seq2(folded_query)
-    for term in difflib.get_close_matches(folded_query, vocabulary, n=50, cutoff=FUZZY_CUTOFF):
+    for term in difflib.get_close_matches(folded_query, candidates, n=50, cutoff=FUZZY_CUTOFF):
         matcher.set_seq1(term)
         similarity = round(matcher.ratio() * FUZZY_SCALE)
         for index, field, value in vocabulary[term]:
