@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -200,3 +201,25 @@ def test_usage_errors_exit_2_with_the_fix_on_stderr(clbp, args: list[str], messa
 def test_options_are_case_insensitive(clbp) -> None:
     assert clbp("list", "--format", "JSON", "--top", "1").out.startswith("[")
     assert clbp("cite", "--style", "BibTeX").out.startswith("@article{wun2021why,")
+
+
+def test_show_card_wraps_long_details_under_themselves(clbp) -> None:
+    """Every item of a long detail is shown, continued under the value with a hanging indent."""
+    result = clbp("show", "mood", env={"COLUMNS": "80"})
+    lines = result.out.splitlines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(" Same theme"))
+    continued = itertools.takewhile(lambda line: line.startswith(" " * 17), lines[start + 1 :])
+    block = [lines[start], *continued]
+    assert len(block) >= 2
+    assert all(len(line) <= 80 for line in block)
+    assert all(line[17] != " " for line in block[1:])  # continuation lines start under the value column
+    joined = " ".join(line[17:].strip() for line in block)
+    for other in ("Fear-avoidance (15)", "Pain tolerance (8)", "Catastrophizing (4)", "Mindfulness (1)", "Sleep (1)"):
+        assert other in joined
+
+
+def test_table_columns_line_up_with_the_title(clbp) -> None:
+    lines = clbp("list", "--top", "3").out.splitlines()
+    assert lines[0].startswith(" Why exercise helps chronic low back pain")
+    assert lines[2] == " Rank  Mechanism         Theme          Trials  Share"
+    assert lines[3] == "    1  Muscle strength   neuromuscular      30    27%"
