@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -29,6 +30,29 @@ def test_plain_output_never_imports_rich(args: list[str]) -> None:
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stderr == "[]"
+
+
+# What start-up must never pay for (benchmarks/startup.py has the timings): a regression to Typer 0.29 brings
+# pydantic, to rich's Table layout brings rich.table, to importlib.resources brings zipfile, and a warm run that
+# parses its data again brings yaml.
+NEVER_AT_START_UP = ("pydantic", "yaml", "rich.table", "rich.padding", "zipfile", "tempfile", "importlib.resources")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["theme", "psychosocial"], ["themes"], ["search", "fear"], ["show", "mood"], ["cite"],
+     ["list", "--format", "json"]],
+)  # fmt: skip
+def test_a_warm_run_imports_only_what_it_needs(args: list[str], tmp_path) -> None:
+    program = (
+        "import sys\nfrom clbp_cli.cli import run\n"
+        f"code = run({args!r})\n"
+        f"sys.stderr.write(repr(sorted(m for m in {NEVER_AT_START_UP!r} if m in sys.modules)))\n"
+    )
+    env = {**os.environ, "CLBP_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env) for _ in "12"]
+    assert runs[0].returncode == runs[1].returncode == 0
+    assert runs[1].stderr == "[]"
 
 
 def test_the_commands() -> None:
