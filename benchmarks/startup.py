@@ -4,7 +4,8 @@ interleaved in the same run, and its peak memory. Exits 1 when a budget is misse
     python benchmarks/startup.py [--rounds N]
 
 Budgets (issue 5): table commands and --help <= 10x; cite (any style) <= 7x; list --format json <= 8x;
-peak RSS <= 40 MiB. Uses the `clbp` installed beside this interpreter.
+peak RSS <= 40 MiB. Uses the `clbp` installed beside this interpreter. For context it also times the floors:
+importing typer alone, and typer with rich's console and text (what any table command must load).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ CASES: list[tuple[str, list[str], float]] = [
     ("cite --style csl-json", ["cite", "--style", "csl-json"], CITE_BUDGET),
     ("list --format json", ["list", "--format", "json"], JSON_BUDGET),
     ("complete theme", ["__complete__"], TABLE_BUDGET),
+]
+
+
+# Floors for context (no budget): what the imports clbp cannot avoid cost on this machine, in the same run.
+FLOORS: list[tuple[str, str]] = [
+    ("floor: import typer", "import typer"),
+    ("floor: typer + rich", "import typer, rich.console, rich.text"),
 ]
 
 
@@ -64,6 +72,8 @@ def main() -> int:
     peaks: dict[str, float] = {}
     for _ in range(rounds):  # interleaved, so load on the machine hits baseline and commands alike
         times["baseline"].append(timed(baseline_command, env)[0])
+        for name, code in FLOORS:
+            times.setdefault(name, []).append(timed([sys.executable, "-c", code], env)[0])
         for name, args, _budget in CASES:
             command_env = completion_env if args == ["__complete__"] else env
             command = script if args == ["__complete__"] else [*script, *args]
@@ -83,6 +93,9 @@ def main() -> int:
         print(
             f"{name:<24} {median * 1000:7.1f}ms {ratio:5.1f}x {budget:6.0f}x {peaks[name]:6.1f}MiB {'' if ok else 'MISSED'}"
         )
+    for name, _code in FLOORS:
+        median = statistics.median(times[name])
+        print(f"{name:<24} {median * 1000:7.1f}ms {median / baseline:5.1f}x")
     if missed:
         print(f"budget missed: {', '.join(missed)}")
         return 1

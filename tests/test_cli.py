@@ -223,3 +223,16 @@ def test_table_columns_line_up_with_the_title(clbp) -> None:
     assert lines[0].startswith(" Why exercise helps chronic low back pain")
     assert lines[2] == " Rank  Mechanism         Theme          Trials  Share"
     assert lines[3] == "    1  Muscle strength   neuromuscular      30    27%"
+
+
+def test_a_narrow_terminal_cuts_headers_before_names_and_never_numbers(clbp) -> None:
+    themes = clbp("themes", env={"COLUMNS": "50"}).out.splitlines()
+    header = next(line for line in themes if line.startswith(" Theme "))
+    assert header.split() == ["Theme", "Publ…", "Share", "Mecha…", "Listed"]
+    rows = {line.split()[0]: line.split() for line in themes if line.startswith(" Neuro") or line.startswith(" Total")}
+    assert rows["Neurophysiological"] == ["Neurophysiological", "22", "9%", "4", "22"]
+    assert rows["Total"] == ["Total", "241", "100%", "33", "240"]
+    assert max(len(line) for line in themes) <= 50
+    theme = clbp("theme", "psychosocial", env={"COLUMNS": "40"}).out
+    assert "Pain self-efficacy     14    13%" in theme
+    assert "Disability percep…      7     6%" in theme  # cut with an ellipsis, numbers whole

@@ -40,6 +40,7 @@ MAX_BAR_WIDTH = 30
 MIN_BAR_WIDTH = 4  # narrower than this, the bar column is left out
 MARGIN = 1  # every line starts one column in
 GAP = 2  # between table columns
+MIN_CUT_WIDTH = 4  # a cut text column keeps at least three letters and the ellipsis
 
 Part = Text | list[Text]  # prose that wraps, or lines already laid out
 Cell = str | Text  # a table cell: plain text, or text with styles
@@ -81,7 +82,7 @@ class Column(NamedTuple):
     right: bool = False  # right-aligned (numbers)
     flexible: bool = False  # may be narrowed when the terminal is too narrow: cut with an ellipsis, or wrapped
     wrap: bool = False  # narrowed by wrapping onto more lines instead of cutting
-    min_width: int = 1
+    min_width: int = 1  # narrowed below this only when cutting the headers was not enough
     footer: str | None = None
 
 
@@ -100,12 +101,15 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
         body[index] = max(body[index], len(footer or ""))
     widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
     excess = sum(widths) + GAP * (len(columns) - 1) - width
-    # Wrapping loses nothing, so wrapping columns give way first; then text columns are cut, widest first; then
-    # long headers over short numbers. What is still too wide is cropped.
+    # Wrapping loses nothing, so wrapping columns give way first. Then long headers over short numbers, to a few
+    # letters (the footers explain them); then text columns, widest first, to their minimum; then headers to their
+    # numbers' width; then text to a few letters. Numbers are never cut; what is still too wide is cropped.
     stages: list[tuple[Callable[[Column], bool], Callable[[int], int]]] = [
         (lambda column: column.wrap, lambda index: columns[index].min_width),
+        (lambda column: not column.flexible, lambda index: max(body[index], MIN_CUT_WIDTH + 1)),
         (lambda column: column.flexible, lambda index: columns[index].min_width),
-        (lambda column: True, lambda index: max(body[index], 1)),
+        (lambda column: not column.flexible, lambda index: max(body[index], 1)),
+        (lambda column: column.flexible, lambda index: min(columns[index].min_width, MIN_CUT_WIDTH)),
     ]
     for may_shrink, floor_of in stages:
         while excess > 0:
@@ -280,9 +284,9 @@ def _mechanism_table(
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
-    columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=6)]
+    columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
     if show_theme:
-        columns.append(Column("Theme", flexible=True, min_width=5))
+        columns.append(Column("Theme", flexible=True, min_width=8))  # "neurom…" and "neurop…" stay apart
     columns.append(Column("Trials", right=True))
     if matched is not None:
         columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
@@ -395,7 +399,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     maximum = max((summary.theme.published_total for summary in summaries), default=0)
     total_published = sum(summary.theme.published_total for summary in summaries)
     columns = [
-        Column("Theme", footer="Total", flexible=True, min_width=5),
+        Column("Theme", footer="Total", flexible=True, min_width=12),
         Column("Published", footer=str(total_published), right=True),
         Column("Share", footer=percent(1.0 if total_published else 0.0), right=True),
         Column("Mechanisms", footer=str(sum(s.mechanism_count for s in summaries)), right=True),
