@@ -121,7 +121,7 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
             step = min(excess, widths[widest] - floor) or 1  # at a tie, one cell at a time, in turn
             widths[widest] -= step
             excess -= step
-    console = _measuring_console(settings) if any(column.wrap for column in columns) else None
+    console = make_console(settings) if any(column.wrap for column in columns) else None
     lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings, console)[0]]
     for row in rows:
         lines += _grid_row(row, columns, widths, settings, console)
@@ -193,10 +193,6 @@ def _cut(text: Text, width: int, ellipsis: str) -> Text:
     cut.truncate(width - len(mark), overflow="crop")
     cut.append(mark)
     return cut
-
-
-def _measuring_console(settings: RenderSettings) -> Console:
-    return make_console(settings)
 
 
 def make_console(settings: RenderSettings, *, record: bool = False) -> Console:
@@ -452,16 +448,16 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
 DETAIL_LABEL_WIDTH = len("Related words")
 
 
-def _detail(label: str, value: str, settings: RenderSettings) -> Text:
-    """A label and its value; the value wraps under itself (a hanging indent), not under the label."""
+def _details(rows: Sequence[tuple[str, str]], settings: RenderSettings) -> list[Text]:
+    """Labels and their values; a long value wraps under itself (a hanging indent), not under its label."""
     indent = DETAIL_LABEL_WIDTH + 3
-    console = _measuring_console(settings)
-    lines = Text(value).wrap(console, max(content_width(settings) - indent, 10))
-    result = Text.assemble(Text(label.ljust(indent), style="bold"), lines[0] if lines else "")
-    for line in lines[1:]:
-        result.append("\n" + " " * indent)
-        result.append(line)
-    return result
+    console = make_console(settings)
+    lines = []
+    for label, value in rows:
+        wrapped = Text(value).wrap(console, max(content_width(settings) - indent, 10))
+        lines.append(Text.assemble(Text(label.ljust(indent), style="bold"), wrapped[0] if wrapped else ""))
+        lines += [Text.assemble(" " * indent, line) for line in wrapped[1:]]
+    return lines
 
 
 def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
@@ -475,15 +471,15 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         settings,
     )
     trials = dataset.study.trials_included
-    details: list[Text] = []
+    details: list[tuple[str, str]] = []
     if mechanism.aliases:
-        details.append(_detail("Also known as", ", ".join(mechanism.aliases), settings))
+        details.append(("Also known as", ", ".join(mechanism.aliases)))
     if mechanism.keywords:
-        details.append(_detail("Related words", ", ".join(mechanism.keywords), settings))
+        details.append(("Related words", ", ".join(mechanism.keywords)))
     same_theme = f" {g.dot} ".join(f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme)
-    details.append(_detail("Same theme", same_theme or "none", settings))
+    details.append(("Same theme", same_theme or "none"))
     source = dataset.source
-    details.append(_detail("Source", f"{short_author_year(source)}, {source.table} {g.dot} clbp cite", settings))
+    details.append(("Source", f"{short_author_year(source)}, {source.table} {g.dot} clbp cite"))
     return [
         header,
         _rule(settings),
@@ -491,7 +487,7 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         Text(""),
         Text(mechanism.description),
         Text(""),
-        details,
+        _details(details, settings),
         Text(""),
         Text(dataset.caveat, style="dim"),
     ]
