@@ -36,11 +36,13 @@ def test_completion_of_themes_and_mechanisms(monkeypatch) -> None:
         "tissue-healing",
     ]  # type: ignore[arg-type]
     assert complete_mechanism(context(), "mus") == [
-        "Muscle strength",
-        "Muscle endurance",
-        "Muscle tension",
-        "Muscle power",
+        "muscle strength",
+        "muscle endurance",
+        "muscle tension",
+        "muscle power",
     ]  # type: ignore[arg-type]
+    assert complete_mechanism(context(), "Muscle s") == ["Muscle strength"]  # type: ignore[arg-type]
+    assert complete_theme(context(), "Tis") == ["Tissue-healing"]  # type: ignore[arg-type]
     assert complete_mechanism(context(data="/no/such/file.yaml"), "mus") == []  # type: ignore[arg-type]
     assert complete_theme(context(data="/no/such/file.yaml"), "") == []  # type: ignore[arg-type]
 
@@ -51,6 +53,8 @@ def test_completion_of_themes_and_mechanisms(monkeypatch) -> None:
         ("clbp theme ps", ["psychosocial"]),
         ("clbp list --theme ti", ["tissue-healing"]),
         ("clbp show Mo", ["Motor control", "Mood"]),
+        ("clbp show mo", ["motor control", "mood"]),  # in the case typed: names resolve in any case
+        ("clbp theme PSY", ["PSYchosocial"]),
         ("clbp cite --style b", ["bibtex"]),
         ("clbp list --format j", ["json"]),
     ],

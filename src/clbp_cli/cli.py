@@ -28,6 +28,8 @@ from clbp_cli.output import (
 from clbp_cli.ranking import SortKey
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from clbp_cli.loading import DataError
     from clbp_cli.model import Dataset, Theme
     from clbp_cli.ranking import RankedMechanism
@@ -46,16 +48,30 @@ def _completion_data(ctx: typer.Context) -> "Dataset | None":
         return None
 
 
+def _matching(candidates: "Iterable[str]", incomplete: str) -> list[str]:
+    """Candidates that start with what was typed, in any case, completed in the case it was typed in.
+
+    Typer keeps only completions that start with the typed text exactly; names resolve in any case, so
+    `clbp show mo<Tab>` offers "motor control" and "mood" rather than nothing.
+    """
+    typed = incomplete.casefold()
+    matches = []
+    for candidate in candidates:
+        if candidate[: len(incomplete)].casefold() == typed:
+            matches.append(incomplete + candidate[len(incomplete) :])
+        elif candidate.casefold().startswith(typed):  # casefolding changed the length ("ß" -> "ss"): leave it
+            matches.append(candidate)
+    return matches
+
+
 def complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
     dataset = _completion_data(ctx)
-    themes = dataset.themes if dataset else ()
-    return [theme.id for theme in themes if theme.id.startswith(incomplete.casefold())]
+    return _matching((theme.id for theme in dataset.themes) if dataset else (), incomplete)
 
 
 def complete_mechanism(ctx: typer.Context, incomplete: str) -> list[str]:
     dataset = _completion_data(ctx)
-    mechanisms = dataset.mechanisms if dataset else ()
-    return [m.name for m in mechanisms if m.name.casefold().startswith(incomplete.casefold())]
+    return _matching((m.name for m in dataset.mechanisms) if dataset else (), incomplete)
 
 
 # Options shared by every command, defined once.
