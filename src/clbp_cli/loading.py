@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from clbp_cli import cache
 from clbp_cli.model import Author, Dataset, Mechanism, Source, Study, Theme
 
 BUNDLED_NAME = "wun2021.yaml"
@@ -66,8 +67,6 @@ def load_dataset(path: str | os.PathLike[str] | None = None) -> Dataset:
     else:
         origin = os.fspath(path)
         data = _read_file(Path(origin), origin)
-    from clbp_cli import cache
-
     dataset = cache.load(data, origin)
     if dataset is None:
         dataset = parse_dataset(data, origin)
