@@ -225,11 +225,7 @@ def print_lines(console: Console, parts: Sequence[Part]) -> None:
 
 
 def _cropped(plain: str, width: int) -> str:
-    if len(plain) <= width and plain.isascii():
-        return plain
-    text = Text(plain)
-    text.truncate(width, overflow="crop")
-    return text.plain
+    return plain if _width(plain) <= width else _cut(Text(plain), width, "").plain
 
 
 def to_text(parts: Sequence[Part], settings: RenderSettings) -> str:
