@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from clbp_cli import cache
-from clbp_cli.loading import load_dataset, parse_dataset
+from clbp_cli.core import cache
+from clbp_cli.core.loading import load_dataset, parse_dataset
 from tests.conftest import run_subprocess
 
 BUNDLED = files("clbp_cli") / "data" / "wun2021.yaml"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from clbp_cli.citation import CitationStyle
+from clbp_cli.core.citation import CitationStyle
 
 APA = (
     "Wun, A., Kollias, P., Jeong, H., Rizzo, R. R. N., Cashin, A. G., Bagg, M. K., McAuley, J. H., & Jones, M. D. "

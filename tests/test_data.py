@@ -7,8 +7,8 @@ from importlib.resources import files
 
 import pytest
 
-from clbp_cli.loading import load_dataset
-from clbp_cli.ranking import rank_mechanisms, summarise_themes
+from clbp_cli.core.loading import load_dataset
+from clbp_cli.core.ranking import rank_mechanisms, summarise_themes
 
 # Table 2 of the review, as the facts sheet gives it: name, count, theme. Published order.
 TABLE_2 = [

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from clbp_cli.formats import FORMATTERS, MACHINE_FORMATS, OutputFormat, formatter_for
+from clbp_cli.render.formats import FORMATTERS, MACHINE_FORMATS, OutputFormat, formatter_for
 
 COMMANDS = {
     "list": ["list"],

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clbp_cli.loading import load_dataset
+from clbp_cli.core.loading import load_dataset
 from tests.conftest import clbp_command, run_subprocess
 
 BUNDLED = load_dataset()
@@ -234,7 +234,7 @@ def test_a_closed_stdout_is_one_line_and_exit_1() -> None:
 
 def test_ctrl_c_exits_130_without_a_traceback() -> None:
     program = (
-        "import sys, clbp_cli.loading as loading\n"
+        "import sys, clbp_cli.core.loading as loading\n"
         "def interrupted(*args, **kwargs): raise KeyboardInterrupt\n"
         "loading.load_dataset = interrupted\n"
         "sys.argv = ['clbp', 'list']\n"
@@ -296,9 +296,9 @@ def test_ascii_stream_falls_back_for_data_text_too(tmp_path) -> None:
     "args", [["list"], ["themes"], ["theme", "psychosocial"], ["search", "fear"], ["show", "kinesiophobia"]]
 )
 def test_any_terminal_width_renders(clbp, monkeypatch, width: int, args: list[str]) -> None:
-    import clbp_cli.output
+    import clbp_cli.render.output
 
-    monkeypatch.setattr(clbp_cli.output, "_isatty", lambda stream: True)  # as if on a terminal
+    monkeypatch.setattr(clbp_cli.render.output, "_isatty", lambda stream: True)  # as if on a terminal
     result = clbp(*args, env={"COLUMNS": str(width), "TERM": "xterm-256color"})
     assert (result.code, result.err) == (0, "")
     assert "\x1b[" in result.out

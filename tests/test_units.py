@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clbp_cli import citation, output
 from clbp_cli.cli import complete_mechanism, complete_theme
-from clbp_cli.loading import load_dataset
-from clbp_cli.model import Author
+from clbp_cli.core import citation
+from clbp_cli.core.loading import load_dataset
+from clbp_cli.core.model import Author
+from clbp_cli.render import output
 from tests.conftest import clbp_command
 
 SOURCE = load_dataset().source
@@ -181,7 +182,7 @@ def test_a_theme_without_mechanisms_still_has_a_header(clbp, tmp_path) -> None:
 )
 def test_fold_and_its_highlighting_twin_agree(text: str) -> None:
     """fold() has a fast path for ASCII; fold_with_origins() (used to highlight matches) must fold the same way."""
-    from clbp_cli.search import fold, fold_with_origins
+    from clbp_cli.core.search import fold, fold_with_origins
 
     folded, origins = fold_with_origins(text)
     assert fold(text) == folded
@@ -190,7 +191,7 @@ def test_fold_and_its_highlighting_twin_agree(text: str) -> None:
 
 
 def test_fold_examples() -> None:
-    from clbp_cli.search import fold
+    from clbp_cli.core.search import fold
 
     assert fold("  Stabilisation_of the CENTRE--modelling  ") == "stabilization of the center modeling"
     assert fold("Kinaesthésie, behaviour!") == "kinesthesie behavior"

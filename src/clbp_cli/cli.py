@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from clbp_cli import __version__
-from clbp_cli.citation import CitationStyle
-from clbp_cli.formats import MACHINE_FORMATS, OutputFormat
-from clbp_cli.output import (
+from clbp_cli.core.citation import CitationStyle
+from clbp_cli.core.ranking import SortKey
+from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat
+from clbp_cli.render.output import (
     ColorChoice,
     OutputError,
     QuietExit,
@@ -25,22 +26,21 @@ from clbp_cli.output import (
     write_message,
     write_output,
 )
-from clbp_cli.ranking import SortKey
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from clbp_cli.loading import DataError
-    from clbp_cli.model import Dataset, Theme
-    from clbp_cli.ranking import RankedMechanism
-    from clbp_cli.views import View
+    from clbp_cli.core.loading import DataError
+    from clbp_cli.core.model import Dataset, Theme
+    from clbp_cli.core.ranking import RankedMechanism
+    from clbp_cli.core.views import View
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
 
 
 # Completion callbacks: they read the same data the command would, and never fail.
 def _completion_data(ctx: typer.Context) -> "Dataset | None":
-    from clbp_cli.loading import DataError, default_data_path, load_dataset
+    from clbp_cli.core.loading import DataError, default_data_path, load_dataset
 
     try:
         return load_dataset(ctx.params.get("data") or default_data_path())
@@ -130,15 +130,15 @@ def _main_options(
 
 
 def _load(data: Optional[str]) -> "tuple[Dataset, tuple[RankedMechanism, ...]]":
-    from clbp_cli.loading import load_dataset
-    from clbp_cli.ranking import rank_mechanisms
+    from clbp_cli.core.loading import load_dataset
+    from clbp_cli.core.ranking import rank_mechanisms
 
     dataset = load_dataset(data)
     return dataset, rank_mechanisms(dataset)
 
 
 def _emit(view: "View", output_format: OutputFormat, output: Optional[str], color: ColorChoice) -> None:
-    from clbp_cli.formats import render
+    from clbp_cli.render.formats import render
 
     settings = settings_for(color, output, output_format)
     write_output(render(view, output_format, settings), output, binary=output_format in MACHINE_FORMATS)
@@ -165,8 +165,8 @@ def list_mechanisms(
 
     Example: clbp list --theme psychosocial --top 5
     """
-    from clbp_cli.ranking import select_mechanisms
-    from clbp_cli.views import MechanismListView
+    from clbp_cli.core.ranking import select_mechanisms
+    from clbp_cli.core.views import MechanismListView
 
     dataset, ranked = _load(data)
     chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
@@ -198,8 +198,8 @@ def show_theme(
 
     Example: clbp theme "tissue healing"
     """
-    from clbp_cli.ranking import summarise_themes
-    from clbp_cli.views import ThemeView
+    from clbp_cli.core.ranking import summarise_themes
+    from clbp_cli.core.views import ThemeView
 
     dataset, ranked = _load(data)
     theme = _theme_or_exit(dataset, name, "NAME")
@@ -221,8 +221,8 @@ def list_themes(
 
     Example: clbp themes --format csv
     """
-    from clbp_cli.ranking import summarise_themes
-    from clbp_cli.views import ThemesView
+    from clbp_cli.core.ranking import summarise_themes
+    from clbp_cli.core.views import ThemesView
 
     dataset, _ = _load(data)
     _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
@@ -244,8 +244,8 @@ def search_mechanisms(
 
     Example: clbp search "fear of movement"
     """
-    from clbp_cli.search import fold, nearest_names, search
-    from clbp_cli.views import SearchView
+    from clbp_cli.core.search import fold, nearest_names, search
+    from clbp_cli.core.views import SearchView
 
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
@@ -279,8 +279,8 @@ def show_mechanism(
 
     Example: clbp show "motor control"
     """
-    from clbp_cli.search import LookupFailed, resolve_mechanism
-    from clbp_cli.views import MechanismView
+    from clbp_cli.core.search import LookupFailed, resolve_mechanism
+    from clbp_cli.core.views import MechanismView
 
     dataset, ranked = _load(data)
     try:
@@ -325,7 +325,7 @@ def cite_review(
 
     Example: clbp cite --style bibtex -o wun2021.bib
     """
-    from clbp_cli.citation import cite
+    from clbp_cli.core.citation import cite
 
     dataset, _ = _load(data)
     write_output(cite(dataset.source, style) + "\n", output, binary=True)
@@ -341,7 +341,7 @@ def validate_file(
 
     Example: clbp validate my-table.yaml
     """
-    from clbp_cli.loading import DataError, load_dataset
+    from clbp_cli.core.loading import DataError, load_dataset
 
     try:
         dataset = load_dataset(path)
@@ -353,7 +353,7 @@ def validate_file(
 
 
 def _theme_or_exit(dataset: "Dataset", name: str, what: str) -> "Theme":
-    from clbp_cli.search import LookupFailed, resolve_theme
+    from clbp_cli.core.search import LookupFailed, resolve_theme
 
     try:
         return resolve_theme(dataset, name)
@@ -378,7 +378,7 @@ def run(argv: list[str]) -> int:
     """Run clbp with these arguments; every expected failure becomes a message on stderr and an exit code."""
     from typer._click import exceptions as click_exceptions  # Typer 0.28 vendors click here
 
-    from clbp_cli.loading import DataError
+    from clbp_cli.core.loading import DataError
 
     try:
         result = app(args=argv, prog_name="clbp", standalone_mode=False)

@@ -7,9 +7,9 @@ import io
 import json
 from typing import Any
 
-from clbp_cli.citation import short_reference
-from clbp_cli.formats import RenderSettings
-from clbp_cli.views import Record, View
+from clbp_cli.core.citation import short_reference
+from clbp_cli.core.views import Record, View
+from clbp_cli.render.formats import RenderSettings
 
 LIST_SEPARATOR = "; "  # how CSV and Markdown cells hold lists (aliases, keywords)
 
@@ -30,7 +30,7 @@ def _columns(records: list[Record], view: View) -> list[str]:
 
 def _empty_columns(view: View) -> Record:
     """Column names for a header even when there are no rows."""
-    from clbp_cli.views import ThemesView
+    from clbp_cli.core.views import ThemesView
 
     if isinstance(view, ThemesView):
         return dict.fromkeys(("id", "name", "published_total", "published_share", "mechanism_count", "listed_total"))

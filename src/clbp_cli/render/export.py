@@ -9,10 +9,9 @@ import html
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from clbp_cli.citation import short_author_year, short_reference
-from clbp_cli.formats import RenderSettings
-from clbp_cli.ranking import RankedMechanism
-from clbp_cli.views import (
+from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.ranking import RankedMechanism
+from clbp_cli.core.views import (
     MechanismListView,
     MechanismView,
     SearchView,
@@ -22,6 +21,7 @@ from clbp_cli.views import (
     discrepancy_note,
     percent,
 )
+from clbp_cli.render.formats import RenderSettings
 
 SVG_WIDTH = 100  # columns
 
@@ -78,7 +78,7 @@ def picture_title(view: View) -> str:
 
 
 def render_svg(view: View, settings: RenderSettings) -> str:
-    from clbp_cli.render_terminal import make_console, print_lines, renderables
+    from clbp_cli.render.terminal import make_console, print_lines, renderables
 
     picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
     console = make_console(picture, record=True)

@@ -8,8 +8,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from clbp_cli.model import Dataset, Theme
-from clbp_cli.ranking import RankedMechanism
+from clbp_cli.core.model import Dataset, Theme
+from clbp_cli.core.ranking import RankedMechanism
 
 # Folding rules, applied in order after accents are stripped and case is folded. Both the query and the data
 # are folded the same way, so a rule only needs to bring spellings together, not produce a real word.

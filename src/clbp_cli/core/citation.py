@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 
-from clbp_cli.model import Author, Source
+from clbp_cli.core.model import Author, Source
 
 
 class CitationStyle(str, enum.Enum):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from clbp_cli.views import View
+    from clbp_cli.core.views import View
 
 
 class OutputFormat(str, enum.Enum):
@@ -36,13 +36,13 @@ Formatter = Callable[["View", RenderSettings], str]
 
 # format -> "module:function"; resolved on first use.
 FORMATTERS: dict[OutputFormat, str] = {
-    OutputFormat.table: "clbp_cli.render_terminal:render_table",
-    OutputFormat.json: "clbp_cli.render_text:render_json",
-    OutputFormat.csv: "clbp_cli.render_text:render_csv",
-    OutputFormat.yaml: "clbp_cli.render_text:render_yaml",
-    OutputFormat.markdown: "clbp_cli.render_text:render_markdown",
-    OutputFormat.svg: "clbp_cli.render_export:render_svg",
-    OutputFormat.html: "clbp_cli.render_export:render_html",
+    OutputFormat.table: "clbp_cli.render.terminal:render_table",
+    OutputFormat.json: "clbp_cli.render.text:render_json",
+    OutputFormat.csv: "clbp_cli.render.text:render_csv",
+    OutputFormat.yaml: "clbp_cli.render.text:render_yaml",
+    OutputFormat.markdown: "clbp_cli.render.text:render_markdown",
+    OutputFormat.svg: "clbp_cli.render.export:render_svg",
+    OutputFormat.html: "clbp_cli.render.export:render_html",
 }
 
 # Formats that are bytes for programs (always UTF-8, whatever the locale) rather than text for a terminal.

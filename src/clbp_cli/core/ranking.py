@@ -6,7 +6,7 @@ import enum
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from clbp_cli.model import Dataset, Mechanism, Theme
+from clbp_cli.core.model import Dataset, Mechanism, Theme
 
 
 class RankedMechanism(NamedTuple):

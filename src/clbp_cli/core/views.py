@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-from clbp_cli.model import Dataset, Theme
-from clbp_cli.ranking import RankedMechanism, ThemeSummary
+from clbp_cli.core.model import Dataset, Theme
+from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
-    from clbp_cli.search import SearchHit
+    from clbp_cli.core.search import SearchHit
 
 Record = dict[str, Any]
 SHARE_DECIMALS = 4  # shares are fractions 0-1, rounded to 4 decimals (0.2727 = 27.27%)

@@ -14,7 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from clbp_cli.formats import MACHINE_FORMATS, OutputFormat, RenderSettings
+from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat, RenderSettings
 
 MIN_WIDTH = 20
 PIPE_WIDTH = 100  # lay-out width for pipes and files unless COLUMNS says otherwise: few wrapped lines for grep

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from clbp_cli import cache
-from clbp_cli.model import Author, Dataset, Mechanism, Source, Study, Theme
+from clbp_cli.core import cache
+from clbp_cli.core.model import Author, Dataset, Mechanism, Source, Study, Theme
 
 BUNDLED_NAME = "wun2021.yaml"
 FORMAT_VERSION = 1

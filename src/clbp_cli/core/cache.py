@@ -19,7 +19,7 @@ import zlib
 from typing import Any
 
 from clbp_cli import __version__
-from clbp_cli.model import Author, Dataset, Mechanism, Source, Study, Theme
+from clbp_cli.core.model import Author, Dataset, Mechanism, Source, Study, Theme
 
 CACHE_FORMAT = 1
 _RECORDS = (Author, Source, Study, Theme, Mechanism, Dataset)

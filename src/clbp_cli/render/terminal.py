@@ -18,10 +18,9 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Span, Text
 
-from clbp_cli.citation import short_author_year, short_reference
-from clbp_cli.formats import RenderSettings
-from clbp_cli.ranking import RankedMechanism
-from clbp_cli.views import (
+from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.ranking import RankedMechanism
+from clbp_cli.core.views import (
     MechanismListView,
     MechanismView,
     SearchView,
@@ -31,9 +30,10 @@ from clbp_cli.views import (
     discrepancy_note,
     percent,
 )
+from clbp_cli.render.formats import RenderSettings
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
-    from clbp_cli.search import SearchHit
+    from clbp_cli.core.search import SearchHit
 
 ACCENT = "cyan"
 MAX_BAR_WIDTH = 30
