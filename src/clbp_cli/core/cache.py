@@ -19,10 +19,10 @@ import zlib
 from typing import Any
 
 from clbp_cli import __version__
-from clbp_cli.core.model import Author, Dataset, Mechanism, Source, Study, Theme
+from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Theme
 
 CACHE_FORMAT = 1
-_RECORDS = (Author, Source, Study, Theme, Mechanism, Dataset)
+_RECORDS = (Author, Source, Study, Theme, Measure, Mechanism, Dataset)
 
 
 def cache_dir() -> str | None:
@@ -94,7 +94,10 @@ def _to_plain(dataset: Dataset) -> tuple[Any, ...]:
         dataset.theme_provenance,
         dataset.caveat,
         tuple(tuple(theme) for theme in dataset.themes),
-        tuple(tuple(mechanism) for mechanism in dataset.mechanisms),
+        tuple(
+            tuple(mechanism._replace(measures=tuple(map(tuple, mechanism.measures))))  # type: ignore[arg-type]
+            for mechanism in dataset.mechanisms
+        ),
     )
 
 
@@ -106,6 +109,9 @@ def _from_plain(plain: tuple[Any, ...], origin: str) -> Dataset:
         theme_provenance=provenance,
         caveat=caveat,
         themes=tuple(map(Theme._make, themes)),
-        mechanisms=tuple(map(Mechanism._make, mechanisms)),
+        mechanisms=tuple(
+            mechanism._replace(measures=tuple(map(Measure._make, mechanism.measures)))
+            for mechanism in map(Mechanism._make, mechanisms)
+        ),
         origin=origin,
     )

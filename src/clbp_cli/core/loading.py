@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from clbp_cli.core import cache
-from clbp_cli.core.model import Author, Dataset, Mechanism, Source, Study, Theme
+from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Theme
 
 BUNDLED_NAME = "wun2021.yaml"
 FORMAT_VERSION = 1
@@ -367,7 +367,12 @@ class _Validator:
         )
 
     def mechanism(self, value: Any, path: str) -> Mechanism:
-        fields = self.mapping(value, path, ("id", "name", "count", "theme", "description"), ("aliases", "keywords"))
+        fields = self.mapping(
+            value,
+            path,
+            ("id", "name", "count", "theme", "description"),
+            ("aliases", "keywords", "measures", "exercises", "phrases", "anatomy"),
+        )
         return Mechanism(
             id=self.identifier(fields, path),
             name=self.text(fields, "name", path),
@@ -375,8 +380,32 @@ class _Validator:
             theme=self.text(fields, "theme", path),
             aliases=self.text_list(fields, "aliases", path),
             keywords=self.text_list(fields, "keywords", path),
+            measures=self.measures(fields, path),
+            exercises=self.text_list(fields, "exercises", path),
+            phrases=self.text_list(fields, "phrases", path),
+            anatomy=self.text_list(fields, "anatomy", path),
             description=" ".join(self.text(fields, "description", path).split()),
         )
+
+    def measures(self, fields: dict[str, Any], path: str) -> tuple[Measure, ...]:
+        value = fields.get("measures", [])
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(f"{path}.measures", f"must be a list of {{name, abbreviation}}, got {_type_name(value)}")
+            return ()
+        measures = []
+        for index, item in enumerate(value):
+            item_path = f"{path}.measures[{index}]"
+            item_fields = self.mapping(item, item_path, ("name",), ("abbreviation",))
+            if item_fields:
+                measures.append(
+                    Measure(
+                        name=self.text(item_fields, "name", item_path),
+                        abbreviation=self.text(item_fields, "abbreviation", item_path),
+                    )
+                )
+        return tuple(measures)
 
     def check_unique(self, records: list[Any], path: str, attribute: str) -> None:
         first_at: dict[str, int] = {}

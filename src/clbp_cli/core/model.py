@@ -62,13 +62,30 @@ class Theme(NamedTuple):
     quotes: tuple[str, ...]
 
 
+class Measure(NamedTuple):
+    """An instrument used to measure a mechanism's construct: a questionnaire, a physical test or a lab value."""
+
+    name: str  # e.g. "Tampa Scale for Kinesiophobia"
+    abbreviation: str  # e.g. "TSK"; "" when it has none
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+
 class Mechanism(NamedTuple):
+    """One proposed mechanism. The word lists are kept apart by kind: a measure or a related word is no synonym."""
+
     id: str
     name: str
     count: int  # type: ignore[assignment]  # the data's own word; shadows tuple.count on purpose
     theme: str  # a Theme.id
-    aliases: tuple[str, ...]
-    keywords: tuple[str, ...]
+    aliases: tuple[str, ...]  # synonyms: other names for the same thing
+    keywords: tuple[str, ...]  # related words: concepts near it, not the same thing
+    measures: tuple[Measure, ...]  # instruments that measure the construct
+    exercises: tuple[str, ...]  # exercise types trialists linked to it
+    phrases: tuple[str, ...]  # everyday words people use for it ("feeling down")
+    anatomy: tuple[str, ...]  # body parts and tissues involved
     description: str
 
 

@@ -45,6 +45,10 @@ def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
     if detail:
         record["aliases"] = list(mechanism.aliases)
         record["keywords"] = list(mechanism.keywords)
+        record["measures"] = [{"name": m.name, "abbreviation": m.abbreviation} for m in mechanism.measures]
+        record["exercises"] = list(mechanism.exercises)
+        record["phrases"] = list(mechanism.phrases)
+        record["anatomy"] = list(mechanism.anatomy)
         record["description"] = mechanism.description
     return record
 

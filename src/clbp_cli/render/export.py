@@ -265,6 +265,8 @@ def _show_body(view: MechanismView) -> str:
     ]
     if mechanism.aliases:
         details.append(("Also known as", ", ".join(mechanism.aliases)))
+    if mechanism.measures:
+        details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
     items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in details)
     theme_rows = sorted((view.row, *view.same_theme), key=lambda row: (-row.mechanism.count, row.rank))
     columns, cells = _mechanism_rows(theme_rows, show_theme=False)

@@ -441,7 +441,7 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     return [title, Text(""), table, Text(""), _footer(view)]
 
 
-DETAIL_LABEL_WIDTH = len("Related words")
+DETAIL_LABEL_WIDTH = len("Exercise types")
 
 
 def _details(rows: Sequence[tuple[str, str]], settings: RenderSettings) -> list[Text]:
@@ -470,6 +470,10 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     details: list[tuple[str, str]] = []
     if mechanism.aliases:
         details.append(("Also known as", ", ".join(mechanism.aliases)))
+    if mechanism.measures:
+        details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
+    if mechanism.exercises:
+        details.append(("Exercise types", ", ".join(mechanism.exercises)))
     if mechanism.keywords:
         details.append(("Related words", ", ".join(mechanism.keywords)))
     same_theme = f" {g.dot} ".join(f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme)

@@ -11,12 +11,15 @@ from clbp_cli.core.citation import short_reference
 from clbp_cli.core.views import Record, View
 from clbp_cli.render.formats import RenderSettings
 
-LIST_SEPARATOR = "; "  # how CSV and Markdown cells hold lists (aliases, keywords)
+LIST_SEPARATOR = "; "  # how CSV and Markdown cells hold lists (aliases, keywords, measures)
 
 
 def _flat(value: Any) -> str:
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(item) for item in value)
+        return LIST_SEPARATOR.join(_flat(item) for item in value)
+    if isinstance(value, dict):  # a measure: "Tampa Scale for Kinesiophobia (TSK)"
+        name, abbreviation = value.get("name", ""), value.get("abbreviation", "")
+        return f"{name} ({abbreviation})" if abbreviation else str(name)
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
