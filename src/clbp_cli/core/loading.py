@@ -337,14 +337,16 @@ class _Validator:
         path = "study"
         numbers = ("studies_identified", "trials_included", "trials_without_mechanism", "first_trial_year",
                    "last_trial_year", "published_proposals")  # fmt: skip
-        fields = self.mapping(value, path, (*numbers, "design", "finding"))
+        fields = self.mapping(value, path, (*numbers, "design", "finding"), ("question", "trial_years_source"))
         study = Study(
+            question=" ".join(self.text(fields, "question", path).split()),
             design=" ".join(self.text(fields, "design", path).split()),
             studies_identified=self.whole_number(fields, "studies_identified", path),
             trials_included=self.whole_number(fields, "trials_included", path, minimum=1),
             trials_without_mechanism=self.whole_number(fields, "trials_without_mechanism", path),
             first_trial_year=self.whole_number(fields, "first_trial_year", path),
             last_trial_year=self.whole_number(fields, "last_trial_year", path),
+            trial_years_source=" ".join(self.text(fields, "trial_years_source", path).split()),
             published_proposals=self.whole_number(fields, "published_proposals", path),
             finding=" ".join(self.text(fields, "finding", path).split()),
         )

@@ -44,12 +44,14 @@ class Source(NamedTuple):
 
 
 class Study(NamedTuple):
+    question: str  # what the review asked; "" when a data file does not say
     design: str
     studies_identified: int
     trials_included: int
     trials_without_mechanism: int
     first_trial_year: int
     last_trial_year: int
+    trial_years_source: str  # where the years come from when not from the review itself; "" when they do
     published_proposals: int
     finding: str
 
