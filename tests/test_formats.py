@@ -122,8 +122,9 @@ def test_show_json_is_one_object_with_aliases_and_description(clbp) -> None:
 
 def test_search_json_adds_relevance_and_match(clbp) -> None:
     records = json.loads(clbp("search", "fear", "--format", "json").out)
-    assert [(r["name"], r["matched_field"], r["match_type"]) for r in records] == [
-        ("Fear-avoidance", "name", "prefix"), ("Kinesiophobia", "alias", "prefix"), ("Catastrophizing", "description", "prefix"),
+    assert [(r["name"], r["matched_field"], r["match_type"], r["matched_terms"]) for r in records] == [
+        ("Fear-avoidance", "name", "words", ["fear"]), ("Kinesiophobia", "alias", "words", ["fear"]),
+        ("Catastrophizing", "description", "words", ["fear"]),
     ]  # fmt: skip
     assert [r["relevance"] for r in records] == sorted((r["relevance"] for r in records), reverse=True)
     assert records[1]["matched_text"] == "fear of movement"

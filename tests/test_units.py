@@ -36,13 +36,14 @@ def test_completion_of_themes_and_mechanisms(monkeypatch) -> None:
         "cardiometabolic",
         "tissue-healing",
     ]  # type: ignore[arg-type]
+    # Ids, one shell word each, so Tab never splits a name into two arguments
     assert complete_mechanism(context(), "mus") == [
-        "muscle strength",
-        "muscle endurance",
-        "muscle tension",
-        "muscle power",
+        "muscle-strength",
+        "muscle-endurance",
+        "muscle-tension",
+        "muscle-power",
     ]  # type: ignore[arg-type]
-    assert complete_mechanism(context(), "Muscle s") == ["Muscle strength"]  # type: ignore[arg-type]
+    assert complete_mechanism(context(), "Muscle-s") == ["Muscle-strength"]  # type: ignore[arg-type]
     assert complete_theme(context(), "Tis") == ["Tissue-healing"]  # type: ignore[arg-type]
     assert complete_mechanism(context(data="/no/such/file.yaml"), "mus") == []  # type: ignore[arg-type]
     assert complete_theme(context(data="/no/such/file.yaml"), "") == []  # type: ignore[arg-type]
@@ -53,8 +54,8 @@ def test_completion_of_themes_and_mechanisms(monkeypatch) -> None:
     [
         ("clbp theme ps", ["psychosocial"]),
         ("clbp list --theme ti", ["tissue-healing"]),
-        ("clbp show Mo", ["Motor control", "Mood"]),
-        ("clbp show mo", ["motor control", "mood"]),  # in the case typed: names resolve in any case
+        ("clbp show Mo", ["Motor-control", "Mood"]),
+        ("clbp show mo", ["motor-control", "mood"]),  # ids, in the case typed: they resolve in any case
         ("clbp theme PSY", ["PSYchosocial"]),
         ("clbp cite --style b", ["bibtex"]),
         ("clbp list --format j", ["json"]),

@@ -70,8 +70,10 @@ def complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_mechanism(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Ids, not names: an id is one shell word ("motor-control"), so Tab never splits a name into two arguments,
+    and `show` resolves an id like a name."""
     dataset = _completion_data(ctx)
-    return _matching((m.name for m in dataset.mechanisms) if dataset else (), incomplete)
+    return _matching((m.id for m in dataset.mechanisms) if dataset else (), incomplete)
 
 
 # Options shared by every command, defined once.
@@ -231,16 +233,25 @@ def list_themes(
 @app.command("search")
 def search_mechanisms(
     query: Annotated[
-        str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', stabilisation.")
+        str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', TSK, pilates.")
     ],
+    theme: Annotated[
+        Optional[str],
+        typer.Option(
+            "--theme", "-t", metavar="NAME", autocompletion=complete_theme, help="Only this theme's mechanisms."
+        ),
+    ] = None,
+    top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")] = None,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Find mechanisms by any word, spelling or typo.
+    """Find mechanisms by any of your words: names, synonyms, measures, exercises, everyday words.
 
-    Searches names, aliases, keywords, themes and descriptions; any case, accents, British or American spelling.
+    Every word counts, in any field: names, aliases, measures (TSK, Oswestry), exercise types, everyday phrases,
+    anatomy, keywords, themes and descriptions; any case, accents, British or American spelling, plurals, typos.
+    Mechanisms matching more, rarer words in stronger fields come first.
 
     Example: clbp search "fear of movement"
     """
@@ -250,12 +261,29 @@ def search_mechanisms(
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
     dataset, ranked = _load(data)
+    chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
     hits = search(dataset, ranked, query)
+    if chosen is not None:
+        hits = [hit for hit in hits if hit.row.mechanism.theme == chosen.id]
     if not hits:
+        if output_format in (OutputFormat.json, OutputFormat.yaml, OutputFormat.csv):  # scripts get an empty answer
+            _emit(SearchView(dataset, query, ()), output_format, output, color)
+        scope = f" in theme {chosen.id}" if chosen is not None else ""
         nearest = nearest_names(dataset, query)
-        hint = f"; nearest names: {', '.join(nearest)}" if nearest else "; see every name with: clbp list"
-        raise UserError(f"no mechanism matches {query!r}{hint}", EXIT_NOT_FOUND)
-    _emit(SearchView(dataset, query, tuple(hits)), output_format, output, color)
+        if nearest:
+            hint = f"; did you mean: {', '.join(nearest)}?"
+        elif chosen is not None and search(dataset, ranked, query):
+            hint = f"; other themes have some: clbp search {_quoted(query)}"
+        else:
+            hint = "; try other words, or see every name with: clbp list"
+        raise UserError(f"no mechanism{scope} matches {query!r}{hint}", EXIT_NOT_FOUND)
+    _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits)), output_format, output, color)
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 @app.command("show")
@@ -265,7 +293,7 @@ def show_mechanism(
         typer.Argument(
             metavar="NAME",
             autocompletion=complete_mechanism,
-            help="A mechanism's name, alias or id, e.g. 'motor control', kinesiophobia.",
+            help="A mechanism's id, name or alias, e.g. motor-control, kinesiophobia (a unique start will do).",
         ),
     ],
     output_format: FormatOption = OutputFormat.table,
@@ -276,6 +304,9 @@ def show_mechanism(
     """Show one mechanism's card.
 
     Rank, count and share of trials, theme, a plain description, aliases, and the other mechanisms of its theme.
+
+    NAME may be an id, a name or an alias in any case or spelling, the unique start of one, or a close typo
+    (with a note). For anything else, clbp search finds mechanisms by any word.
 
     Example: clbp show "motor control"
     """
@@ -291,7 +322,7 @@ def show_mechanism(
                 f"{name!r} matches several mechanisms: {'; '.join(failed.candidates)}. Name one of them", EXIT_NOT_FOUND
             )
         hint = (
-            f"; did you mean: {', '.join(failed.suggestions)}?"
+            f"; search finds: {', '.join(failed.suggestions)} (see why with: clbp search {_quoted(name)})"
             if failed.suggestions
             else "; see every name with: clbp list"
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -21,6 +22,7 @@ _FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("ys", r"(?<=[a-z])ys(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
         ("our", r"(?<=[a-z])our(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
         ("ae", r"(?<=[a-z])ae(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
+        ("oe", r"\boe(?=[a-z])", "e"),  # oedema -> edema
         ("tre", r"(?<=[a-z]{2})tre(?=s?\b)", "ter"),  # centre -> center
         ("ll", r"(?<=[a-z])ll(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
     )
@@ -28,16 +30,6 @@ _FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
 _SPELLING_RULES = _FOLD_RULES[1:]
 # The first rule for ASCII text, at C speed: every character but a letter or digit becomes a space.
 _ASCII_SEPARATORS = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
-
-# Relevance: the field decides the tier (name > alias > keyword > theme > description > typo-tolerant), how the
-# query matched decides the place within the tier. Tiers never overlap.
-FIELD_TIERS = {"name": 90, "alias": 70, "keyword": 50, "theme": 40, "description": 30}
-KIND_BONUS = {"exact": 10, "prefix": 6, "words": 3, "inside": 0}
-FUZZY_CUTOFF = 0.75
-# Typo-tolerant hits score below every exact tier: similarity scaled to 0-20, plus the field's place (0-9).
-FUZZY_SCALE = 20
-FUZZY_FIELD_BONUS = {"name": 9, "alias": 6, "keyword": 3}
-_MIN_INSIDE_LENGTH = 3  # "phobia" finds Kinesiophobia; "io" finds nothing inside words
 
 
 def fold(text: str) -> str:
@@ -96,53 +88,423 @@ def compact(text: str) -> str:
 
 class SearchHit(NamedTuple):
     row: RankedMechanism
-    relevance: int  # 0-100; see FIELD_TIERS
-    field: str  # name, alias, keyword, theme or description
-    kind: str  # exact, prefix, words, inside or fuzzy
-    text: str  # the original text that matched (for descriptions, a snippet around the match)
-    spans: tuple[tuple[int, int], ...]  # [start, end) character ranges of `text` to highlight
+    relevance: int  # 1-100: the score as a share of a perfect one (every word in the name, the whole name)
+    field: str  # the field shown: name, alias, measure, exercise, phrase, keyword, anatomy, theme or description
+    kind: str  # exact, phrase, words, some or fuzzy; see _kind
+    text: str  # the field's own text (for descriptions, a snippet of whole words around the first match)
+    spans: tuple[tuple[int, int], ...]  # [start, end) character ranges of `text` that matched: sorted, merged
+    matched_terms: tuple[str, ...] = ()  # the query's words that matched anywhere in the mechanism, as typed
 
 
-def _locate(query: str, folded: str) -> tuple[str, list[tuple[int, int]]] | None:
-    """How `query` (folded) occurs in `folded`, with the folded character ranges that matched."""
-    if folded == query:
-        return "exact", [(0, len(folded))]
-    padded = " " + folded
-    position = padded.find(" " + query)
-    if position >= 0:
-        return "prefix", [(position, position + len(query))]
-    words = query.split(" ")
-    if len(words) > 1:
-        spans = []
-        for word in words:
-            position = padded.find(" " + word)
-            if position < 0:
-                break
-            spans.append((position, position + len(word)))
-        else:
-            return "words", spans
-    if len(query) >= _MIN_INSIDE_LENGTH:
-        position = folded.find(query)
-        if position >= 0:
-            return "inside", [(position, position + len(query))]
+# Ranking, explained in the README ("How search ranks"): a BM25-style sum over the query's words of the word's
+# rarity (inverse document frequency over mechanisms) times the weight of the best field it occurs in times how
+# it matched; plus bonuses when the whole query is a field value (exact) or sits in one as a phrase.
+FIELD_WEIGHTS = {
+    "name": 1.0,
+    "alias": 0.9,
+    "measure": 0.85,
+    "phrase": 0.8,
+    "exercise": 0.7,
+    "keyword": 0.6,
+    "anatomy": 0.6,
+    "theme": 0.4,
+    "description": 0.3,
+}
+# How a query word matched a word of the data: the same stem, the acronym of a value ("ROM" = range of motion),
+# the start of a longer word, inside one, or within a typo.
+MATCH_QUALITY = {"word": 1.0, "acronym": 1.0, "prefix": 0.7, "typo": 0.7, "inside": 0.45}
+EXACT_BONUS = 1.0  # the whole query is a whole value: times the value's field weight and the query's total rarity
+PHRASE_BONUS = 0.5  # the query's words, in order, inside one value
+OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to 3): a word all over a mechanism counts
+MAX_OTHER_FIELDS = 3
+TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
+MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
+MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate" in strategies)
+MIN_TYPO_LENGTH = 5  # a word this long may hold a typo: one edit, two from LONG_WORD_LENGTH letters
+LONG_WORD_LENGTH = 10
+# Words that never match on their own: they carry no meaning in a question about mechanisms.
+_STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
+in into is it its me my no not of on or our so such than that the their them then there these they this those to
+was we were what when where which while who why will with would you your"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+_SEPARATOR = "qzxqzq"
+_SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"  # joins one row's values so that they fold in one call; folds to itself
+
+
+def stem(word: str) -> str:
+    """A light stemmer for folded words: plurals, -ing, -ed, -er, -ness and a final e go, so that 'fitter' and
+    'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis'. Both sides are stemmed alike."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ness", "ing", "ed", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if any(vowel in base for vowel in "aeiouy"):
+                if len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "lsz":
+                    base = base[:-1]  # fitter -> fit, running -> run; but fall, stress stay
+                word = base
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple[str, str]]:
+    """Every searchable value of a mechanism as (field, text), the strongest fields first."""
+    mechanism = row.mechanism
+    values = [("name", mechanism.name)]
+    values += [("alias", alias) for alias in mechanism.aliases]
+    values += [("measure", measure.label) for measure in mechanism.measures]
+    values += [("phrase", phrase) for phrase in mechanism.phrases]
+    values += [("exercise", exercise) for exercise in mechanism.exercises]
+    values += [("keyword", keyword) for keyword in mechanism.keywords]
+    values += [("anatomy", part) for part in mechanism.anatomy]
+    values += [("theme", theme_names.get(mechanism.theme, mechanism.theme)), ("description", mechanism.description)]
+    return values
+
+
+class _Row(NamedTuple):
+    row: RankedMechanism
+    values: list[tuple[str, str]]
+    folded: list[str]  # each value folded
+    words: frozenset[str]  # every folded word of the row
+
+
+class _Index(NamedTuple):
+    rows: list[_Row]
+    vocabulary: frozenset[str]  # every folded word of the data
+    initials: dict[int, list[tuple[str, str]]]  # row number -> its values' acronyms, worked out when first asked
+
+
+def _fold_row(texts: list[str]) -> list[str]:
+    """fold() of each text, in one call for the whole row (folding is search's inner loop)."""
+    if all(_SEPARATOR not in text for text in texts):
+        pieces = fold(f" {_SEPARATOR} ".join(texts)).split(_SEPARATOR)
+        if len(pieces) == len(texts):
+            return [piece.strip() for piece in pieces]
+    return [fold(text) for text in texts]  # pragma: no cover - a value holding the separator itself
+
+
+_index_cache: list[tuple[Sequence[RankedMechanism], Dataset, _Index]] = []
+
+
+def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> _Index:
+    """The prepared rows and vocabulary, kept for the last (dataset, ranked) searched (clbp browse searches often)."""
+    for cached_ranked, cached_dataset, index in _index_cache:
+        if cached_ranked is ranked and cached_dataset is dataset:
+            return index
+    theme_names = {theme.id: theme.name for theme in dataset.themes}
+    rows = []
+    for row in ranked:
+        values = _row_values(row, theme_names)
+        folded = _fold_row([text for _, text in values])
+        rows.append(_Row(row, values, folded, frozenset(" ".join(folded).split())))
+    index = _Index(rows, frozenset().union(*(prepared.words for prepared in rows)), {})
+    _index_cache[:] = [(ranked, dataset, index)]
+    return index
+
+
+class _QueryWord(NamedTuple):
+    typed: str  # as typed, case-folded (for matched_terms)
+    folded: str
+    stem: str
+
+
+def _query_words(query: str, vocabulary: frozenset[str]) -> list[_QueryWord]:
+    """The query's content words, each once, in order: stopwords and single letters dropped, and two words that
+    the data writes as one joined ("co-ordination", "well being")."""
+    typed_words = [piece for piece in re.split(r"[\W_]+", query) if piece]
+    pairs: list[tuple[str, str]] = []  # (typed, folded)
+    for piece in typed_words:
+        folded = fold(piece)
+        pairs += [(piece.casefold() if folded == part else part, part) for part in folded.split()]
+    words: list[_QueryWord] = []
+    seen = set()
+    position = 0
+    while position < len(pairs):
+        typed, folded = pairs[position]
+        if position + 1 < len(pairs) and folded + pairs[position + 1][1] in vocabulary:
+            typed, folded = f"{typed}-{pairs[position + 1][0]}", folded + pairs[position + 1][1]
+            position += 1
+        position += 1
+        if len(folded) < 2 or folded in STOPWORDS or folded in seen:
+            continue
+        seen.add(folded)
+        words.append(_QueryWord(typed, folded, stem(folded)))
+    return words
+
+
+def word_match(query_word: str, data_word: str) -> str | None:
+    """How one folded query word matches one folded data word (see MATCH_QUALITY), typos aside; None if not."""
+    query_stem = stem(query_word)
+    if query_stem == stem(data_word):
+        return "word"
+    if len(query_word) >= MIN_PARTIAL_WORD_LENGTH:
+        if data_word.startswith(query_word) or (len(query_stem) >= 4 and data_word.startswith(query_stem)):
+            return "prefix"
+        if len(query_word) >= MIN_INSIDE_LENGTH and query_word in data_word:
+            return "inside"
     return None
 
 
-def _field_values(row: RankedMechanism, theme_names: dict[str, str]) -> Iterable[tuple[str, Sequence[str]]]:
-    mechanism = row.mechanism
-    yield "name", (mechanism.name,)
-    yield "alias", mechanism.aliases
-    yield "keyword", mechanism.keywords
-    yield "theme", (theme_names[mechanism.theme],)
-    yield "description", (mechanism.description,)
+_stems: dict[str, str] = {}
 
 
-def _to_original(text: str, folded_spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    _, origins = fold_with_origins(text)
-    return tuple((origins[start], origins[end - 1] + 1) for start, end in folded_spans)
+def _stem_of(word: str) -> str:
+    found = _stems.get(word)
+    if found is None:
+        found = _stems[word] = stem(word)
+    return found
 
 
-def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
+    """The data's words this query word matches, each with how (a key of MATCH_QUALITY)."""
+    found: dict[str, str] = {}
+    partial = len(word.folded) >= MIN_PARTIAL_WORD_LENGTH
+    long_stem = len(word.stem) >= 4
+    head = word.stem[:-1] or word.stem  # a word's stem starts its word, but for a final y (injuries -> injury)
+    for data_word in vocabulary:
+        if data_word.startswith(head) and _stem_of(data_word) == word.stem:
+            found[data_word] = "word"
+        elif partial:
+            if data_word.startswith(word.folded) or (long_stem and data_word.startswith(word.stem)):
+                found[data_word] = "prefix"
+            elif len(word.folded) >= MIN_INSIDE_LENGTH and word.folded in data_word:
+                found[data_word] = "inside"
+    length = len(word.folded)
+    if length >= MIN_TYPO_LENGTH and not any(how in ("word", "prefix") for how in found.values()):
+        allowed = 1 if length < LONG_WORD_LENGTH else 2
+        typed = _sounded(word.folded)
+        for data_word in vocabulary:
+            if (
+                abs(len(data_word) - length) <= allowed + 1
+                and data_word.isalpha()
+                and edit_distance(typed, _sounded(data_word), allowed) <= allowed
+            ):
+                found.setdefault(data_word, "typo")
+    return found
+
+
+def _sounded(word: str) -> str:
+    """Spellings that sound alike, brought together before counting typos: 'endorfins' is one edit from
+    'endorphins'."""
+    return word.replace("ph", "f") if "ph" in word else word
+
+
+def edit_distance(first: str, second: str, limit: int) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from one word to the other; limit + 1 once over it."""
+    if first == second:
+        return 0
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(second) + 1))
+    for i, char in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, other in enumerate(second, 1):
+            cost = char != other
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = value
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _initials(folded: str) -> tuple[str, str]:
+    """A value's acronyms: the initials of all its words and of its words but stopwords ('range of motion' ->
+    'rom', 'rm'); empty below three words, where an acronym would be a guess."""
+    words = folded.split()
+    if len(words) < 3:
+        return "", ""
+    return "".join(w[0] for w in words), "".join(w[0] for w in words if w not in STOPWORDS)
+
+
+def _row_initials(index: _Index, row_number: int) -> list[tuple[str, str]]:
+    """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
+    found = index.initials.get(row_number)
+    if found is None:
+        found = index.initials[row_number] = [_initials(value) for value in index.rows[row_number].folded[:-1]]
+    return found
+
+
+def _idf(matched: int, total: int) -> float:
+    return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
+
+
+def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> list[SearchHit]:
+    """Mechanisms matching any content word of `query`, most relevant first (ties in published rank order)."""
+    if not fold(query):
+        return []
+    index = _index(dataset, ranked)
+    words = _query_words(query, index.vocabulary)
+    if not words:
+        return []
+    expansions = [_expand(word, index.vocabulary) for word in words]
+    # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion).
+    acronym_words = [
+        i
+        for i, word in enumerate(words)
+        if 2 <= len(word.folded) <= 6 and word.folded.isalpha() and "word" not in expansions[i].values()
+    ]
+    # Which rows each query word occurs in, for its rarity.
+    matched_rows: list[set[int]] = [set() for _ in words]
+    candidates: list[int] = []
+    for row_number, prepared in enumerate(index.rows):
+        hit = False
+        for i, expansion in enumerate(expansions):
+            if expansion and not prepared.words.isdisjoint(expansion):
+                matched_rows[i].add(row_number)
+                hit = True
+        if acronym_words:
+            for initials in _row_initials(index, row_number):
+                for i in acronym_words:
+                    if words[i].folded in initials:
+                        matched_rows[i].add(row_number)
+                        hit = True
+        if hit:
+            candidates.append(row_number)
+    total = len(index.rows)
+    rarity = [_idf(len(rows), total) for rows in matched_rows]
+    query_stems = [word.stem for word in words]
+    full_rarity = sum(rarity)
+    acronyms = frozenset(acronym_words)
+    hits = [_score(index.rows[n], words, expansions, acronyms, rarity, query_stems, full_rarity) for n in candidates]
+    if not all(matched_rows):  # a word matched nothing: drop hits that hang on a typo or a piece of a word only
+        hits = [(score, strong, hit) for score, strong, hit in hits if strong]
+    if hits:  # the tail: mechanisms that only mention a word in passing, far below the best
+        floor = TAIL_SHARE * max(score for score, _, _ in hits)
+        hits = [scored for scored in hits if scored[0] >= floor]
+    order = {id(row): position for position, row in enumerate(ranked)}
+    hits.sort(key=lambda scored: (-scored[0], order[id(scored[2].row)]))
+    return [hit for _, _, hit in hits]
+
+
+def _score(
+    prepared: _Row,
+    words: list[_QueryWord],
+    expansions: list[dict[str, str]],
+    acronyms: frozenset[int],
+    rarity: list[float],
+    query_stems: list[str],
+    full_rarity: float,
+) -> tuple[float, bool, SearchHit]:
+    """The row's score, whether a word matched it whole (or as the start of one), and its hit."""
+    best = [0.0] * len(words)  # per query word: its best field weight times match quality
+    how_best = [""] * len(words)
+    fields_seen: list[set[str]] = [set() for _ in words]
+    shown: tuple[float, int, list[int], float] | None = None  # (value score, value index, matched positions, bonus)
+    bonus_total = 0.0
+    every_expansion = frozenset().union(*expansions)
+    for value_number, ((field, _), folded) in enumerate(zip(prepared.values, prepared.folded, strict=True)):
+        value_words = folded.split()
+        if every_expansion.isdisjoint(value_words) and not (acronyms and field != "description"):
+            continue
+        weight = FIELD_WEIGHTS[field]
+        value_score = 0.0
+        positions: list[int] = []
+        for i, expansion in enumerate(expansions):
+            quality = 0.0
+            how = ""
+            for position, value_word in enumerate(value_words):
+                match = expansion.get(value_word)
+                if match is not None:
+                    positions.append(position)
+                    if MATCH_QUALITY[match] > quality:
+                        quality, how = MATCH_QUALITY[match], match
+            if not quality and i in acronyms and field != "description" and words[i].folded in _initials(folded):
+                quality, how = MATCH_QUALITY["acronym"], "acronym"
+                positions.extend(range(len(value_words)))
+            if quality:
+                fields_seen[i].add(field)
+                value_score += rarity[i] * weight * quality
+                if weight * quality > best[i]:
+                    best[i], how_best[i] = weight * quality, how
+        if not positions:
+            continue
+        bonus = _whole_query_bonus(value_words, query_stems) * weight * full_rarity
+        bonus_total = max(bonus_total, bonus)
+        if shown is None or (value_score, bonus) > (shown[0], shown[3]):  # the strongest field shows why
+            shown = (value_score, value_number, positions, bonus)
+    assert shown is not None  # a candidate matched at least one word somewhere
+    score = bonus_total
+    for i in range(len(words)):
+        if best[i]:
+            others = min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS)
+            score += rarity[i] * (best[i] + OTHER_FIELDS_BONUS * others)
+    _, value_number, positions, bonus = shown
+    field, text = prepared.values[value_number]
+    matched = [i for i in range(len(words)) if best[i]]
+    kind = _kind(bonus, matched, how_best, len(words))
+    spans = _word_spans(text, sorted(set(positions)))
+    if field == "description":
+        text, spans = _snippet(text, spans)
+    ideal = full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
+    relevance = max(1, min(100, round(100 * score / ideal)))
+    terms = tuple(words[i].typed for i in matched)
+    strong = any(how_best[i] in ("word", "acronym", "prefix") for i in matched)
+    return score, strong, SearchHit(prepared.row, relevance, field, kind, text, spans, terms)
+
+
+def _whole_query_bonus(value_words: list[str], query_stems: list[str]) -> float:
+    """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words
+    in order and together, else 0."""
+    value_stems = [_stem_of(word) for word in value_words if word not in STOPWORDS]
+    if value_stems == query_stems:
+        return EXACT_BONUS
+    size = len(query_stems)
+    if size >= 2 and any(value_stems[i : i + size] == query_stems for i in range(len(value_stems) - size + 1)):
+        return PHRASE_BONUS
+    return 0.0
+
+
+def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
+    """exact: the whole query is the value shown; phrase: its words, in order, inside it; words: every content
+    word matched somewhere in the mechanism; some: only some did; fuzzy: a word matched only by a typo."""
+    if any(how[i] == "typo" for i in matched):
+        return "fuzzy"
+    if bonus >= EXACT_BONUS:
+        return "exact"
+    if bonus:
+        return "phrase"
+    return "words" if len(matched) == size else "some"
+
+
+def _word_spans(text: str, positions: list[int]) -> tuple[tuple[int, int], ...]:
+    """Character ranges of `text` covering its folded words at `positions`: whole words of the original text,
+    sorted and merged, wherever folding moved or shortened them ('behaviour' is folded to 'behavior')."""
+    folded, origins = fold_with_origins(text)
+    starts = []
+    offset = 0
+    for word in folded.split(" "):
+        starts.append((offset, offset + len(word)))
+        offset += len(word) + 1
+    end_of_text = len(text)
+    while end_of_text > 0 and not (text[end_of_text - 1].isalnum() or unicodedata.combining(text[end_of_text - 1])):
+        end_of_text -= 1
+    spans: list[tuple[int, int]] = []
+    for position in positions:
+        if position >= len(starts):  # pragma: no cover - fold and fold_with_origins agree (a tested property)
+            continue
+        start, end = starts[position]
+        original_start = origins[start]
+        original_end = origins[end] if end < len(origins) else end_of_text
+        if spans and not text[spans[-1][1] : original_start].strip(_SEPARATOR_CHARACTERS):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], original_end))
+        else:
+            spans.append((original_start, original_end))
+    return tuple(spans)
+
+
+def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 60) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Whole words around the first span, about `width` characters, with '...' where text was cut."""
     start, end = spans[0]
     if len(text) <= width:
@@ -162,113 +524,21 @@ def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> 
     return prefix + text[left:right] + suffix, kept
 
 
-def _best_in_row(query: str, row: RankedMechanism, theme_names: dict[str, str]) -> SearchHit | None:
-    for field, values in _field_values(row, theme_names):
-        best: tuple[int, str, str, list[tuple[int, int]]] | None = None
-        for value in values:
-            located = _locate(query, fold(value))
-            if located is not None:
-                kind, spans = located
-                if best is None or KIND_BONUS[kind] > KIND_BONUS[best[1]]:
-                    best = (KIND_BONUS[kind], kind, value, spans)
-        if best is not None:
-            _, kind, value, spans = best
-            original_spans = _to_original(value, spans)
-            text = value
-            if field == "description":
-                text, original_spans = _snippet(value, original_spans)
-            return SearchHit(row, FIELD_TIERS[field] + KIND_BONUS[kind], field, kind, text, original_spans)
-    return None
-
-
-def _haystack(row: RankedMechanism, theme_names: dict[str, str]) -> str:
-    """Every searchable field folded at once (fields apart by a line break, which folds to a space): a cheap first
-    test before matching field by field, and folding one string is much cheaper than folding seven."""
-    return " " + fold("\n".join(value for _, values in _field_values(row, theme_names) for value in values))
-
-
-def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> list[SearchHit]:
-    """Mechanisms matching `query`, most relevant first (ties in published rank order).
-
-    Exact tiers first; only when nothing matches exactly are typos tolerated, so "fear" never drags in "year".
-    """
-    folded_query = fold(query)
-    if not folded_query:
-        return []
-    theme_names = {theme.id: theme.name for theme in dataset.themes}
-    words = folded_query.split(" ")
-    hits = []
-    for row in ranked:
-        haystack = _haystack(row, theme_names)
-        if not all(word in haystack for word in words):
-            continue
-        hit = _best_in_row(folded_query, row, theme_names)
-        if hit is not None:
-            hits.append(hit)
-    if not hits:
-        hits = _fuzzy_search(folded_query, ranked)
-    order = {id(row): position for position, row in enumerate(ranked)}
-    hits.sort(key=lambda hit: (-hit.relevance, order[id(hit.row)]))
-    return hits
-
-
-def _vocabulary(ranked: Sequence[RankedMechanism]) -> dict[str, list[tuple[int, str, str]]]:
-    """Folded term -> (row index, field, original term): names, aliases and keywords, whole and word by word."""
-    vocabulary: dict[str, list[tuple[int, str, str]]] = {}
-    folded_once: dict[str, str] = {}  # keywords repeat across rows: fold each distinct one once
-    for index, row in enumerate(ranked):
-        mechanism = row.mechanism
-        for field, values in (
-            ("name", (mechanism.name,)),
-            ("alias", mechanism.aliases),
-            ("keyword", mechanism.keywords),
-        ):
-            for value in values:
-                folded = folded_once.get(value)
-                if folded is None:
-                    folded = folded_once[value] = fold(value)
-                entry = (index, field, value)
-                vocabulary.setdefault(folded, []).append(entry)
-                if " " in folded:
-                    for word in folded.split(" "):
-                        if len(word) >= 4:  # a repeated word adds a repeated entry, which changes no result
-                            vocabulary.setdefault(word, []).append(entry)
-    return vocabulary
-
-
-def _fuzzy_search(folded_query: str, ranked: Sequence[RankedMechanism]) -> list[SearchHit]:
-    vocabulary = _vocabulary(ranked)
-    # A ratio of at least FUZZY_CUTOFF needs similar lengths (2 * shorter / (sum) >= cutoff): filter on that first,
-    # in one pass, before difflib looks at each candidate.
-    length = len(folded_query)
-    shortest = length * FUZZY_CUTOFF / (2 - FUZZY_CUTOFF)
-    longest = length * (2 - FUZZY_CUTOFF) / FUZZY_CUTOFF
-    candidates = [term for term in vocabulary if shortest <= len(term) <= longest]
-    best: dict[int, SearchHit] = {}
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(folded_query)
-    for term in difflib.get_close_matches(folded_query, candidates, n=50, cutoff=FUZZY_CUTOFF):
-        matcher.set_seq1(term)
-        similarity = round(matcher.ratio() * FUZZY_SCALE)
-        for index, field, value in vocabulary[term]:
-            relevance = similarity + FUZZY_FIELD_BONUS[field]
-            current = best.get(index)
-            if current is None or relevance > current.relevance:
-                best[index] = SearchHit(ranked[index], relevance, field, "fuzzy", value, ((0, len(value)),))
-    return list(best.values())
-
-
 def nearest_names(dataset: Dataset, query: str, limit: int = 3) -> list[str]:
-    """Mechanism names closest to `query`, for "did you mean" messages. May be empty."""
-    names = {fold(mechanism.name): mechanism.name for mechanism in dataset.mechanisms}
-    for mechanism in dataset.mechanisms:
-        for alias in mechanism.aliases:
-            names.setdefault(fold(alias), mechanism.name)
-    found: list[str] = []
-    for term in difflib.get_close_matches(fold(query), names, n=limit * 3, cutoff=0.5):
-        if names[term] not in found:
-            found.append(names[term])
-    return found[:limit]
+    """Mechanism names (or the names of mechanisms whose alias is) within a typo or two of `query`, closest first,
+    for "did you mean" messages. Empty unless a name is really close: a vague guess misleads more than it helps."""
+    key = _sounded(compact(query))
+    if len(key) < MIN_TYPO_LENGTH - 1:
+        return []
+    allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
+    found: list[tuple[int, int, str]] = []
+    for position, mechanism in enumerate(dataset.mechanisms):
+        distances = [
+            edit_distance(key, _sounded(compact(text)), allowed) for text in (mechanism.name, *mechanism.aliases)
+        ]
+        if min(distances) <= allowed:
+            found.append((min(distances), position, mechanism.name))
+    return [name for _, _, name in sorted(found)[:limit]]
 
 
 class LookupFailed(Exception):
@@ -311,19 +581,51 @@ class Resolved(NamedTuple):
 
 
 def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name: str) -> Resolved:
-    """One mechanism: by exact id, name or alias first, then the single best search hit."""
+    """One mechanism, only when the name says which with confidence: its id, name or an alias in any case or
+    spelling; a unique start (3+ letters) of a name, or of an alias cut inside a word; or a close typo of one of
+    those (exact=False). Anything else raises LookupFailed: with `candidates` when several mechanisms fit, else
+    with the best few search hits as `suggestions`."""
     key = compact(name)
+    folded = fold(name)
     if key:
         for row in ranked:
             if key in (compact(row.mechanism.id), compact(row.mechanism.name)):
                 return Resolved(row, exact=True)
         by_alias = [row for row in ranked if key in {compact(alias) for alias in row.mechanism.aliases}]
-        if len(by_alias) == 1:
-            return Resolved(by_alias[0], exact=True)
+        if by_alias:
+            return _one(name, by_alias, exact=True)
+    if len(key) >= 3:
+        by_name = [row for row in ranked if compact(row.mechanism.name).startswith(key)]
+        if by_name:
+            return _one(name, by_name, exact=True)
+        by_alias_start = [
+            row for row in ranked if any(_starts_inside_a_word(fold(alias), folded) for alias in row.mechanism.aliases)
+        ]
+        if by_alias_start:
+            return _one(name, by_alias_start, exact=True)
+    if len(key) >= MIN_TYPO_LENGTH - 1:
+        typed = _sounded(key)
+        allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
+        closest: dict[int, list[RankedMechanism]] = {}
+        for row in ranked:
+            mechanism = row.mechanism
+            texts = (mechanism.id, mechanism.name, *mechanism.aliases)
+            distance = min(edit_distance(typed, _sounded(compact(text)), allowed) for text in texts)
+            if distance <= allowed:
+                closest.setdefault(distance, []).append(row)
+        if closest:
+            return _one(name, closest[min(closest)], exact=False)
     hits = search(dataset, ranked, name)
-    if not hits:
-        raise LookupFailed("mechanism", name, suggestions=nearest_names(dataset, name))
-    top = [hit for hit in hits if hit.relevance == hits[0].relevance]
-    if len(top) > 1:
-        raise LookupFailed("mechanism", name, candidates=[hit.row.mechanism.name for hit in top])
-    return Resolved(top[0].row, exact=top[0].kind != "fuzzy")
+    raise LookupFailed("mechanism", name, suggestions=[hit.row.mechanism.name for hit in hits[:3]])
+
+
+def _starts_inside_a_word(text: str, start: str) -> bool:
+    """`start` begins `text` and stops inside a word ("self-eff" of "self efficacy"; not "back" of "back strength",
+    which is a word people search for, not a name they began to type)."""
+    return len(start) < len(text) and text.startswith(start) and text[len(start)] != " " and start[-1] != " "
+
+
+def _one(name: str, rows: list[RankedMechanism], exact: bool) -> Resolved:
+    if len(rows) > 1:
+        raise LookupFailed("mechanism", name, candidates=[row.mechanism.name for row in rows])
+    return Resolved(rows[0], exact=exact)

@@ -110,6 +110,9 @@ class ThemesView(NamedTuple):
         return tuple(summary for summary in self.summaries if summary.discrepancy)
 
 
+SEARCH_FIELDS = ("relevance", "matched_field", "match_type", "matched_text", "matched_terms")
+
+
 class SearchView(NamedTuple):
     """`clbp search QUERY`: the hits, most relevant first."""
 
@@ -125,6 +128,7 @@ class SearchView(NamedTuple):
                 "matched_field": hit.field,
                 "match_type": hit.kind,
                 "matched_text": hit.text,
+                "matched_terms": list(hit.matched_terms),
             }
             for hit in self.hits
         ]

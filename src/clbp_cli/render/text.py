@@ -33,11 +33,12 @@ def _columns(records: list[Record], view: View) -> list[str]:
 
 def _empty_columns(view: View) -> Record:
     """Column names for a header even when there are no rows."""
-    from clbp_cli.core.views import ThemesView
+    from clbp_cli.core.views import SEARCH_FIELDS, SearchView, ThemesView
 
     if isinstance(view, ThemesView):
         return dict.fromkeys(("id", "name", "published_total", "published_share", "mechanism_count", "listed_total"))
-    return dict.fromkeys(("rank", "tied", "id", "name", "theme", "count", "share_of_trials"))
+    columns = ("rank", "tied", "id", "name", "theme", "count", "share_of_trials")
+    return dict.fromkeys(columns + SEARCH_FIELDS if isinstance(view, SearchView) else columns)
 
 
 def render_json(view: View, settings: RenderSettings) -> str:
