@@ -172,7 +172,7 @@ def test_theme_quotations_are_the_reviews(dataset) -> None:
 
 
 # Aliases are synonyms only; these constructs have no other name that means the same thing.
-NO_SYNONYM = {"Pain tolerance", "Body composition"}
+NO_SYNONYM = {"Pain tolerance", "Body composition", "Muscle tension"}
 
 
 def test_every_mechanism_has_a_plain_description_and_search_words(dataset) -> None:
