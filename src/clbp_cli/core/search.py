@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import math
 import re
 import unicodedata
@@ -155,25 +156,40 @@ def stem(word: str) -> str:
     return word
 
 
+def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
+    """Every searchable value of a mechanism, the strongest fields first (the fields are in _row_fields)."""
+    mechanism = row.mechanism
+    labels = [measure.label for measure in mechanism.measures] if mechanism.measures else []
+    return [
+        mechanism.name, *mechanism.aliases, *labels, *mechanism.phrases, *mechanism.exercises, *mechanism.keywords,
+        *mechanism.anatomy, theme_names.get(mechanism.theme, mechanism.theme), mechanism.description,
+    ]  # fmt: skip
+
+
+def _row_fields(row: RankedMechanism) -> list[str]:
+    """The field of each of _row_texts' values."""
+    mechanism = row.mechanism
+    return [
+        "name", *["alias"] * len(mechanism.aliases), *["measure"] * len(mechanism.measures),
+        *["phrase"] * len(mechanism.phrases), *["exercise"] * len(mechanism.exercises),
+        *["keyword"] * len(mechanism.keywords), *["anatomy"] * len(mechanism.anatomy), "theme", "description",
+    ]  # fmt: skip
+
+
 def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple[str, str]]:
     """Every searchable value of a mechanism as (field, text), the strongest fields first."""
-    mechanism = row.mechanism
-    values = [("name", mechanism.name)]
-    values += [("alias", alias) for alias in mechanism.aliases]
-    values += [("measure", measure.label) for measure in mechanism.measures]
-    values += [("phrase", phrase) for phrase in mechanism.phrases]
-    values += [("exercise", exercise) for exercise in mechanism.exercises]
-    values += [("keyword", keyword) for keyword in mechanism.keywords]
-    values += [("anatomy", part) for part in mechanism.anatomy]
-    values += [("theme", theme_names.get(mechanism.theme, mechanism.theme)), ("description", mechanism.description)]
-    return values
+    return list(zip(_row_fields(row), _row_texts(row, theme_names), strict=True))
 
 
 class _Row(NamedTuple):
     row: RankedMechanism
-    values: list[tuple[str, str]]
-    folded: list[str]  # each value folded
-    words: frozenset[str]  # every folded word of the row
+    texts: list[str]  # each value as written
+    haystack: str  # the values folded, apart by _SEPARATOR, with a space at each end: " name qzxqzq alias ... "
+
+    @property
+    def folded(self) -> list[str]:
+        """Each value folded."""
+        return [piece.strip() for piece in self.haystack.split(_SEPARATOR)]
 
 
 class _Index(NamedTuple):
@@ -182,13 +198,12 @@ class _Index(NamedTuple):
     initials: dict[int, list[tuple[str, str]]]  # row number -> its values' acronyms, worked out when first asked
 
 
-def _fold_row(texts: list[str]) -> list[str]:
-    """fold() of each text, in one call for the whole row (folding is search's inner loop)."""
-    if all(_SEPARATOR not in text for text in texts):
-        pieces = fold(f" {_SEPARATOR} ".join(texts)).split(_SEPARATOR)
-        if len(pieces) == len(texts):
-            return [piece.strip() for piece in pieces]
-    return [fold(text) for text in texts]  # pragma: no cover - a value holding the separator itself
+def _fold_row(texts: list[str]) -> str:
+    """The row's haystack: fold() of each text, in one call for the whole row (folding is search's inner loop)."""
+    joined = fold(f" {_SEPARATOR} ".join(texts))
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # pragma: no cover - a value holding the separator itself
+        joined = f" {_SEPARATOR} ".join(fold(text) for text in texts)
+    return f" {joined} "
 
 
 _index_cache: list[tuple[Sequence[RankedMechanism], Dataset, _Index]] = []
@@ -201,11 +216,17 @@ def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> _Index:
             return index
     theme_names = {theme.id: theme.name for theme in dataset.themes}
     rows = []
-    for row in ranked:
-        values = _row_values(row, theme_names)
-        folded = _fold_row([text for _, text in values])
-        rows.append(_Row(row, values, folded, frozenset(" ".join(folded).split())))
-    index = _Index(rows, frozenset().union(*(prepared.words for prepared in rows)), {})
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new containers, no cycles: the collector's passes were half the time
+    try:
+        for row in ranked:
+            texts = _row_texts(row, theme_names)
+            rows.append(_Row(row, texts, _fold_row(texts)))
+    finally:
+        if collecting:
+            gc.enable()
+    vocabulary = frozenset(" ".join(prepared.haystack for prepared in rows).split()) - {_SEPARATOR}
+    index = _Index(rows, vocabulary, {})
     _index_cache[:] = [(ranked, dataset, index)]
     return index
 
@@ -349,6 +370,7 @@ def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> l
     if not words:
         return []
     expansions = [_expand(word, index.vocabulary) for word in words]
+    needles = [[f" {data_word} " for data_word in expansion] for expansion in expansions]
     # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion).
     acronym_words = [
         i
@@ -360,8 +382,8 @@ def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> l
     candidates: list[int] = []
     for row_number, prepared in enumerate(index.rows):
         hit = False
-        for i, expansion in enumerate(expansions):
-            if expansion and not prepared.words.isdisjoint(expansion):
+        for i, word_needles in enumerate(needles):
+            if any(needle in prepared.haystack for needle in word_needles):
                 matched_rows[i].add(row_number)
                 hit = True
         if acronym_words:
@@ -404,7 +426,8 @@ def _score(
     shown: tuple[float, int, list[int], float] | None = None  # (value score, value index, matched positions, bonus)
     bonus_total = 0.0
     every_expansion = frozenset().union(*expansions)
-    for value_number, ((field, _), folded) in enumerate(zip(prepared.values, prepared.folded, strict=True)):
+    fields = _row_fields(prepared.row)
+    for value_number, (field, folded) in enumerate(zip(fields, prepared.folded, strict=True)):
         value_words = folded.split()
         if every_expansion.isdisjoint(value_words) and not (acronyms and field != "description"):
             continue
@@ -441,7 +464,7 @@ def _score(
             others = min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS)
             score += rarity[i] * (best[i] + OTHER_FIELDS_BONUS * others)
     _, value_number, positions, bonus = shown
-    field, text = prepared.values[value_number]
+    field, text = fields[value_number], prepared.texts[value_number]
     matched = [i for i in range(len(words)) if best[i]]
     kind = _kind(bonus, matched, how_best, len(words))
     spans = _word_spans(text, sorted(set(positions)))
@@ -457,11 +480,14 @@ def _score(
 def _whole_query_bonus(value_words: list[str], query_stems: list[str]) -> float:
     """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words
     in order and together, else 0."""
-    value_stems = [_stem_of(word) for word in value_words if word not in STOPWORDS]
+    content = [word for word in value_words if word not in STOPWORDS]
+    size = len(query_stems)
+    if len(content) < size or (size == 1 and len(content) > 1):  # cannot hold the query: no need to stem
+        return 0.0
+    value_stems = [_stem_of(word) for word in content]
     if value_stems == query_stems:
         return EXACT_BONUS
-    size = len(query_stems)
-    if size >= 2 and any(value_stems[i : i + size] == query_stems for i in range(len(value_stems) - size + 1)):
+    if any(value_stems[i : i + size] == query_stems for i in range(len(value_stems) - size + 1)):
         return PHRASE_BONUS
     return 0.0
 
