@@ -119,6 +119,7 @@ PHRASE_BONUS = 0.5  # the query's words, in order, inside one value
 OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to 3): a word all over a mechanism counts
 MAX_OTHER_FIELDS = 3
 TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
+COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms ("pain", "back") is common, not specific
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
 MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate" in strategies)
 MIN_TYPO_LENGTH = 5  # a word this long may hold a typo: one edit, two from LONG_WORD_LENGTH letters
@@ -126,7 +127,8 @@ LONG_WORD_LENGTH = 10
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
-was we were what when where which while who why will with would you your"""
+was we were what when where which while who why will with would you your get gets got getting very more less much
+many too also just really"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 _SEPARATOR = "qzxqzq"
 _SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"  # joins one row's values so that they fold in one call; folds to itself
@@ -137,8 +139,8 @@ def stem(word: str) -> str:
     'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis'. Both sides are stemmed alike."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
+    if word.endswith(("ies", "ied")) and len(word) > 4:
+        word = word[:-3] + "y"  # injuries, worried
     elif word.endswith("sses"):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -303,12 +305,12 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
         allowed = 1 if length < LONG_WORD_LENGTH else 2
         typed = _sounded(word.folded)
         for data_word in vocabulary:
-            if (
-                abs(len(data_word) - length) <= allowed + 1
-                and data_word.isalpha()
-                and edit_distance(typed, _sounded(data_word), allowed) <= allowed
-            ):
-                found.setdefault(data_word, "typo")
+            if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha():
+                distance = edit_distance(typed, _sounded(data_word), allowed)
+                if distance <= min(allowed, 1) or (
+                    distance <= allowed and data_word[0] == typed[0]
+                ):  # 2: not the 1st letter
+                    found.setdefault(data_word, "typo")
     return found
 
 
@@ -400,8 +402,11 @@ def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> l
     full_rarity = sum(rarity)
     acronyms = frozenset(acronym_words)
     hits = [_score(index.rows[n], words, expansions, acronyms, rarity, query_stems, full_rarity) for n in candidates]
-    if not all(matched_rows):  # a word matched nothing: drop hits that hang on a typo or a piece of a word only
-        hits = [(score, strong, hit) for score, strong, hit in hits if strong]
+    if not all(matched_rows):
+        # A word matched nothing ("shoulder pain", "diabetes medication"): the query is partly outside the review,
+        # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
+        specific = {i for i, rows in enumerate(matched_rows) if rows and len(rows) <= COMMON_SHARE * total}
+        hits = [(score, anchors, hit) for score, anchors, hit in hits if anchors & specific]
     if hits:  # the tail: mechanisms that only mention a word in passing, far below the best
         floor = TAIL_SHARE * max(score for score, _, _ in hits)
         hits = [scored for scored in hits if scored[0] >= floor]
@@ -418,8 +423,8 @@ def _score(
     rarity: list[float],
     query_stems: list[str],
     full_rarity: float,
-) -> tuple[float, bool, SearchHit]:
-    """The row's score, whether a word matched it whole (or as the start of one), and its hit."""
+) -> tuple[float, set[int], SearchHit]:
+    """The row's score, the query words that match one of its words whole (or the start of one), and its hit."""
     best = [0.0] * len(words)  # per query word: its best field weight times match quality
     how_best = [""] * len(words)
     fields_seen: list[set[str]] = [set() for _ in words]
@@ -473,8 +478,8 @@ def _score(
     ideal = full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
     relevance = max(1, min(100, round(100 * score / ideal)))
     terms = tuple(words[i].typed for i in matched)
-    strong = any(how_best[i] in ("word", "acronym", "prefix") for i in matched)
-    return score, strong, SearchHit(prepared.row, relevance, field, kind, text, spans, terms)
+    anchors = {i for i in matched if how_best[i] in ("word", "acronym", "prefix")}
+    return score, anchors, SearchHit(prepared.row, relevance, field, kind, text, spans, terms)
 
 
 def _whole_query_bonus(value_words: list[str], query_stems: list[str]) -> float:
