@@ -356,6 +356,8 @@ def test_search_theme_and_top(clbp) -> None:
         none.err
         == "clbp: error: no mechanism in theme tissue-healing matches 'cortisol'; other themes have some: clbp search cortisol\n"
     )
+    table = clbp("search", "pain", "--top", "2").out
+    assert re.match(r"\s*2 mechanisms match “pain” \(the first 2 of \d+\)", table)
     bad = clbp("search", "pain", "--theme", "nope")
     assert bad.code == 2 and "no theme called 'nope'" in bad.err
     assert clbp("search", "pain", "--top", "0").code == 2

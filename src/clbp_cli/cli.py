@@ -277,7 +277,7 @@ def search_mechanisms(
         else:
             hint = "; try other words, or see every name with: clbp list"
         raise UserError(f"no mechanism{scope} matches {query!r}{hint}", EXIT_NOT_FOUND)
-    _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits)), output_format, output, color)
+    _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
 
 
 def _quoted(text: str) -> str:

@@ -119,6 +119,7 @@ class SearchView(NamedTuple):
     dataset: Dataset
     query: str
     hits: tuple[SearchHit, ...]
+    available: int = 0  # how many matched before --top (0: as many as shown)
 
     def records(self) -> list[Record]:
         return [

@@ -434,6 +434,8 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     noun = "mechanism matches" if count == 1 else "mechanisms match"
     fuzzy = all(hit.kind == "fuzzy" for hit in view.hits)
     title = Text.assemble(f"{count} {noun} ", Text(_quote(view.query, settings)))
+    if view.available > count:
+        title.append(f" (the first {count} of {view.available})")
     if fuzzy:
         title.append(" (no exact match; closest spellings)")
     title.stylize("bold")
