@@ -158,6 +158,7 @@ def test_a_query_partly_outside_the_review_needs_a_specific_word_matched_whole()
     assert ids("shoulder pain") == []  # "pain" is in most mechanisms; "shoulder" in none
     assert ids("anaesthesia") == []  # two edits from kinesthesia, but not at the first letter
     assert ids("fear of heights")[:2] == ["fear-avoidance", "kinesiophobia"]  # "fear" is specific
+    assert ids("thinks he is disabled")[:2].count("disability-perception") == 1  # "he" is a stopword
 
 
 def test_joined_words_meet_the_data(clbp) -> None:
@@ -191,6 +192,10 @@ def test_word_match_kinds() -> None:
     assert word_match("phobia", "kinesiophobia") == "inside"
     assert word_match("rate", "strategies") is None  # inside a word only from 5 letters
     assert word_match("rom", "neuromuscular") is None
+    assert word_match("disabled", "disability") == "prefix"  # one word family
+    assert word_match("confident", "confidence") == "prefix"
+    assert word_match("control", "contraction") is None
+    assert word_match("strenght", "strength") is None  # a typo, which only _expand tolerates
 
 
 # ---- highlights: a property over random queries ---------------------------------------------------------------

@@ -128,7 +128,7 @@ LONG_WORD_LENGTH = 10
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
 was we were what when where which while who why will with would you your get gets got getting very more less much
-many too also just really"""
+many too also just really he she him her his hers us"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 _SEPARATOR = "qzxqzq"
 _SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"  # joins one row's values so that they fold in one call; folds to itself
@@ -264,16 +264,11 @@ def _query_words(query: str, vocabulary: frozenset[str]) -> list[_QueryWord]:
 
 
 def word_match(query_word: str, data_word: str) -> str | None:
-    """How one folded query word matches one folded data word (see MATCH_QUALITY), typos aside; None if not."""
-    query_stem = stem(query_word)
-    if query_stem == stem(data_word):
-        return "word"
-    if len(query_word) >= MIN_PARTIAL_WORD_LENGTH:
-        if data_word.startswith(query_word) or (len(query_stem) >= 4 and data_word.startswith(query_stem)):
-            return "prefix"
-        if len(query_word) >= MIN_INSIDE_LENGTH and query_word in data_word:
-            return "inside"
-    return None
+    """How one folded query word matches one folded data word (see MATCH_QUALITY), typos aside; None if not.
+    The same rules as _expand, one pair at a time (for tests and for reading)."""
+    word = _QueryWord(query_word, query_word, stem(query_word))
+    found = _expand(word, frozenset([data_word]))
+    return None if found.get(data_word) == "typo" else found.get(data_word)
 
 
 _stems: dict[str, str] = {}
@@ -296,7 +291,7 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
         if data_word.startswith(head) and _stem_of(data_word) == word.stem:
             found[data_word] = "word"
         elif partial:
-            if data_word.startswith(word.folded) or (long_stem and data_word.startswith(word.stem)):
+            if _starts(data_word, word, long_stem):
                 found[data_word] = "prefix"
             elif len(word.folded) >= MIN_INSIDE_LENGTH and word.folded in data_word:
                 found[data_word] = "inside"
@@ -312,6 +307,25 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
                 ):  # 2: not the 1st letter
                     found.setdefault(data_word, "typo")
     return found
+
+
+def _starts(data_word: str, word: _QueryWord, long_stem: bool) -> bool:
+    """The query word starts the data's word, as typed or by its stem, or both are of one word family."""
+    if data_word.startswith(word.folded) or (long_stem and data_word.startswith(word.stem)):
+        return True
+    return long_stem and data_word[:5] == word.stem[:5] and _same_family(word.stem, _stem_of(data_word))
+
+
+def _same_family(first: str, second: str) -> bool:
+    """Two stems of one word family: they differ only in their last letter or two past a common start of 5+
+    letters, at most one letter before the shorter one ends ('disabl' and 'disability', 'confident' and
+    'confidenc'; not 'control' and 'contraction')."""
+    shared = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= max(5, min(len(first), len(second)) - 1)
 
 
 def _sounded(word: str) -> str:
