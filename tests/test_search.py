@@ -246,6 +246,47 @@ def test_marks_are_sorted_merged_inside_the_fields_own_text_and_cover_a_matched_
         assert hit.matched_terms, (query, hit)
 
 
+FIELD_WORDS = st.one_of(
+    st.sampled_from(["behaviour", "Stabilisation", "centre", "kinaesthesia", "oedema", "modelling", "Straße", "café",
+                     "fear-avoidance", "self-efficacy", "back", "pain", "range", "of", "motion", "the", "Ærø"]),
+    st.text(alphabet="abcdeéfgiklmnoprstuyzß", min_size=1, max_size=9),
+)  # fmt: skip
+FIELD_TEXT = st.lists(FIELD_WORDS, min_size=1, max_size=8).map(
+    lambda words: "".join(
+        word + sep for word, sep in zip(words, [" ", "-", ", ", " (", ") ", "/", "  "] * 2, strict=False)
+    )
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alias=FIELD_TEXT, description=FIELD_TEXT, picks=st.lists(st.integers(0, 20), min_size=1, max_size=3))
+def test_marks_hold_for_random_fields_too(alias: str, description: str, picks: list[int]) -> None:
+    """Random field text (accents, folds that change length, punctuation, repeats): the same properties."""
+    mechanism = DATASET.mechanisms[0]._replace(aliases=(alias,), description=description)
+    dataset = DATASET._replace(mechanisms=(mechanism, *DATASET.mechanisms[1:]))
+    ranked = rank_mechanisms(dataset)
+    words = fold(f"{alias} {description}").split()
+    query = " ".join(words[pick % len(words)] for pick in picks) if words else "x"
+    for hit in search(dataset, ranked, query):
+        if hit.row.mechanism.id != mechanism.id or hit.field not in ("alias", "description"):
+            continue
+        field_text = alias if hit.field == "alias" else description
+        assert _unmarked_text(hit.text, field_text), (query, hit)
+        previous_end = -1
+        for start, end in hit.spans:
+            assert previous_end < start < end <= len(hit.text), (query, hit.text, hit.spans)
+            previous_end = end
+            marked = fold(hit.text[start:end]).split()
+            term_words = [word for term in hit.matched_terms for word in fold(term).split()]
+            assert any(
+                word_match(term_word, word) or edit_distance(term_word, word, 2) <= 2
+                for word in marked
+                for term_word in term_words
+            ) or any(term_word in _initials(" ".join(marked)) for term_word in term_words), (
+                query, hit.text, (start, end), hit.matched_terms,
+            )  # fmt: skip
+
+
 # ---- show -----------------------------------------------------------------------------------------------------
 
 
