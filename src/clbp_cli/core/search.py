@@ -130,8 +130,8 @@ in into is it its me my no not of on or our so such than that the their them the
 was we were what when where which while who why will with would you your get gets got getting very more less much
 many too also just really he she him her his hers us"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-_SEPARATOR = "qzxqzq"
-_SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"  # joins one row's values so that they fold in one call; folds to itself
+_SEPARATOR = "qzxqzq"  # joins one row's values so that they fold in one call; folds to itself
+_SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"
 
 
 def stem(word: str) -> str:
