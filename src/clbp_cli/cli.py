@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from clbp_cli import __version__
-from clbp_cli.core.citation import CitationStyle
+from clbp_cli.core.citation import CitationMarkup, CitationStyle
 from clbp_cli.core.ranking import SortKey
 from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat
 from clbp_cli.render.output import (
@@ -99,6 +99,14 @@ ColorOption = Annotated[
         "--color", case_sensitive=False, help="Colour: auto (terminal only; honours NO_COLOR), always, never."
     ),
 ]
+
+CiteFormatOption = Annotated[
+    CitationMarkup,
+    typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="text (default), or markdown or html for apa and vancouver: APA's italics (journal, volume) kept.",
+    ),
+]  # fmt: skip
 
 
 def _version(value: bool) -> None:
@@ -318,17 +326,25 @@ def cite_review(
             "--style", "-s", case_sensitive=False, help="apa (APA 7), vancouver (NLM), bibtex, ris or csl-json."
         ),
     ] = CitationStyle.apa,
+    markup: CiteFormatOption = CitationMarkup.text,
     output: OutputOption = None,
     data: DataOption = None,
 ) -> None:
     """Print the review's reference: APA, Vancouver, BibTeX, RIS or CSL-JSON.
 
-    Example: clbp cite --style bibtex -o wun2021.bib
-    """
-    from clbp_cli.core.citation import cite
+    The reference managers' formats (bibtex, ris, csl-json) import as the 2021 article.
 
+    Example: clbp cite --style bibtex -o wun2021.bib
+    """  # fmt: skip
+    from clbp_cli.core.citation import PROSE_STYLES, cite
+
+    if markup is not CitationMarkup.text and style not in PROSE_STYLES:
+        raise UserError(
+            f"--format {markup.value} is for --style apa or vancouver; {style.value} is plain text (use --format text)",
+            EXIT_USAGE,
+        )
     dataset, _ = _load(data)
-    write_output(cite(dataset.source, style) + "\n", output, binary=True)
+    write_output(cite(dataset.source, style, markup) + "\n", output, binary=True)
 
 
 @app.command("validate")
