@@ -115,12 +115,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# Replaced by views.app_summary (the numbers of the data) when `clbp` or `clbp --help` runs; this is only for a
+# data file that cannot be read, and for tools that read the app without running it.
+APP_HELP = (
+    "Why exercise helps chronic low back pain: the mechanisms of benefit proposed by the trials of the review by "
+    "Wun et al. (2021). Counts say how many trials proposed a mechanism, not that it works."
+)
+
 app = typer.Typer(
     name="clbp",
-    help=(
-        "Why exercise helps chronic low back pain: the 33 mechanisms that 110 exercise trials proposed, "
-        "from the review by Wun et al. (2021). Counts say how many trials proposed a mechanism, not that it works."
-    ),
+    help=APP_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -396,6 +400,8 @@ def run(argv: list[str]) -> int:
 
     from clbp_cli.core.loading import DataError
 
+    if not argv or argv[0] in ("-h", "--help"):
+        app.info.help = _app_help()
     try:
         result = app(args=argv, prog_name="clbp", standalone_mode=False)
     except UserError as error:
@@ -415,6 +421,19 @@ def run(argv: list[str]) -> int:
         write_message("")
         return EXIT_INTERRUPTED
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _app_help() -> str:
+    """The app's summary with the numbers of the data the commands read (CLBP_DATA, else the bundled review)."""
+    from clbp_cli.core.loading import DataError, default_data_path, load_dataset
+    from clbp_cli.core.views import app_summary
+
+    for path in dict.fromkeys((default_data_path(), None)):
+        try:
+            return app_summary(load_dataset(path))
+        except DataError:
+            continue
+    return APP_HELP  # pragma: no cover - the bundled file always loads
 
 
 MAX_PROBLEMS_SHOWN = 20
