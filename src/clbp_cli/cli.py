@@ -240,6 +240,27 @@ def list_themes(
     _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
+@app.command("about")
+def about_review(
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """Show the review at a glance: its question, design, numbers, conclusion and dates.
+
+    How many trials it included and how many proposed a mechanism, the themes' published totals, how this tool
+    assigned the themes, and how to cite it.
+
+    Example: clbp about
+    """
+    from clbp_cli.core.ranking import summarise_themes
+    from clbp_cli.core.views import AboutView
+
+    dataset, _ = _load(data)
+    _emit(AboutView(dataset, summarise_themes(dataset)), output_format, output, color)
+
+
 @app.command("search")
 def search_mechanisms(
     query: Annotated[

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-from clbp_cli.core.citation import short_author_year
+from clbp_cli.core.citation import apa, short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
@@ -209,7 +209,120 @@ class MechanismView(NamedTuple):
         return {**mechanism_record(self.row, detail=True), "theme_name": self.theme.name}
 
 
-View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView]
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
+
+
+class AboutView(NamedTuple):
+    """`clbp about`: the review at a glance: its question, design, numbers, conclusion, dates and themes."""
+
+    dataset: Dataset
+    summaries: tuple[ThemeSummary, ...]
+
+    @property
+    def discrepancies(self) -> tuple[ThemeSummary, ...]:
+        return tuple(summary for summary in self.summaries if summary.discrepancy)
+
+    @property
+    def listed_total(self) -> int:
+        return sum(summary.listed_total for summary in self.summaries)
+
+    def document(self) -> Any:
+        dataset = self.dataset
+        study = dataset.study
+        source = dataset.source
+        return {
+            "question": study.question,
+            "design": study.design,
+            "studies_identified": study.studies_identified,
+            "trials_included": study.trials_included,
+            "trials_without_mechanism": study.trials_without_mechanism,
+            "share_without_mechanism": round(study.trials_without_mechanism / study.trials_included, SHARE_DECIMALS),
+            "trials_with_mechanism": study.trials_with_mechanism,
+            "mechanisms": len(dataset.mechanisms),
+            "published_proposals": study.published_proposals,
+            "listed_proposals": self.listed_total,
+            "themes": [theme_record(summary) for summary in self.summaries],
+            "theme_provenance": dataset.theme_provenance,
+            "finding": study.finding,
+            "first_trial_year": study.first_trial_year,
+            "last_trial_year": study.last_trial_year,
+            "trial_years_source": study.trial_years_source,
+            "year": source.year,
+            "first_online": source.first_online,
+            "doi": source.doi,
+            "reference": apa(source),
+        }
+
+    def records(self) -> list[Record]:
+        """One record per fact, for tables (CSV, Markdown); themes as themes.<id>.<field>."""
+        rows: list[Record] = []
+        for key, value in self.document().items():
+            if key == "themes":
+                rows += [
+                    {"field": f"themes.{theme['id']}.{name}", "value": item}
+                    for theme in value
+                    for name, item in theme.items()
+                    if name != "id"
+                ]
+            else:
+                rows.append({"field": key, "value": value})
+        return rows
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The review at a glance, as labelled sentences for people (terminal, SVG, HTML)."""
+        dataset = self.dataset
+        study = dataset.study
+        source = dataset.source
+        facts: list[tuple[str, str]] = []
+        if study.question:
+            facts.append(("Question", study.question))
+        facts.append(("Design", study.design))
+        none_share = percent(study.trials_without_mechanism / study.trials_included)
+        facts.append((
+            "Trials",
+            f"{study.studies_identified} studies identified, {study.trials_included} trials included. "
+            f"{study.trials_without_mechanism} ({none_share}) proposed no mechanism of benefit; the other "
+            f"{study.trials_with_mechanism} proposed at least one, most of them several.",
+        ))  # fmt: skip
+        facts.append((
+            "Mechanisms",
+            f"{len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes, proposed "
+            f"{study.published_proposals} times in all (the published theme totals; the mechanisms' listed counts "
+            f"in {source.table} add up to {self.listed_total}).",
+        ))  # fmt: skip
+        facts.append(("Conclusion", study.finding))
+        years = f"{study.first_trial_year}-{study.last_trial_year}"
+        if study.trial_years_source:
+            years += f" (a figure from {study.trial_years_source})"
+        facts.append(("Trials' years", years + "."))
+        published = f"{source.year}, volume {source.volume}, article {source.article_number}."
+        online_year, month, day = source.first_online.split("-")
+        if int(online_year) != source.year:
+            published += (
+                f" First online on {int(day)} {_MONTHS[int(month) - 1]} {online_year}, so some cite it as "
+                f"{online_year}; the article's year is {source.year}."
+            )
+        facts.append(("Year", published))
+        facts.append(("Cite", "clbp cite (APA; --style vancouver, bibtex, ris or csl-json; --format markdown or html)"))
+        return facts
+
+    def theme_notes(self) -> list[str]:
+        """How the themes were assigned, and where the published and listed totals differ."""
+        dataset = self.dataset
+        notes = [dataset.theme_provenance] if dataset.theme_provenance else []
+        published = dataset.study.published_proposals
+        if self.discrepancies and self.listed_total != published:
+            names = " and ".join(summary.theme.name.lower() for summary in self.discrepancies)
+            notes.append(
+                f"Under this reconstruction, the difference between the listed counts of {dataset.source.table} "
+                f"({self.listed_total}) and the published total ({published}) falls in {names}."
+            )
+        notes.append(proposals_note(dataset))
+        return notes
+
+
+View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]
 
 
 def view_title(view: View) -> str:
@@ -233,6 +346,8 @@ def view_title(view: View) -> str:
         return f"Themes of the {headline(dataset)} of exercise for chronic low back pain ({cite})"
     if isinstance(view, SearchView):
         return f"Mechanisms matching \u201c{view.query}\u201d ({cite})"
+    if isinstance(view, AboutView):
+        return f"About the review: {cite}, the {headline(dataset)} of exercise for chronic low back pain"
     return (
         f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of the "
         f"{study.trials_included} trials ({cite})"
@@ -248,6 +363,9 @@ def record_notes(view: View) -> list[str]:
     dataset = view.dataset
     study = dataset.study
     notes: list[str] = []
+    if isinstance(view, AboutView):  # the dates' sentences too: a table of values cannot say them
+        dates = [f"{label}: {value}" for label, value in view.facts() if label in ("Trials' years", "Year")]
+        return dates + view.theme_notes()
     if isinstance(view, ThemesView):
         notes += [discrepancy_note(summary, dataset.theme_provenance) for summary in view.discrepancies]
         notes.append(

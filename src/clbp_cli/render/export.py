@@ -9,9 +9,10 @@ import html
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.citation import CitationMarkup, apa, short_author_year, short_reference
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    AboutView,
     MechanismListView,
     MechanismView,
     SearchView,
@@ -187,15 +188,17 @@ def _caveats(view: View) -> list[str]:
         return [count_caveat(dataset), trial_share_note(dataset)]
     if isinstance(view, SearchView):
         return [dataset.caveat]
+    if isinstance(view, AboutView):
+        return []  # its notes are in its body
     return [dataset.caveat, trial_share_note(dataset)]
 
 
 def _footer(view: View) -> str:
     source = view.dataset.source
     reference = short_reference(source)
-    caveats = " ".join(_e(caveat) for caveat in _caveats(view))
+    caveats = " ".join(_e(caveat) for caveat in [*_caveats(view), "Nothing here is medical advice."])
     return (
-        f"<footer>\n<p>{caveats} Nothing here is medical advice.</p>\n"
+        f"<footer>\n<p>{caveats}</p>\n"
         f'<p>Source: <a href="{_e(source.doi_url)}">{_e(reference)}</a> (doi:{_e(source.doi)})</p>\n</footer>'
     )
 
@@ -228,7 +231,7 @@ def _body(view: View) -> str:
         columns, cells = _mechanism_rows(view, view.rows, show_theme=False)
         parts.append(_table(f"{theme.name} mechanisms, most proposed first", columns, cells))
         return "\n".join(parts)
-    if isinstance(view, ThemesView):
+    if isinstance(view, (ThemesView, AboutView)):
         columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True),
                    _Column(proposal_share_label(dataset), numeric=True),
                    _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
@@ -243,6 +246,8 @@ def _body(view: View) -> str:
         caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
                    f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
                    "Listed = the sum of its mechanisms' counts.")  # fmt: skip
+        if isinstance(view, AboutView):
+            return _about_body(view, _table(caption, columns, cells))
         return _table(caption, columns, cells) + "\n" + notes
     if isinstance(view, SearchView):
         columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
@@ -256,6 +261,14 @@ def _body(view: View) -> str:
         ]  # fmt: skip
         return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
     return _show_body(view)
+
+
+def _about_body(view: AboutView, themes_table: str) -> str:
+    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in view.facts())
+    marks = ["* " if index == 0 and view.discrepancies else "" for index in range(len(view.theme_notes()))]
+    notes = "".join(f"<p>{mark}{_e(note)}</p>" for mark, note in zip(marks, view.theme_notes(), strict=True))
+    reference = apa(view.dataset.source, CitationMarkup.html)  # escaped there, with its italics and link
+    return f"<dl>{items}</dl>\n{themes_table}\n{notes}\n<p>{reference}</p>"
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:

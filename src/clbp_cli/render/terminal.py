@@ -18,9 +18,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Span, Text
 
-from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.citation import apa, short_author_year, short_reference
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    AboutView,
     MechanismListView,
     MechanismView,
     SearchView,
@@ -402,6 +403,21 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
 
 def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
+    study = dataset.study
+    title = f"Themes of the {headline(dataset)} ({short_author_year(dataset.source)})"
+    explain = (
+        f"Published = how often trialists proposed a mechanism of the theme ({study.published_proposals} proposals "
+        f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
+        f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+    )
+    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
+    table = _themes_table(view, settings)
+    return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
+
+
+def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Text]:
+    """The themes side by side: published totals and shares (of proposals), mechanisms, listed sums."""
+    dataset = view.dataset
     summaries = view.summaries
     maximum = max((summary.theme.published_total for summary in summaries), default=0)
     total_published = sum(summary.theme.published_total for summary in summaries)
@@ -430,16 +446,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
         if bar_width >= MIN_BAR_WIDTH:
             cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
         rows.append(cells)
-    study = dataset.study
-    title = f"Themes of the {headline(dataset)} ({short_author_year(dataset.source)})"
-    explain = (
-        f"Published = how often trialists proposed a mechanism of the theme ({study.published_proposals} proposals "
-        f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
-        f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
-    )
-    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
-    table = grid(columns, rows, content_width(settings), settings)
-    return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return grid(columns, rows, content_width(settings), settings)
 
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
@@ -510,12 +517,38 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     ]
 
 
+def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
+    dataset = view.dataset
+    header = _spread(
+        Text(f"About the review: {short_author_year(dataset.source)}", style=f"bold {ACCENT}"),
+        Text(headline(dataset)),
+        settings,
+    )
+    return [
+        header,
+        _rule(settings),
+        _details(view.facts(), settings),
+        Text(""),
+        _themes_table(view, settings),
+        Text(""),
+        *(
+            Text(("* " if index == 0 and view.discrepancies else "") + note)
+            for index, note in enumerate(view.theme_notes())
+        ),
+        Text(""),
+        Text(apa(dataset.source)),
+        Text(""),
+        _footer(view, "A reference to the literature, not medical advice."),
+    ]
+
+
 RENDERERS = {
     MechanismListView: render_list,
     ThemeView: render_theme,
     ThemesView: render_themes,
     SearchView: render_search,
     MechanismView: render_show,
+    AboutView: render_about,
 }
 
 
