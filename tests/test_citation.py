@@ -81,6 +81,8 @@ def test_csl_json_renders_with_citeproc(clbp) -> None:
 
     items = json.loads(clbp("cite", "--style", "csl-json").out)
     assert items[0]["type"] == "article-journal"
+    assert (items[0]["issued"], items[0]["number"]) == ({"date-parts": [[2021]]}, "102307")  # an article number
+    assert "page" not in items[0]
     assert items[0]["DOI"] == "10.1016/j.msksp.2020.102307"
     source = CiteProcJSON(items)
     style = CitationStylesStyle("harvard-cite-them-right", validate=False)

@@ -229,7 +229,8 @@ def list_themes(
 ) -> None:
     """Compare the five themes side by side.
 
-    Published totals and shares, how many mechanisms each holds, and the sum of their listed counts.
+    Published totals and their shares of all proposals (not of trials), how many mechanisms each holds, and the
+    sum of their listed counts.
 
     Example: clbp themes --format csv
     """

@@ -38,7 +38,9 @@ def _empty_columns(view: View) -> Record:
 
     if isinstance(view, ThemesView):
         return dict.fromkeys(("id", "name", "published_total", "published_share", "mechanism_count", "listed_total"))
-    return dict.fromkeys(("rank", "tied", "id", "name", "theme", "count", "share_of_trials"))
+    return dict.fromkeys(
+        ("rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism")
+    )
 
 
 def render_json(view: View, settings: RenderSettings) -> str:
