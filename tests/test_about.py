@@ -26,7 +26,9 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
     assert (result.code, result.err) == (0, "")
     out = words(result.out)
     study = load_dataset().study
-    assert out.startswith("About the review: Wun et al. 2021 33 mechanisms proposed in 74 of the 110 trials")
+    assert out.startswith(
+        "About the review: Wun et al. 2021, the 33 mechanisms proposed in 74 of the 110 trials ─"
+    )
     assert f"Question {study.question}" in out
     assert (
         "Design Review of randomised controlled trials of adults with chronic low back pain indexed in PEDro as "
@@ -150,3 +152,13 @@ def test_about_says_only_what_the_data_holds(clbp, tmp_path) -> None:
     out = words(clbp("about", "--data", str(write(tmp_path, text))).out)
     assert "Question" not in out and "a figure from" not in out and "cite it as" not in out
     assert "Trials' years 1989-2019. Year 2021, volume 51, article 102307. Cite" in out
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["about"], "About the review: Wun et al. 2021, the 33 mechanisms proposed in 74 of the 110 trials"),
+    (["theme", "psychosocial"], "Psychosocial theme · proposed 87 of 241 times (36% of all proposals)"),
+])  # fmt: skip
+def test_a_narrow_terminal_wraps_the_header_never_cuts_a_number(clbp, args: list[str], expected: str) -> None:
+    out = clbp(*args, env={"COLUMNS": "40"}).out
+    assert max(len(line) for line in out.splitlines()) <= 40
+    assert words(out).startswith(expected)
