@@ -26,9 +26,7 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
     assert (result.code, result.err) == (0, "")
     out = words(result.out)
     study = load_dataset().study
-    assert out.startswith(
-        "About the review: Wun et al. 2021, the 33 mechanisms proposed in 74 of the 110 trials ─"
-    )
+    assert out.startswith("About the review: Wun et al. 2021, the 33 mechanisms proposed in 74 of the 110 trials ─")
     assert f"Question {study.question}" in out
     assert (
         "Design Review of randomised controlled trials of adults with chronic low back pain indexed in PEDro as "
