@@ -160,3 +160,15 @@ def test_a_narrow_terminal_wraps_the_header_never_cuts_a_number(clbp, args: list
     out = clbp(*args, env={"COLUMNS": "40"}).out
     assert max(len(line) for line in out.splitlines()) <= 40
     assert words(out).startswith(expected)
+
+
+def test_without_a_provenance_the_gap_is_still_placed(clbp, tmp_path) -> None:
+    text = bundled_text()
+    start = text.index("theme_provenance: >-")
+    end = text.index("\ncaveat:")
+    out = words(clbp("about", "--data", str(write(tmp_path, text[:start] + text[end:]))).out)
+    assert "reconstructed" not in out
+    assert (
+        "* Under this assignment of themes, the difference between the listed counts of Table 2 (240) and the "
+        "published total (241) falls in psychosocial."
+    ) in out

@@ -314,8 +314,9 @@ class AboutView(NamedTuple):
         published = dataset.study.published_proposals
         if self.discrepancies and self.listed_total != published:
             names = " and ".join(summary.theme.name.lower() for summary in self.discrepancies)
+            under = "this reconstruction" if dataset.theme_provenance else "this assignment of themes"
             notes.append(
-                f"Under this reconstruction, the difference between the listed counts of {dataset.source.table} "
+                f"Under {under}, the difference between the listed counts of {dataset.source.table} "
                 f"({self.listed_total}) and the published total ({published}) falls in {names}."
             )
         notes.append(proposals_note(dataset))
