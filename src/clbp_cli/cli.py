@@ -361,7 +361,7 @@ def cite_review(
     The reference managers' formats (bibtex, ris, csl-json) import as the 2021 article.
 
     Example: clbp cite --style bibtex -o wun2021.bib
-    """  # fmt: skip
+    """
     from clbp_cli.core.citation import PROSE_STYLES, cite
 
     if markup is not CitationMarkup.text and style not in PROSE_STYLES:
