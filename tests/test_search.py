@@ -161,6 +161,12 @@ def test_a_query_partly_outside_the_review_needs_a_specific_word_matched_whole()
     assert ids("thinks he is disabled")[:2].count("disability-perception") == 1  # "he" is a stopword
 
 
+def test_only_the_first_32_content_words_count() -> None:
+    padding = " ".join(f"zz{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(32))
+    assert ids(padding + " kinesiophobia") == []
+    assert ids("kinesiophobia " + padding)[:1] == ["kinesiophobia"]
+
+
 def test_joined_words_meet_the_data(clbp) -> None:
     assert ids("co-ordination")[:1] == ids("coordination")[:1] == ["motor-control"]
 

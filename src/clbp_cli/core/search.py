@@ -124,6 +124,7 @@ MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one
 MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate" in strategies)
 MIN_TYPO_LENGTH = 5  # a word this long may hold a typo: one edit, two from LONG_WORD_LENGTH letters
 LONG_WORD_LENGTH = 10
+MAX_QUERY_WORDS = 32  # content words of a query that count
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
@@ -260,6 +261,8 @@ def _query_words(query: str, vocabulary: frozenset[str]) -> list[_QueryWord]:
             continue
         seen.add(folded)
         words.append(_QueryWord(typed, folded, stem(folded)))
+        if len(words) == MAX_QUERY_WORDS:  # a pasted paragraph: its first words are plenty, and stay fast
+            break
     return words
 
 
