@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from clbp_cli import __version__
 from clbp_cli.core.citation import CitationStyle
@@ -29,6 +30,8 @@ from clbp_cli.render.output import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from typer._click import Context
 
     from clbp_cli.core.loading import DataError
     from clbp_cli.core.model import Dataset, Theme
@@ -101,6 +104,22 @@ ColorOption = Annotated[
 ]
 
 
+class Command(TyperCommand):
+    """Typer's command, with usage lines that name arguments plainly and summaries that are never cut.
+
+    Typer writes a required argument as `{NAME}` in usage lines; click cuts a command's summary in `clbp --help`
+    to fit beside its name (`...BibTeX, RIS or...`). Summaries here are short enough for one line at 80 columns
+    and wrap, uncut, on narrower terminals.
+    """
+
+    def collect_usage_pieces(self, ctx: "Context") -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [piece[1:-1] if piece[:1] == "{" and piece[-1:] == "}" else piece for piece in pieces]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return super().get_short_help_str(limit=10_000)
+
+
 def _version(value: bool) -> None:
     if value:
         write_output(f"clbp {__version__}\n", None, binary=False)
@@ -144,7 +163,7 @@ def _emit(view: "View", output_format: OutputFormat, output: Optional[str], colo
     write_output(render(view, output_format, settings), output, binary=output_format in MACHINE_FORMATS)
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_mechanisms(
     theme: Annotated[
         Optional[str],
@@ -177,7 +196,7 @@ def list_mechanisms(
     )
 
 
-@app.command("theme")
+@app.command("theme", cls=Command, no_args_is_help=True)
 def show_theme(
     name: Annotated[
         str,
@@ -208,7 +227,7 @@ def show_theme(
     _emit(ThemeView(dataset, summary, rows), output_format, output, color)
 
 
-@app.command("themes")
+@app.command("themes", cls=Command)
 def list_themes(
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -228,7 +247,7 @@ def list_themes(
     _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
-@app.command("search")
+@app.command("search", cls=Command, no_args_is_help=True)
 def search_mechanisms(
     query: Annotated[
         str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', stabilisation.")
@@ -258,7 +277,7 @@ def search_mechanisms(
     _emit(SearchView(dataset, query, tuple(hits)), output_format, output, color)
 
 
-@app.command("show")
+@app.command("show", cls=Command, no_args_is_help=True)
 def show_mechanism(
     name: Annotated[
         str,
@@ -310,7 +329,7 @@ def show_mechanism(
     )
 
 
-@app.command("cite")
+@app.command("cite", cls=Command)
 def cite_review(
     style: Annotated[
         CitationStyle,
@@ -321,7 +340,7 @@ def cite_review(
     output: OutputOption = None,
     data: DataOption = None,
 ) -> None:
-    """Print the review's reference: APA, Vancouver, BibTeX, RIS or CSL-JSON.
+    """Cite the review: APA, Vancouver, BibTeX, RIS or CSL-JSON.
 
     Example: clbp cite --style bibtex -o wun2021.bib
     """
@@ -331,7 +350,7 @@ def cite_review(
     write_output(cite(dataset.source, style) + "\n", output, binary=True)
 
 
-@app.command("validate")
+@app.command("validate", cls=Command, no_args_is_help=True)
 def validate_file(
     path: Annotated[str, typer.Argument(metavar="PATH", help="The data file to check.")],
 ) -> None:
@@ -390,6 +409,11 @@ def run(argv: list[str]) -> int:
         return EXIT_OK
     except DataError as error:
         return _fail(_describe_data_error(error), EXIT_NOT_FOUND)
+    except click_exceptions.NoArgsIsHelpError as request:
+        # `clbp` alone asks for help: exit 0. `clbp show` alone gets show's help too, but exits 2 so that a script
+        # whose argument came out empty (`clbp show $name`) stops instead of reading the help as a result.
+        write_output(request.ctx.get_help() + "\n", None, binary=False)
+        return EXIT_OK if request.ctx.parent is None else EXIT_USAGE
     except click_exceptions.UsageError as error:
         hint = f"\nTry '{error.ctx.command_path} --help' for help." if error.ctx is not None else ""
         return _fail(f"{error.format_message()}{hint}", EXIT_USAGE)
