@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+from importlib.resources import files
 
 import pytest
 
+from tests.conftest import clbp_command
+
+BUNDLED = files("clbp_cli") / "data" / "wun2021.yaml"
 COMMANDS = ("list", "theme", "themes", "search", "show", "cite", "validate")
 
 
@@ -76,3 +82,61 @@ def test_errors_are_on_stderr_in_the_shapes_the_readme_describes(clbp, tmp_path)
     first, *problems = data.err.splitlines()
     assert re.fullmatch(r"clbp: error: cannot use the data file \(\d+ problems?\):", first)
     assert problems and all(line.startswith(f"  {bad}:") for line in problems)
+
+
+@pytest.fixture
+def renamed(tmp_path):
+    """A data file in which Muscle strength is called Muscular strength."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert text.count("name: Muscle strength") == 1
+    path = tmp_path / "renamed.yaml"
+    path.write_text(text.replace("name: Muscle strength", "name: Muscular strength"), encoding="utf-8")
+    return path
+
+
+def first_name(out: str) -> str:
+    return re.split(r"\s{2,}", next(line for line in out.splitlines() if line.startswith("    1  ")).strip())[1]
+
+
+def test_data_is_accepted_before_or_after_the_command_and_from_the_environment(clbp, renamed, tmp_path) -> None:
+    assert first_name(clbp("list").out) == "Muscle strength"
+    assert first_name(clbp("--data", str(renamed), "list").out) == "Muscular strength"
+    assert first_name(clbp("list", "--data", str(renamed)).out) == "Muscular strength"
+    assert first_name(clbp("list", env={"CLBP_DATA": str(renamed)}).out) == "Muscular strength"
+    missing = str(tmp_path / "missing.yaml")
+    # A --data typed anywhere wins over CLBP_DATA; typed twice, the one after the command wins.
+    assert first_name(clbp("--data", str(renamed), "list", env={"CLBP_DATA": missing}).out) == "Muscular strength"
+    assert first_name(clbp("--data", missing, "list", "--data", str(renamed)).out) == "Muscular strength"
+    for command in (["theme", "neuromuscular"], ["themes"], ["search", "muscular"], ["show", "muscular strength"]):
+        result = clbp("--data", str(renamed), *command)
+        assert (result.code, result.err) == (0, ""), command
+        assert "Muscular strength" in result.out or command == ["themes"]
+    wrong = clbp("--data", missing, "cite")
+    assert (wrong.code, wrong.out) == (1, "")
+    assert missing in wrong.err
+
+
+def test_the_bundled_files_header_names_an_option_that_works(clbp) -> None:
+    assert "`clbp --data PATH`" in BUNDLED.read_text(encoding="utf-8")
+    assert clbp("--data", str(BUNDLED), "list", "--top", "1").code == 0
+
+
+@pytest.mark.parametrize(
+    ("words", "env"),
+    [
+        ("clbp --data {path} show Muscu", {}),
+        ("clbp show --data {path} Muscu", {}),
+        ("clbp show Muscu", {"CLBP_DATA": "{path}"}),
+        ("clbp --data {path} list --theme neurom", {}),
+    ],
+)
+def test_completion_reads_the_data_wherever_it_is_given(renamed, words: str, env: dict[str, str]) -> None:
+    words = words.format(path=renamed)
+    environment = {key: value for key, value in os.environ.items() if key != "CLBP_DATA"}
+    environment.update({key: value.format(path=renamed) for key, value in env.items()})
+    environment.update({"_CLBP_COMPLETE": "complete_bash", "COMP_WORDS": words,
+                        "COMP_CWORD": str(len(words.split()) - 1)})  # fmt: skip
+    done = subprocess.run(clbp_command(), env=environment, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    expected = ["neuromuscular"] if "--theme" in words else ["Muscular strength"]
+    assert done.stdout.splitlines() == expected

@@ -46,7 +46,7 @@ def _completion_data(ctx: typer.Context) -> "Dataset | None":
     from clbp_cli.core.loading import DataError, default_data_path, load_dataset
 
     try:
-        return load_dataset(ctx.params.get("data") or default_data_path())
+        return load_dataset(_data_path(ctx, None) or default_data_path())
     except DataError:
         return None
 
@@ -89,11 +89,21 @@ OutputOption = Annotated[
     Optional[str],
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout ('-' is stdout)."),
 ]
-DataOption = Annotated[
+# `--data` is one option, accepted before the command (`clbp --data PATH list`) or after it (`clbp list --data PATH`).
+# CLBP_DATA belongs to the first, so that a --data typed anywhere wins over it; _data_path reads both.
+MainDataOption = Annotated[
     Optional[str],
     typer.Option(
         "--data", metavar="PATH", envvar="CLBP_DATA", show_envvar=True,
         help="Use this data file instead of the bundled review (same format; check it with clbp validate).",
+    ),
+]  # fmt: skip
+DataOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--data", metavar="PATH",
+        help="Use this data file instead of the bundled review (same format; check it with clbp validate). "
+        "Also accepted before the command, or as CLBP_DATA=PATH.",
     ),
 ]  # fmt: skip
 ColorOption = Annotated[
@@ -102,6 +112,15 @@ ColorOption = Annotated[
         "--color", case_sensitive=False, help="Colour: auto (terminal only; honours NO_COLOR), always, never."
     ),
 ]
+
+
+def _data_path(ctx: typer.Context, data: Optional[str]) -> Optional[str]:
+    """The --data given after the command, else the one before it (or CLBP_DATA), else None (the bundled file)."""
+    context: Optional[typer.Context] = ctx
+    while data is None and context is not None:
+        data = context.params.get("data")
+        context = getattr(context, "parent", None)
+    return data
 
 
 class Command(TyperCommand):
@@ -144,15 +163,16 @@ def _main_options(
     version: Annotated[
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    data: MainDataOption = None,
 ) -> None:
     """Run 'clbp COMMAND --help' for a command's options and an example."""
 
 
-def _load(data: Optional[str]) -> "tuple[Dataset, tuple[RankedMechanism, ...]]":
+def _load(ctx: typer.Context, data: Optional[str]) -> "tuple[Dataset, tuple[RankedMechanism, ...]]":
     from clbp_cli.core.loading import load_dataset
     from clbp_cli.core.ranking import rank_mechanisms
 
-    dataset = load_dataset(data)
+    dataset = load_dataset(_data_path(ctx, data))
     return dataset, rank_mechanisms(dataset)
 
 
@@ -165,6 +185,7 @@ def _emit(view: "View", output_format: OutputFormat, output: Optional[str], colo
 
 @app.command("list", cls=Command)
 def list_mechanisms(
+    ctx: typer.Context,
     theme: Annotated[
         Optional[str],
         typer.Option(
@@ -187,7 +208,7 @@ def list_mechanisms(
     from clbp_cli.core.ranking import select_mechanisms
     from clbp_cli.core.views import MechanismListView
 
-    dataset, ranked = _load(data)
+    dataset, ranked = _load(ctx, data)
     chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
     rows = select_mechanisms(dataset, ranked, theme_id=chosen.id if chosen else None, sort=sort)
     available = len(rows)
@@ -198,6 +219,7 @@ def list_mechanisms(
 
 @app.command("theme", cls=Command, no_args_is_help=True)
 def show_theme(
+    ctx: typer.Context,
     name: Annotated[
         str,
         typer.Argument(
@@ -220,7 +242,7 @@ def show_theme(
     from clbp_cli.core.ranking import summarise_themes
     from clbp_cli.core.views import ThemeView
 
-    dataset, ranked = _load(data)
+    dataset, ranked = _load(ctx, data)
     theme = _theme_or_exit(dataset, name, "NAME")
     summary = next(summary for summary in summarise_themes(dataset) if summary.theme.id == theme.id)
     rows = tuple(row for row in ranked if row.mechanism.theme == theme.id)
@@ -229,6 +251,7 @@ def show_theme(
 
 @app.command("themes", cls=Command)
 def list_themes(
+    ctx: typer.Context,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
@@ -243,12 +266,13 @@ def list_themes(
     from clbp_cli.core.ranking import summarise_themes
     from clbp_cli.core.views import ThemesView
 
-    dataset, _ = _load(data)
+    dataset, _ = _load(ctx, data)
     _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
 @app.command("search", cls=Command, no_args_is_help=True)
 def search_mechanisms(
+    ctx: typer.Context,
     query: Annotated[
         str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', stabilisation.")
     ],
@@ -268,7 +292,7 @@ def search_mechanisms(
 
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
-    dataset, ranked = _load(data)
+    dataset, ranked = _load(ctx, data)
     hits = search(dataset, ranked, query)
     if not hits:
         nearest = nearest_names(dataset, query)
@@ -279,6 +303,7 @@ def search_mechanisms(
 
 @app.command("show", cls=Command, no_args_is_help=True)
 def show_mechanism(
+    ctx: typer.Context,
     name: Annotated[
         str,
         typer.Argument(
@@ -301,7 +326,7 @@ def show_mechanism(
     from clbp_cli.core.search import LookupFailed, resolve_mechanism
     from clbp_cli.core.views import MechanismView
 
-    dataset, ranked = _load(data)
+    dataset, ranked = _load(ctx, data)
     try:
         resolved = resolve_mechanism(dataset, ranked, name)
     except LookupFailed as failed:
@@ -331,6 +356,7 @@ def show_mechanism(
 
 @app.command("cite", cls=Command)
 def cite_review(
+    ctx: typer.Context,
     style: Annotated[
         CitationStyle,
         typer.Option(
@@ -346,7 +372,7 @@ def cite_review(
     """
     from clbp_cli.core.citation import cite
 
-    dataset, _ = _load(data)
+    dataset, _ = _load(ctx, data)
     write_output(cite(dataset.source, style) + "\n", output, binary=True)
 
 
