@@ -442,18 +442,56 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
 
 
 DETAIL_LABEL_WIDTH = len("Exercise types")
+MIN_DETAIL_WIDTH = 30  # narrower than this beside the labels, a card's details go below them
 
 
-def _details(rows: Sequence[tuple[str, str]], settings: RenderSettings) -> list[Text]:
-    """Labels and their values; a long value wraps under itself (a hanging indent), not under its label."""
+def _details(rows: Sequence[tuple[str, Sequence[str], str]], settings: RenderSettings) -> list[Text]:
+    """Labels and their lists of items; a long list wraps under itself (a hanging indent), not under its label.
+
+    Lines break between items, never inside one ("Postural alignment (2)" stays whole), and end with the separator
+    rather than start with it. On a narrow terminal the items go below their label instead of beside it.
+    """
     indent = DETAIL_LABEL_WIDTH + 3
+    beside = content_width(settings) - indent >= MIN_DETAIL_WIDTH
+    if not beside:
+        indent = 2
+    width = max(content_width(settings) - indent, 1)
     console = make_console(settings)
     lines = []
-    for label, value in rows:
-        wrapped = Text(value).wrap(console, max(content_width(settings) - indent, 10))
-        lines.append(Text.assemble(Text(label.ljust(indent), style="bold"), wrapped[0] if wrapped else ""))
-        lines += [Text.assemble(" " * indent, line) for line in wrapped[1:]]
+    for label, items, separator in rows:
+        packed = [Text(line) for line in _packed(items, separator, width, console)]
+        if beside:
+            lines.append(Text.assemble(Text(label.ljust(indent), style="bold"), packed[0]))
+            packed = packed[1:]
+        else:
+            lines.append(Text(label, style="bold"))
+        lines += [Text.assemble(" " * indent, line) for line in packed]
     return lines
+
+
+def _packed(items: Sequence[str], separator: str, width: int, console: Console) -> list[str]:
+    """`items` joined by `separator` in lines of at most `width` cells, broken between items, never inside one.
+
+    A line ends with the separator's mark (`,` or `·`), never starts with it. Only an item wider than the whole
+    line is broken, at its spaces.
+    """
+    mark = separator.rstrip()
+    lines: list[str] = []
+    line = ""
+    for index, item in enumerate(items):
+        after = mark if index < len(items) - 1 else ""  # room for the mark, in case the next item goes below
+        if line and _width(f"{line}{separator}{item}{after}") <= width:
+            line = f"{line}{separator}{item}"
+            continue
+        if line:
+            lines.append(line + mark)
+        if _width(item + after) <= width:
+            line = item
+        else:
+            pieces = [piece.plain.rstrip() for piece in Text(item).wrap(console, max(width - len(after), 1))]
+            lines += pieces[:-1]
+            line = pieces[-1]
+    return [*lines, line]
 
 
 def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
@@ -467,19 +505,20 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         settings,
     )
     trials = dataset.study.trials_included
-    details: list[tuple[str, str]] = []
+    dot = f" {g.dot} "
+    details: list[tuple[str, Sequence[str], str]] = []
     if mechanism.aliases:
-        details.append(("Also known as", ", ".join(mechanism.aliases)))
+        details.append(("Also known as", mechanism.aliases, ", "))
     if mechanism.measures:
-        details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
+        details.append(("Measured with", [measure.label for measure in mechanism.measures], ", "))
     if mechanism.exercises:
-        details.append(("Exercise types", ", ".join(mechanism.exercises)))
+        details.append(("Exercise types", mechanism.exercises, ", "))
     if mechanism.keywords:
-        details.append(("Related words", ", ".join(mechanism.keywords)))
-    same_theme = f" {g.dot} ".join(f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme)
-    details.append(("Same theme", same_theme or "none"))
+        details.append(("Related words", mechanism.keywords, ", "))
+    same_theme = [f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme]
+    details.append(("Same theme", same_theme or ["none"], dot))
     source = dataset.source
-    details.append(("Source", f"{short_author_year(source)}, {source.table} {g.dot} clbp cite"))
+    details.append(("Source", [f"{short_author_year(source)}, {source.table}", "clbp cite"], dot))
     return [
         header,
         _rule(settings),
