@@ -4,6 +4,7 @@ no word is cut where a space exists, and no line ends in spaces."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -58,3 +59,46 @@ def test_a_narrow_card_puts_the_items_below_their_labels(clbp) -> None:
         "   Wun et al. 2021, Table 2 · clbp cite",
         "",
     ]
+
+
+def test_a_narrow_search_wraps_the_matches_at_spaces_and_keeps_names_whole(clbp) -> None:
+    lines = clbp("search", "fear", env={"COLUMNS": "60"}).out.splitlines()
+    assert lines[2:13] == [
+        " Rank  Mechanism        Theme         Trials  Matched in",
+        "    4  Fear-avoidance   psychosocial      15  name: [Fear]-",
+        "                                              avoidance",
+        "    9  Kinesiophobia    psychosocial      10  alias: [fear]",
+        "                                              of movement",
+        "  =19  Catastrophizing  psychosocial       4  description:",
+        "                                              ... often",
+        "                                              together with",
+        "                                              [fear].",
+        "                                              Exercise is",
+        "                                              thought ...",
+    ]
+
+
+@pytest.mark.parametrize("query", ["fear", "exercise", "stabilisation", "kinesiofobia"])
+def test_search_never_breaks_a_word_where_a_space_or_hyphen_exists(clbp, query: str) -> None:
+    wide = clbp("search", query, env={"COLUMNS": "400"}).out
+    words = set(wide.split()) | {piece for word in wide.split() for piece in re.split(r"(?<=-)", word) if piece}
+    for columns in range(44, 124, 8):
+        out = clbp("search", query, env={"COLUMNS": str(columns)}).out
+        assert all(len(line) <= columns for line in out.splitlines()), columns
+        lines = out.splitlines()
+        table = lines[3 : lines.index("", 2)]  # the title, a blank line, the header, then the rows
+        broken = [word for line in table for word in line.split() if word not in words and not word.endswith("…")]
+        assert broken == [], (columns, broken)
+
+
+def test_tables_use_the_whole_width_and_cards_stay_readable(clbp) -> None:
+    search = clbp("search", "fear", env={"COLUMNS": "120"}).out.splitlines()
+    assert search[5] == (
+        "  =19  Catastrophizing  psychosocial       4  description: ... often together with [fear]. Exercise is thought ..."
+    )
+    themes = clbp("themes", env={"COLUMNS": "120"}).out.splitlines()
+    assert 100 < max(len(line) for line in themes) <= 120
+    for card in (["show", "mood"], ["theme", "psychosocial"]):
+        lines = clbp(*card, env={"COLUMNS": "120"}).out.splitlines()
+        assert max(len(line) for line in lines) == 99, card  # the rule: 98 columns, within a margin of one each side
+        assert lines == clbp(*card, env={"COLUMNS": "100"}).out.splitlines()

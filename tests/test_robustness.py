@@ -188,8 +188,8 @@ def test_random_arguments_never_crash(clbp, tmp_path_factory, argv: list[str]) -
     result = clbp(*argv)
     assert result.code in (0, 1, 2), (argv, result)
     assert "Traceback" not in result.err
-    if result.code != 0:
-        assert result.out == "", argv
+    if result.code != 0:  # stdout stays empty, but for the help of a command run without its argument
+        assert result.out == "" or (result.code == 2 and result.out.startswith("Usage: clbp ")), argv
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -11,7 +11,8 @@ for 10,000 rows. rich still does what it is best at: styles, colour systems, cel
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
@@ -41,6 +42,8 @@ MIN_BAR_WIDTH = 4  # narrower than this, the bar column is left out
 MARGIN = 1  # every line starts one column in
 GAP = 2  # between table columns
 MIN_CUT_WIDTH = 4  # a cut text column keeps at least three letters and the ellipsis
+CARD_WIDTH = 100  # cards (show, theme) are prose: on wider terminals they stay this wide to stay readable; tables
+# (list, themes, search) use the whole width
 
 Part = Text | list[Text]  # prose that wraps, or lines already laid out
 Cell = str | Text  # a table cell: plain text, or text with styles
@@ -100,16 +103,23 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
     for index, footer in enumerate(column.footer for column in columns):
         body[index] = max(body[index], len(footer or ""))
     widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
+    # A wrapping column keeps room for its longest word, so that it wraps at spaces rather than inside words.
+    words = [_longest_word(row[index] for row in rows) if column.wrap else 0 for index, column in enumerate(columns)]
     excess = sum(widths) + GAP * (len(columns) - 1) - width
-    # Wrapping loses nothing, so wrapping columns give way first. Then long headers over short numbers, to a few
-    # letters (the footers explain them); then text columns, widest first, to their minimum; then headers to their
-    # numbers' width; then text to a few letters. Numbers are never cut; what is still too wide is cropped.
+    # Wrapping at spaces loses nothing, so wrapping columns give way first, down to their longest word. Then long
+    # headers over short numbers, to a few letters (the footers explain them); then text columns, widest first, to
+    # their minimum; then headers to their numbers' width; then text to a few letters; last, wrapping columns break
+    # inside words. Numbers are never cut; what is still too wide is cropped.
     stages: list[tuple[Callable[[Column], bool], Callable[[int], int]]] = [
-        (lambda column: column.wrap, lambda index: columns[index].min_width),
+        (lambda column: column.wrap, lambda index: max(columns[index].min_width, words[index])),
         (lambda column: not column.flexible, lambda index: max(body[index], MIN_CUT_WIDTH + 1)),
-        (lambda column: column.flexible, lambda index: columns[index].min_width),
+        (lambda column: column.flexible and not column.wrap, lambda index: columns[index].min_width),
         (lambda column: not column.flexible, lambda index: max(body[index], 1)),
-        (lambda column: column.flexible, lambda index: min(columns[index].min_width, MIN_CUT_WIDTH)),
+        (
+            lambda column: column.flexible and not column.wrap,
+            lambda index: min(columns[index].min_width, MIN_CUT_WIDTH),
+        ),
+        (lambda column: column.wrap, lambda index: columns[index].min_width),
     ]
     for may_shrink, floor_of in stages:
         while excess > 0:
@@ -121,13 +131,12 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
             step = min(excess, widths[widest] - floor) or 1  # at a tie, one cell at a time, in turn
             widths[widest] -= step
             excess -= step
-    console = make_console(settings) if any(column.wrap for column in columns) else None
-    lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings, console)[0]]
+    lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings)[0]]
     for row in rows:
-        lines += _grid_row(row, columns, widths, settings, console)
+        lines += _grid_row(row, columns, widths, settings)
     if has_footer:
         footer_cells = [Text(column.footer or "", style="bold") for column in columns]
-        lines += _grid_row(footer_cells, columns, widths, settings, console)
+        lines += _grid_row(footer_cells, columns, widths, settings)
     return lines
 
 
@@ -136,14 +145,13 @@ def _grid_row(
     columns: Sequence[Column],
     widths: Sequence[int],
     settings: RenderSettings,
-    console: Console | None,
 ) -> list[Text]:
-    stacked: list[list[Cell]] = []
+    stacked: list[Sequence[Cell]] = []
     for cell, column, width in zip(cells, columns, widths, strict=True):
         if _width(cell) <= width:
             stacked.append([cell])
-        elif column.wrap and console is not None:
-            stacked.append(list(_as_text(cell).wrap(console, width, overflow="fold")))
+        elif column.wrap:
+            stacked.append(_wrap(_as_text(cell), width))
         else:
             stacked.append([_cut(_as_text(cell), width, glyphs(settings).ellipsis)])
     lines = []
@@ -174,6 +182,46 @@ def _grid_row(
                 offset += len(gap)
         lines.append(Text("".join(plain), spans=spans))
     return lines
+
+
+# Where a line may break: at spaces, and after a hyphen inside a word ("[Fear]-" / "avoidance").
+_BREAKS = re.compile(r"\s+|(?<=\S-)(?=\w)")
+
+
+def _longest_word(cells: Iterable[Cell]) -> int:
+    """The widest piece of text in `cells` that has no place to break."""
+    return max((_width(piece) for cell in cells for piece in _BREAKS.split(_as_text(cell).plain)), default=0)
+
+
+def _wrap(text: Text, width: int) -> list[Text]:
+    """`text` in lines of at most `width` cells, broken at spaces or after hyphens; inside a word only when the word
+    alone is wider than `width`. Styles (search highlights) are kept."""
+    plain = text.plain
+    breaks = [(match.start(), match.end()) for match in _BREAKS.finditer(plain)]
+    lines = []
+    start = 0
+    while _width(plain[start:]) > width:
+        end = resume = start
+        for stop, after in breaks:
+            if stop <= start:
+                continue
+            if _width(plain[start:stop]) > width:
+                break
+            end, resume = stop, after
+        if end == start:  # one word wider than the column: fold it
+            end = resume = start + _fitting(plain[start:], width)
+        lines.append(text[start:end])
+        start = resume
+    lines.append(text[start:])
+    return lines
+
+
+def _fitting(plain: str, width: int) -> int:
+    """How many characters of `plain`, at least one, fit in `width` cells."""
+    count = 1
+    while count < len(plain) and _width(plain[: count + 1]) <= width:
+        count += 1
+    return count
 
 
 def _width(cell: Cell) -> int:
@@ -546,5 +594,13 @@ def renderables(view: View, settings: RenderSettings) -> list[Part]:
     return renderer(view, settings)
 
 
+def fitted(view: View, settings: RenderSettings) -> RenderSettings:
+    """The settings to lay `view` out with: a card is at most CARD_WIDTH wide, a table takes the whole width."""
+    if isinstance(view, ThemeView | MechanismView) and settings.width > CARD_WIDTH:
+        return settings._replace(width=CARD_WIDTH)
+    return settings
+
+
 def render_table(view: View, settings: RenderSettings) -> str:
+    settings = fitted(view, settings)
     return to_text(renderables(view, settings), settings)
