@@ -4,9 +4,13 @@ no word is cut where a space exists, and no line ends in spaces."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 
 import pytest
+
+from tests.conftest import clbp_command
 
 
 def mechanisms(clbp) -> list[dict[str, object]]:
@@ -102,3 +106,49 @@ def test_tables_use_the_whole_width_and_cards_stay_readable(clbp) -> None:
         lines = clbp(*card, env={"COLUMNS": "120"}).out.splitlines()
         assert max(len(line) for line in lines) == 99, card  # the rule: 98 columns, within a margin of one each side
         assert lines == clbp(*card, env={"COLUMNS": "100"}).out.splitlines()
+
+
+def run_in_terminal(*args: str, columns: int, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run the installed clbp with its stdout on a pseudo-terminal, as a person sees it: colour, bars."""
+    pty = pytest.importorskip("pty")
+    master, replica = pty.openpty()
+    environment = {
+        key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "CLBP_DATA")
+    }
+    environment.update({"COLUMNS": str(columns), "TERM": "xterm-256color", **(env or {})})
+    process = subprocess.Popen([*clbp_command(), *args], stdout=replica, stderr=subprocess.PIPE, env=environment)
+    os.close(replica)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    _, err = process.communicate(timeout=60)
+    return process.returncode, b"".join(chunks).decode("utf-8").replace("\r\n", "\n"), err.decode("utf-8")
+
+
+STYLE = re.compile(r"\x1b\[[0-9;]*m")
+COMMANDS = [["list"], ["theme", "tissue"], ["themes"], ["search", "fear"], ["show", "mood"]]
+
+
+@pytest.mark.parametrize("columns", [40, 100, 140])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda command: command[0])
+def test_no_line_ends_in_spaces_on_a_terminal(command: list[str], columns: int) -> None:
+    code, out, err = run_in_terminal(*command, columns=columns)
+    assert (code, err) == (0, "")
+    assert "\x1b[" in out  # colour and bars: a terminal
+    lines = out.splitlines()
+    assert [line for line in lines if STYLE.sub("", line).endswith((" ", "\t"))] == []
+
+
+@pytest.mark.parametrize("columns", ["40", "100", "140"])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda command: command[0])
+def test_no_line_ends_in_spaces_in_a_pipe(clbp, command: list[str], columns: str) -> None:
+    for color in ("never", "always"):
+        out = clbp(*command, "--color", color, env={"COLUMNS": columns}).out
+        assert [line for line in out.splitlines() if STYLE.sub("", line).endswith((" ", "\t"))] == []

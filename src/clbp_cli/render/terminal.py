@@ -276,15 +276,29 @@ def _cropped(plain: str, width: int) -> str:
     return plain if _width(plain) <= width else _cut(Text(plain), width, "").plain
 
 
+_STYLE_AT_END = re.compile(r"\x1b\[[0-9;]*m$")
+
+
+def _rstrip_styled(line: str) -> str:
+    """`line` without the spaces at its end, keeping the colour codes that may be among them."""
+    codes: list[str] = []
+    while True:
+        line = line.rstrip(" ")
+        code = _STYLE_AT_END.search(line)
+        if code is None:
+            return line + "".join(reversed(codes))
+        codes.append(code.group())
+        line = line[: code.start()]
+
+
 def to_text(parts: Sequence[Part], settings: RenderSettings) -> str:
-    """Render with a one-column margin; plain text loses the spaces rich leaves at line ends."""
+    """Render with a one-column margin. No line ends in spaces: rich leaves some, and so do padded columns."""
     console = make_console(settings)
     print_lines(console, parts)
     file = console.file
     assert isinstance(file, io.StringIO)
-    lines = file.getvalue().split("\n")
-    if not settings.color:
-        lines = [line.rstrip() for line in lines]
+    strip = _rstrip_styled if settings.color else str.rstrip
+    lines = [strip(line) for line in file.getvalue().split("\n")]
     return "\n".join(" " * MARGIN + line if line else line for line in lines)
 
 
