@@ -152,3 +152,27 @@ def test_no_line_ends_in_spaces_in_a_pipe(clbp, command: list[str], columns: str
     for color in ("never", "always"):
         out = clbp(*command, "--color", color, env={"COLUMNS": columns}).out
         assert [line for line in out.splitlines() if STYLE.sub("", line).endswith((" ", "\t"))] == []
+
+
+BAR = re.compile(r"\x1b\[36m([█▏▎▍▌▋▊▉]+)\x1b\[0m")
+
+
+def bars(out: str) -> dict[str, str]:
+    """Each mechanism's bar on a terminal, by name."""
+    found = {}
+    for line in out.splitlines():
+        match = BAR.search(line)
+        if match and re.match(r"\s+=?\d+  ", line):
+            found[re.split(r"\s{2,}", STYLE.sub("", line).strip())[1]] = match.group(1)
+    return found
+
+
+@pytest.mark.parametrize("columns", [100, 140])
+def test_bars_share_one_ruler_in_every_view(columns: int) -> None:
+    everything = bars(run_in_terminal("list", columns=columns)[1])
+    assert len(everything) == 33
+    assert everything["Muscle strength"] == "█" * 30  # the most proposed mechanism: the full ruler
+    assert everything["Blood flow"] == "█" * 6  # 6 of 30 trials: a fifth of it
+    for view in (["theme", "tissue"], ["theme", "psychosocial"], ["list", "--top", "3"], ["list", "--theme", "cardio"]):
+        shown = bars(run_in_terminal(*view, columns=columns)[1])
+        assert shown and all(everything[name] == bar for name, bar in shown.items()), view

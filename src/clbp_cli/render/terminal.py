@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.text import Span, Text
 
 from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     MechanismListView,
@@ -332,6 +333,7 @@ def content_width(settings: RenderSettings) -> int:
 
 
 def _mechanism_table(
+    dataset: Dataset,
     rows: Sequence[RankedMechanism],
     settings: RenderSettings,
     *,
@@ -347,10 +349,10 @@ def _mechanism_table(
         bar_width = 0
     else:
         columns.append(Column("Share", right=True))
-        bar_width = _bar_width(rows, settings, show_theme)
+        bar_width = _bar_width(dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((row.mechanism.count for row in rows), default=0)
+    dataset_max = max((mechanism.count for mechanism in dataset.mechanisms), default=0)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
@@ -369,14 +371,18 @@ def _mechanism_table(
     return grid(columns, cells, content_width(settings), settings)
 
 
-def _bar_width(rows: Sequence[RankedMechanism], settings: RenderSettings, show_theme: bool) -> int:
-    """Bars only for a person at a terminal, as wide as the other columns leave room for (at most 30)."""
+def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
+    """Bars only for a person at a terminal, as wide as the full list's other columns leave room for (at most 30).
+
+    One ruler for every view at a given width: the bar is this wide for the most proposed mechanism of the data,
+    whichever rows are shown (`list --top 3`, `list --theme`, `theme`), so a bar's length always means the same
+    number of trials and a theme's small counts draw short bars.
+    """
     if not settings.terminal:
         return 0
-    widths = [4, max((len(row.mechanism.name) for row in rows), default=9), 6, 5]
-    if show_theme:
-        widths.append(max((len(row.mechanism.theme) for row in rows), default=5))
-    used = sum(widths) + GAP * len(widths)
+    mechanisms = dataset.mechanisms
+    widths = [4, max((len(m.name) for m in mechanisms), default=9), max((len(m.theme) for m in mechanisms), default=5)]
+    used = sum(widths) + len("Trials") + len("Share") + GAP * 5
     available = min(MAX_BAR_WIDTH, content_width(settings) - used)
     return available if available >= MIN_BAR_WIDTH else 0
 
@@ -404,7 +410,7 @@ def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]
     return [
         _title(title),
         Text(""),
-        _mechanism_table(view.rows, settings, show_theme=view.theme is None),
+        _mechanism_table(dataset, view.rows, settings, show_theme=view.theme is None),
         Text(""),
         _footer(view, showing),
     ]
@@ -438,7 +444,7 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
-    parts += [Text(""), _mechanism_table(view.rows, settings, show_theme=False), Text("")]
+    parts += [Text(""), _mechanism_table(view.dataset, view.rows, settings, show_theme=False), Text("")]
     note = (
         f"Note: the published total is {theme.published_total}, but the listed counts add up to "
         f"{summary.listed_total}; clbp themes explains why."
@@ -499,7 +505,7 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     if fuzzy:
         title.append(" (no exact match; closest spellings)")
     title.stylize("bold")
-    table = _mechanism_table([hit.row for hit in view.hits], settings, matched=view.hits)
+    table = _mechanism_table(view.dataset, [hit.row for hit in view.hits], settings, matched=view.hits)
     return [title, Text(""), table, Text(""), _footer(view)]
 
 
