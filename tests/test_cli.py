@@ -104,7 +104,7 @@ def test_themes_shows_both_totals_and_explains_the_difference(clbp) -> None:
 def test_search_fear_finds_the_sketched_three_in_relevance_order(clbp) -> None:
     result = clbp("search", "fear")
     assert result.code == 0
-    assert result.out.lstrip().startswith("3 mechanisms match “fear”")
+    assert result.out.lstrip().startswith("3 mechanisms match 'fear'")
     table = rows(result.out)
     assert [row[1] for row in table] == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
     assert table[0][-1] == "name: [Fear]-avoidance"
@@ -154,7 +154,7 @@ def test_show_tolerates_a_typo_and_says_so(clbp) -> None:
 def test_show_ambiguous_and_unknown_exit_1(clbp) -> None:
     ambiguous = clbp("show", "muscle")
     assert (ambiguous.code, ambiguous.out) == (1, "")
-    assert "Muscle strength; Muscle endurance; Muscle tension; Muscle power" in ambiguous.err
+    assert "Muscle strength, Muscle endurance, Muscle tension or Muscle power" in ambiguous.err
     unknown = clbp("show", "xyzzy")
     assert (unknown.code, unknown.out) == (1, "")
     assert "no mechanism called 'xyzzy'" in unknown.err

@@ -29,13 +29,14 @@ from clbp_cli.render.output import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from typer._click import Context
 
     from clbp_cli.core.loading import DataError
     from clbp_cli.core.model import Dataset, Theme
     from clbp_cli.core.ranking import RankedMechanism
+    from clbp_cli.core.search import LookupFailed
     from clbp_cli.core.views import View
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
@@ -194,7 +195,13 @@ def list_mechanisms(
     ] = None,
     top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")] = None,
     sort: Annotated[
-        SortKey, typer.Option("--sort", case_sensitive=False, help="Order: rank, name or theme.")
+        SortKey,
+        typer.Option(
+            "--sort",
+            case_sensitive=False,
+            help="Order: rank (most proposed first), name (A-Z), or theme (grouped by theme, in the order clbp themes "
+            "lists them: the review's, largest first; ranked within each).",
+        ),
     ] = SortKey.rank,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -209,7 +216,7 @@ def list_mechanisms(
     from clbp_cli.core.views import MechanismListView
 
     dataset, ranked = _load(ctx, data)
-    chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
+    chosen = _theme_or_exit(dataset, theme) if theme is not None else None
     rows = select_mechanisms(dataset, ranked, theme_id=chosen.id if chosen else None, sort=sort)
     available = len(rows)
     _emit(
@@ -243,7 +250,7 @@ def show_theme(
     from clbp_cli.core.views import ThemeView
 
     dataset, ranked = _load(ctx, data)
-    theme = _theme_or_exit(dataset, name, "NAME")
+    theme = _theme_or_exit(dataset, name)
     summary = next(summary for summary in summarise_themes(dataset) if summary.theme.id == theme.id)
     rows = tuple(row for row in ranked if row.mechanism.theme == theme.id)
     _emit(ThemeView(dataset, summary, rows), output_format, output, color)
@@ -288,7 +295,7 @@ def search_mechanisms(
     Example: clbp search "fear of movement"
     """
     from clbp_cli.core.search import fold, nearest_names, search
-    from clbp_cli.core.views import SearchView
+    from clbp_cli.core.views import SearchView, quoted
 
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
@@ -297,7 +304,7 @@ def search_mechanisms(
     if not hits:
         nearest = nearest_names(dataset, query)
         hint = f"; nearest names: {', '.join(nearest)}" if nearest else "; see every name with: clbp list"
-        raise UserError(f"no mechanism matches {query!r}{hint}", EXIT_NOT_FOUND)
+        raise UserError(f"no mechanism matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
     _emit(SearchView(dataset, query, tuple(hits)), output_format, output, color)
 
 
@@ -324,24 +331,15 @@ def show_mechanism(
     Example: clbp show "motor control"
     """
     from clbp_cli.core.search import LookupFailed, resolve_mechanism
-    from clbp_cli.core.views import MechanismView
+    from clbp_cli.core.views import MechanismView, quoted
 
     dataset, ranked = _load(ctx, data)
     try:
         resolved = resolve_mechanism(dataset, ranked, name)
     except LookupFailed as failed:
-        if failed.ambiguous:
-            raise UserError(
-                f"{name!r} matches several mechanisms: {'; '.join(failed.candidates)}. Name one of them", EXIT_NOT_FOUND
-            )
-        hint = (
-            f"; did you mean: {', '.join(failed.suggestions)}?"
-            if failed.suggestions
-            else "; see every name with: clbp list"
-        )
-        raise UserError(f"no mechanism called {name!r}{hint}", EXIT_NOT_FOUND)
+        raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_NOT_FOUND) from None
     if not resolved.exact:
-        _note(f"no exact match for {name!r}; showing the closest: {resolved.row.mechanism.name}")
+        _note(f"no exact match for {quoted(name)}; showing the closest: {resolved.row.mechanism.name}")
     mechanism = resolved.row.mechanism
     same_theme = tuple(
         row for row in ranked if row.mechanism.theme == mechanism.theme and row.mechanism.id != mechanism.id
@@ -397,17 +395,32 @@ def validate_file(
     )
 
 
-def _theme_or_exit(dataset: "Dataset", name: str, what: str) -> "Theme":
+def _theme_or_exit(dataset: "Dataset", name: str) -> "Theme":
     from clbp_cli.core.search import LookupFailed, resolve_theme
 
     try:
         return resolve_theme(dataset, name)
     except LookupFailed as failed:
-        themes = ", ".join(theme.id for theme in dataset.themes)
-        if failed.ambiguous:
-            raise UserError(f"{what} {name!r} could be {' or '.join(failed.candidates)}; type more of it", EXIT_USAGE)
-        hint = f"did you mean {' or '.join(failed.suggestions)}? " if failed.suggestions else ""
-        raise UserError(f"no theme called {name!r}; {hint}themes are: {themes}", EXIT_USAGE)
+        themes = ", ".join(theme.id for theme in dataset.themes)  # in the review's order, as everywhere
+        raise _lookup_error(failed, f"the themes are: {themes}", EXIT_USAGE) from None
+
+
+def _lookup_error(failed: "LookupFailed", every: str, exit_code: int) -> UserError:
+    """One phrasing, for `theme` and `show` alike, of a name that matched nothing or more than one thing."""
+    from clbp_cli.core.views import quoted
+
+    name = quoted(failed.query)
+    if failed.ambiguous:
+        return UserError(
+            f"{name} matches several {failed.what}s: {_either(failed.candidates)}; name one of them", exit_code
+        )
+    hint = f" (did you mean {_either(failed.suggestions)}?)" if failed.suggestions and failed.query.strip() else ""
+    return UserError(f"no {failed.what} called {name}{hint}; {every}", exit_code)
+
+
+def _either(names: "Sequence[str]") -> str:
+    """a, b or c"""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _note(message: str) -> None:

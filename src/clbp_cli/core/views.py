@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
+from clbp_cli.core.citation import short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
@@ -21,6 +22,12 @@ SHARE_DECIMALS = 4  # shares are fractions 0-1, rounded to 4 decimals (0.2727 = 
 def percent(share: float) -> str:
     """A 0-1 share as a whole percentage for people: 0.2727 -> '27%'."""
     return f"{share * 100:.0f}%"
+
+
+def quoted(text: str) -> str:
+    """What the user typed, as every message and title quotes it: in straight single quotes, as click's own
+    messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the terminal."""
+    return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
 
 
 def discrepancy_note(summary: ThemeSummary, provenance: str) -> str:
@@ -149,3 +156,24 @@ class MechanismView(NamedTuple):
 
 
 View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView]
+
+
+def view_title(view: View) -> str:
+    """The title of a view: the same words at the top of the terminal table, in the SVG and in the HTML page."""
+    dataset = view.dataset
+    cite = short_author_year(dataset.source)
+    trials = dataset.study.trials_included
+    if isinstance(view, MechanismListView):
+        scope = f"{view.theme.name.lower()} mechanisms" if view.theme else "mechanisms"
+        return f"Why exercise helps chronic low back pain: {scope} proposed in {trials} trials ({cite})"
+    if isinstance(view, ThemesView):
+        return f"Themes of the {len(dataset.mechanisms)} mechanisms proposed in {trials} trials ({cite})"
+    if isinstance(view, SearchView):
+        count = len(view.hits)
+        noun = "mechanism matches" if count == 1 else "mechanisms match"
+        fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in view.hits) else ""
+        return f"{count} {noun} {quoted(view.query)}{fuzzy}"
+    # Cards: on a terminal their header is the name; pictures and pages need a sentence.
+    if isinstance(view, ThemeView):
+        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
+    return f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of {trials} trials ({cite})"

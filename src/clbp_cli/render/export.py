@@ -20,6 +20,7 @@ from clbp_cli.core.views import (
     View,
     discrepancy_note,
     percent,
+    view_title,
 )
 from clbp_cli.render.formats import RenderSettings
 
@@ -61,29 +62,13 @@ _SVG_TEMPLATE = """\
 """
 
 
-def picture_title(view: View) -> str:
-    dataset = view.dataset
-    cite = short_author_year(dataset.source)
-    trials = dataset.study.trials_included
-    if isinstance(view, MechanismListView):
-        scope = f"{view.theme.name} mechanisms" if view.theme else "Mechanisms"
-        return f"{scope} proposed in {trials} exercise trials for chronic low back pain ({cite})"
-    if isinstance(view, ThemeView):
-        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
-    if isinstance(view, ThemesView):
-        return f"Themes of the mechanisms proposed in {trials} exercise trials for chronic low back pain ({cite})"
-    if isinstance(view, SearchView):
-        return f"Mechanisms matching \u201c{view.query}\u201d ({cite})"
-    return f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of {trials} trials ({cite})"
-
-
 def render_svg(view: View, settings: RenderSettings) -> str:
     from clbp_cli.render.terminal import make_console, print_lines, renderables
 
     picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
     console = make_console(picture, record=True)
     print_lines(console, renderables(view, picture))
-    title = picture_title(view)
+    title = view_title(view)
     template = _SVG_TEMPLATE.format(title=html.escape(title).replace("{", "{{").replace("}", "}}"))
     return console.export_svg(title=title, code_format=template, unique_id="clbp")
 
@@ -276,7 +261,7 @@ def _show_body(view: MechanismView) -> str:
 
 
 def render_html(view: View, settings: RenderSettings) -> str:
-    title = picture_title(view)
+    title = view_title(view)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

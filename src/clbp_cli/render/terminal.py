@@ -31,6 +31,7 @@ from clbp_cli.core.views import (
     View,
     discrepancy_note,
     percent,
+    view_title,
 )
 from clbp_cli.render.formats import RenderSettings
 
@@ -400,17 +401,11 @@ def _rule(settings: RenderSettings) -> list[Text]:
 
 
 def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
-    dataset = view.dataset
-    scope = f"{view.theme.name.lower()} mechanisms" if view.theme else "mechanisms"
-    rest = f"{scope} proposed in {dataset.study.trials_included} trials ({short_author_year(dataset.source)})"
-    title = f"Why exercise helps chronic low back pain: {rest}"
-    if len(title) > content_width(settings):
-        title = f"Why exercise helps CLBP: {rest}"
     showing = f"Showing {len(view.rows)} of {view.available}."
     return [
-        _title(title),
+        _title(view_title(view)),
         Text(""),
-        _mechanism_table(dataset, view.rows, settings, show_theme=view.theme is None),
+        _mechanism_table(view.dataset, view.rows, settings, show_theme=view.theme is None),
         Text(""),
         _footer(view, showing),
     ]
@@ -484,29 +479,18 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
             cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
         rows.append(cells)
     study = dataset.study
-    title = (
-        f"Themes of the {len(dataset.mechanisms)} mechanisms proposed in {study.trials_included} trials "
-        f"({short_author_year(dataset.source)})"
-    )
     explain = (
         f"Published = how often the review counted a mechanism of the theme as proposed ({study.published_proposals} "
         f"in all); Listed = the sum of its mechanisms' counts."
     )
     notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
     table = grid(columns, rows, content_width(settings), settings)
-    return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
-    count = len(view.hits)
-    noun = "mechanism matches" if count == 1 else "mechanisms match"
-    fuzzy = all(hit.kind == "fuzzy" for hit in view.hits)
-    title = Text.assemble(f"{count} {noun} ", Text(_quote(view.query, settings)))
-    if fuzzy:
-        title.append(" (no exact match; closest spellings)")
-    title.stylize("bold")
     table = _mechanism_table(view.dataset, [hit.row for hit in view.hits], settings, matched=view.hits)
-    return [title, Text(""), table, Text(""), _footer(view)]
+    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view)]
 
 
 DETAIL_LABEL_WIDTH = len("Exercise types")
