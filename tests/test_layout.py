@@ -176,3 +176,30 @@ def test_bars_share_one_ruler_in_every_view(columns: int) -> None:
     for view in (["theme", "tissue"], ["theme", "psychosocial"], ["list", "--top", "3"], ["list", "--theme", "cardio"]):
         shown = bars(run_in_terminal(*view, columns=columns)[1])
         assert shown and all(everything[name] == bar for name, bar in shown.items()), view
+
+
+def test_a_word_longer_than_any_column_is_broken_but_never_lost(clbp, tmp_path) -> None:
+    """Only a word with no space or hyphen in it, wider than the room, is broken; every letter is still shown."""
+    from importlib.resources import files
+
+    word = "electromyographicbiofeedbackretrainingprotocol"
+    text = (files("clbp_cli") / "data" / "wun2021.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        text.replace("aliases: [neuromuscular control,", f"aliases: [neuromuscular control, {word},"), encoding="utf-8"
+    )
+    search = clbp("search", "electromyographic", "--data", str(path), env={"COLUMNS": "50"}).out.splitlines()
+    assert search[3:7] == [
+        " 2  Motor co…  neuromu…  21  alias:",
+        "                             [electromyographic]b",
+        "                             iofeedbackretraining",
+        "                             protocol",
+    ]
+    card = clbp("show", "motor control", "--data", str(path), env={"COLUMNS": "40"}).out.splitlines()
+    start = card.index(" Also known as")
+    assert card[start + 1 : start + 5] == [
+        "   neuromuscular control,",
+        "   electromyographicbiofeedbackretrain",
+        "   ingprotocol, muscle activation,",
+        "   muscle recruitment, movement control",
+    ]

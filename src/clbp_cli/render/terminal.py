@@ -44,6 +44,7 @@ MIN_BAR_WIDTH = 4  # narrower than this, the bar column is left out
 MARGIN = 1  # every line starts one column in
 GAP = 2  # between table columns
 MIN_CUT_WIDTH = 4  # a cut text column keeps at least three letters and the ellipsis
+LONG_WORD = 20  # a wrapping column breaks words longer than this rather than cut the other columns for them
 CARD_WIDTH = 100  # cards (show, theme) are prose: on wider terminals they stay this wide to stay readable; tables
 # (list, themes, search) use the whole width
 
@@ -105,8 +106,12 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
     for index, footer in enumerate(column.footer for column in columns):
         body[index] = max(body[index], len(footer or ""))
     widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
-    # A wrapping column keeps room for its longest word, so that it wraps at spaces rather than inside words.
-    words = [_longest_word(row[index] for row in rows) if column.wrap else 0 for index, column in enumerate(columns)]
+    # A wrapping column keeps room for its longest word, so that it wraps at spaces rather than inside words; a
+    # word longer than LONG_WORD (a long unbroken name) is broken rather than squeezing every other column.
+    words = [
+        min(_longest_word(row[index] for row in rows), LONG_WORD) if column.wrap else 0
+        for index, column in enumerate(columns)
+    ]
     excess = sum(widths) + GAP * (len(columns) - 1) - width
     # Wrapping at spaces loses nothing, so wrapping columns give way first, down to their longest word. Then long
     # headers over short numbers, to a few letters (the footers explain them); then text columns, widest first, to
