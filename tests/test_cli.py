@@ -10,6 +10,10 @@ import pytest
 from clbp_cli import __version__
 
 CAVEAT = "Trials = how many trials proposed the mechanism, not evidence that it works."
+SHARES = (
+    "Shares of trials are of all 110 included trials (74 proposed at least one mechanism, 36 none). Most trials "
+    "proposed several mechanisms, so the shares do not add up to 100%."
+)
 SOURCE = "Source: Wun A, et al. Musculoskelet Sci Pract. 2021;51:102307"
 
 
@@ -23,15 +27,20 @@ def test_list_shows_all_33_ranked_with_caveat_and_source(clbp) -> None:
     assert (result.code, result.err) == (0, "")
     table = rows(result.out)
     assert len(table) == 33
-    assert table[0] == ["1", "Muscle strength", "neuromuscular", "30", "27%"]
-    assert table[6] == ["=7", "Flexibility", "neuromuscular", "11", "10%"]
-    assert table[7] == ["=7", "Endorphins", "neurophysiological", "11", "10%"]
-    assert table[8] == ["9", "Kinesiophobia", "psychosocial", "10", "9%"]
-    assert table[-1] == ["=30", "Sleep", "psychosocial", "1", "1%"]
-    assert "Why exercise helps chronic low back pain" in result.out
+    assert table[0] == ["1", "Muscle strength", "Neuromuscular", "30", "27%"]
+    assert table[6] == ["=7", "Flexibility", "Neuromuscular", "11", "10%"]
+    assert table[7] == ["=7", "Endorphins", "Neurophysiological", "11", "10%"]
+    assert table[8] == ["9", "Kinesiophobia", "Psychosocial", "10", "9%"]
+    assert table[-1] == ["=30", "Sleep", "Psychosocial", "1", "1%"]
+    out = " ".join(result.out.split())
+    assert out.startswith(
+        "Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)"
+    )
+    assert "Rank Mechanism Theme Trials % of 110" in out
     assert "Showing 33 of 33." in result.out
     assert CAVEAT in result.out
-    assert SOURCE in " ".join(result.out.split())
+    assert SHARES in out
+    assert SOURCE in out
 
 
 def test_list_top_theme_and_sort(clbp) -> None:
@@ -48,7 +57,7 @@ def test_list_top_theme_and_sort(clbp) -> None:
     by_theme = rows(clbp("list", "--sort", "theme").out)
     themes = [row[2] for row in by_theme]
     assert themes == sorted(
-        themes, key=["neuromuscular", "psychosocial", "neurophysiological", "cardiometabolic", "tissue-healing"].index
+        themes, key=["Neuromuscular", "Psychosocial", "Neurophysiological", "Cardiometabolic", "Tissue healing"].index
     )
     assert by_theme[0][1] == "Muscle strength" and by_theme[10][1] == "Fear-avoidance"
 
@@ -64,7 +73,8 @@ def test_theme_shows_total_share_description_quote_and_mechanisms(clbp) -> None:
     result = clbp("theme", "neuromuscular")
     assert result.code == 0
     out = " ".join(result.out.split())
-    assert "proposed 105 of 241 times (44%)" in out
+    assert "proposed 105 of 241 times (44% of all proposals)" in out
+    assert "Rank Mechanism Trials % of 110" in out and SHARES in out
     assert "10 mechanisms" in out
     assert '"Effective in decreasing the incidence' not in out  # typographic quotes on a UTF-8 stream
     assert "“Effective in decreasing the incidence and duration of low back pain episodes" in out
@@ -98,7 +108,14 @@ def test_themes_shows_both_totals_and_explains_the_difference(clbp) -> None:
     assert ["Total", "241", "100%", "33", "240"] in lines
     out = " ".join(result.out.split())
     assert "* Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 86." in out
-    assert "reconstructed" in out and CAVEAT in out
+    assert "reconstructed" in out
+    assert "Theme Published % of 241 Mechanisms Listed" in out
+    assert (
+        "Published = how often trialists proposed a mechanism of the theme (241 proposals in all); % of 241 = its "
+        "share of those 241 proposals, not of trials; Listed = the sum of its mechanisms' counts. Proposals, not "
+        "evidence that a mechanism works."
+    ) in out
+    assert "Trials =" not in out and "Shares of trials" not in out  # no Trials column here
 
 
 def test_search_fear_finds_the_sketched_three_in_relevance_order(clbp) -> None:
@@ -127,12 +144,16 @@ def test_show_card(clbp) -> None:
     result = clbp("show", "kinesiophobia")
     assert (result.code, result.err) == (0, "")
     out = " ".join(result.out.split())
-    assert out.startswith("Kinesiophobia psychosocial · rank 9 of 33")
-    assert "Proposed by 10 of 110 trials (9%)" in out
+    assert out.startswith("Kinesiophobia Psychosocial · rank 9 of 33")
+    assert "Proposed by 10 of the 110 trials (9% of 110; 14% of the 74 that proposed any mechanism)" in out
     assert "Also known as fear of movement, fear of injury" in out
     assert "Same theme Fear-avoidance (15) · Pain self-efficacy (14) · Mood (12)" in out
     assert "Source Wun et al. 2021, Table 2 · clbp cite" in out
-    assert CAVEAT in out
+    assert out.endswith(
+        "A count is how many of the 110 trials proposed the mechanism: a proposal, not evidence that it works. "
+        + SHARES
+    )
+    assert "Trials =" not in out  # a card has no Trials column
 
 
 @pytest.mark.parametrize(("name", "expected"), [("motor control", "Motor control"), ("MOOD", "Mood"),
@@ -214,15 +235,18 @@ def test_show_card_wraps_long_details_under_themselves(clbp) -> None:
 
 def test_table_columns_line_up_with_the_title(clbp) -> None:
     lines = clbp("list", "--top", "3").out.splitlines()
-    assert lines[0].startswith(" Why exercise helps chronic low back pain")
-    assert lines[2] == " Rank  Mechanism         Theme          Trials  Share"
-    assert lines[3] == "    1  Muscle strength   neuromuscular      30    27%"
+    assert lines[0].startswith(
+        " Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials"
+    )
+    assert lines[1] == " al. 2021)"  # one title in every format, wrapped like prose where it is too long
+    assert lines[3] == " Rank  Mechanism         Theme          Trials  % of 110"
+    assert lines[4] == "    1  Muscle strength   Neuromuscular      30       27%"
 
 
 def test_a_narrow_terminal_cuts_headers_before_names_and_never_numbers(clbp) -> None:
     themes = clbp("themes", env={"COLUMNS": "50"}).out.splitlines()
     header = next(line for line in themes if line.startswith(" Theme "))
-    assert header.split() == ["Theme", "Publ…", "Share", "Mecha…", "Listed"]
+    assert header.split() == ["Theme", "Publ…", "%", "of…", "Mecha…", "Listed"]  # the footer spells out % of 241
     rows = {line.split()[0]: line.split() for line in themes if line.startswith(" Neuro") or line.startswith(" Total")}
     assert rows["Neurophysiological"] == ["Neurophysiological", "22", "9%", "4", "22"]
     assert rows["Total"] == ["Total", "241", "100%", "33", "240"]

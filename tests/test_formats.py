@@ -20,7 +20,7 @@ COMMANDS = {
     "search": ["search", "fear"],
     "show": ["show", "mood"],
 }
-MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials"]
+MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism"]
 THEME_FIELDS = ["id", "name", "published_total", "published_share", "mechanism_count", "listed_total"]
 ESCAPE = "\x1b"
 
@@ -59,7 +59,9 @@ def flat(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(map(str, value))
+        return "; ".join(map(flat, value))
+    if isinstance(value, dict):  # a measure, as the flat formats write it: "name (abbreviation)"
+        return f"{value['name']} ({value['abbreviation']})" if value.get("abbreviation") else str(value["name"])
     return str(value)
 
 
@@ -98,7 +100,7 @@ def test_list_json_is_a_plain_list_of_documented_records(clbp) -> None:
     assert all(list(record) == MECHANISM_FIELDS for record in records)
     assert records[0] == {
         "rank": 1, "tied": False, "id": "muscle-strength", "name": "Muscle strength", "theme": "neuromuscular",
-        "count": 30, "share_of_trials": 0.2727,
+        "count": 30, "share_of_trials": 0.2727, "share_of_trials_with_mechanism": 0.4054,
     }  # fmt: skip
     assert records[7]["rank"] == 7 and records[7]["tied"] is True
 
@@ -136,23 +138,61 @@ def test_theme_records_are_its_mechanisms(clbp) -> None:
 
 def test_csv_is_rfc_4180(clbp) -> None:
     text = clbp("list", "--format", "csv").out
-    assert text.startswith("rank,tied,id,name,theme,count,share_of_trials\r\n")
+    assert text.startswith("rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism\r\n")
     assert (
         "\r\n29,true,bone-ligament,Bone/ligament,tissue-healing,2,0.0182\r\n" in text.replace("=", "")
         or "bone-ligament" in text
     )
     shown = clbp("show", "mood", "--format", "csv").out
     (row,) = list(csv.DictReader(io.StringIO(shown, newline="")))
-    assert row["aliases"] == "emotional state; emotional wellbeing; emotional well-being"
+    assert row["aliases"] == "emotional state; emotional wellbeing"
     assert "," in row["description"] and '"' in shown  # the description holds commas, so it is quoted
 
 
-def test_markdown_has_a_caveat_and_source_under_the_table(clbp) -> None:
+def test_markdown_has_a_title_and_the_notes_that_fit_under_the_table(clbp) -> None:
     text = clbp("themes", "--format", "markdown").out
-    assert text.startswith("| id | name | published_total |")
+    title, blank, header, *_ = text.splitlines()
+    assert title == (
+        "**Themes of the 33 mechanisms proposed in 74 of the 110 trials of exercise for chronic low back pain "
+        "(Wun et al. 2021)**"
+    )
+    assert (blank, header) == ("", "| id | name | published_total | published_share | mechanism_count | listed_total |")
     assert "| ---: |" in text
     assert text.rstrip().endswith("https://doi.org/10.1016/j.msksp.2020.102307")
-    assert "not evidence that it works" in text
+    paragraphs = text.split("\n\n")
+    assert paragraphs[2].startswith(
+        "Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 86."
+    )
+    assert paragraphs[3] == (
+        "published\\_total = how often trialists proposed a mechanism of the theme (241 proposals in all); "
+        "published\\_share = published\\_total / 241, a share of proposals, not of trials; listed\\_total = the sum "
+        "of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+    )
+    assert "Trials =" not in text and "count =" not in text
+
+
+@pytest.mark.parametrize("command", ["list", "theme", "search", "show"])
+def test_markdown_of_mechanisms_says_what_count_and_shares_are(clbp, command: str) -> None:
+    text = clbp(*COMMANDS[command], "--format", "markdown").out
+    assert (
+        "count = how many of the 110 included trials proposed the mechanism: a proposal, not evidence that it works. "
+        "share\\_of\\_trials = count / 110; share\\_of\\_trials\\_with\\_mechanism = count / 74, the trials that "
+        "proposed at least one mechanism (36 proposed none). Most trials proposed several mechanisms, so the shares do "
+        "not add up to 100%."
+    ) in text
+    assert "Trials =" not in text  # Markdown's columns are the record fields: there is no Trials column
+
+
+def test_markdown_of_a_theme_carries_its_share_of_proposals_and_the_86_87_note(clbp) -> None:
+    paragraphs = clbp("theme", "psychosocial", "--format", "markdown").out.split("\n\n")
+    assert "Psychosocial: proposed 87 of 241 times (36% of all proposals)." in paragraphs
+    assert any(p.startswith("Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 86.")
+               for p in paragraphs)  # fmt: skip
+
+
+def test_markdown_escapes_the_query_in_its_title(clbp) -> None:
+    text = clbp("search", "fear*", "--format", "markdown").out
+    assert text.startswith("**3 mechanisms match 'fear\\*'**\n")
 
 
 def test_yaml_loads_back_with_safe_load(clbp) -> None:

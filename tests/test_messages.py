@@ -84,10 +84,13 @@ class Titles(HTMLParser):
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["list"], "Why exercise helps chronic low back pain: mechanisms proposed in 110 trials (Wun et al. 2021)"),
+        (["list"],
+         "Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)"),
         (["list", "--theme", "tissue"],
-         "Why exercise helps chronic low back pain: tissue healing mechanisms proposed in 110 trials (Wun et al. 2021)"),
-        (["themes"], "Themes of the 33 mechanisms proposed in 110 trials (Wun et al. 2021)"),
+         "Why exercise helps chronic low back pain: tissue healing mechanisms, 4 of the 33 proposed in 74 of the 110 "
+         "trials (Wun et al. 2021)"),
+        (["themes"], "Themes of the 33 mechanisms proposed in 74 of the 110 trials of exercise for chronic low back "
+                     "pain (Wun et al. 2021)"),
         (["search", "fear"], "3 mechanisms match 'fear'"),
         (["search", "kinesiofobia"], "1 mechanism matches 'kinesiofobia' (no exact match; closest spellings)"),
     ],

@@ -64,7 +64,7 @@ def test_help_shows_every_command_summary_whole(clbp, columns: str) -> None:
     assert listed["cite"] == "Cite the review: APA, Vancouver, BibTeX, RIS or CSL-JSON."
     assert not any(line.endswith("...") for line in commands)
     if int(columns) >= 80:  # one line each
-        assert len(commands) == len(COMMANDS)
+        assert len(commands) == len(summaries)
 
 
 def test_errors_are_on_stderr_in_the_shapes_the_readme_describes(clbp, tmp_path) -> None:

@@ -40,7 +40,7 @@ NEVER_AT_START_UP = ("pydantic", "yaml", "rich.table", "rich.padding", "zipfile"
 
 @pytest.mark.parametrize(
     "args",
-    [["list"], ["theme", "psychosocial"], ["themes"], ["search", "fear"], ["show", "mood"], ["cite"],
+    [["list"], ["theme", "psychosocial"], ["themes"], ["search", "fear"], ["show", "mood"], ["cite"], ["about"],
      ["list", "--format", "json"]],
 )  # fmt: skip
 def test_a_warm_run_imports_only_what_it_needs(args: list[str], tmp_path) -> None:
@@ -56,7 +56,7 @@ def test_a_warm_run_imports_only_what_it_needs(args: list[str], tmp_path) -> Non
 
 
 def test_the_commands() -> None:
-    assert COMMANDS == ["cite", "list", "search", "show", "theme", "themes", "validate"]
+    assert COMMANDS == ["about", "cite", "list", "search", "show", "theme", "themes", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -82,6 +82,7 @@ def test_the_readme_documents_every_record_field(clbp) -> None:
     fields = set(json.loads(clbp("show", "mood", "--format", "json").out))
     fields |= set(json.loads(clbp("search", "fear", "--format", "json").out)[0])
     fields |= set(json.loads(clbp("themes", "--format", "json").out)[0])
+    fields |= set(json.loads(clbp("about", "--format", "json").out))
     for field in fields:
         assert f"`{field}`" in readme, field
 

@@ -212,7 +212,10 @@ def test_a_reader_that_stops_early_ends_quietly() -> None:
         ["bash", "-o", "pipefail", "-c", f"{command} list --format csv | head -1; echo \"status=${{PIPESTATUS[0]}}\""],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert done.stdout.splitlines() == ["rank,tied,id,name,theme,count,share_of_trials", "status=0"]
+    assert done.stdout.splitlines() == [
+        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism",
+        "status=0",
+    ]
     assert done.stderr == ""
 
 

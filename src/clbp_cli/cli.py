@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperCommand
 
 from clbp_cli import __version__
-from clbp_cli.core.citation import CitationStyle
+from clbp_cli.core.citation import CitationMarkup, CitationStyle
 from clbp_cli.core.ranking import SortKey
 from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat
 from clbp_cli.render.output import (
@@ -114,6 +114,14 @@ ColorOption = Annotated[
     ),
 ]
 
+CiteFormatOption = Annotated[
+    CitationMarkup,
+    typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="text (default), or markdown or html for apa and vancouver: APA's italics (journal, volume) kept.",
+    ),
+]  # fmt: skip
+
 
 def _data_path(ctx: typer.Context, data: Optional[str]) -> Optional[str]:
     """The --data given after the command, else the one before it (or CLBP_DATA), else None (the bundled file)."""
@@ -146,12 +154,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+# Replaced by views.app_summary (the numbers of the data) when `clbp` or `clbp --help` runs; this is only for a
+# data file that cannot be read, and for tools that read the app without running it.
+APP_HELP = (
+    "Why exercise helps chronic low back pain: the mechanisms of benefit proposed by the trials of the review by "
+    "Wun et al. (2021). Counts say how many trials proposed a mechanism, not that it works."
+)
+
 app = typer.Typer(
     name="clbp",
-    help=(
-        "Why exercise helps chronic low back pain: the 33 mechanisms that 110 exercise trials proposed, "
-        "from the review by Wun et al. (2021). Counts say how many trials proposed a mechanism, not that it works."
-    ),
+    help=APP_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -266,7 +278,8 @@ def list_themes(
 ) -> None:
     """Compare the five themes side by side.
 
-    Published totals and shares, how many mechanisms each holds, and the sum of their listed counts.
+    Published totals and their shares of all proposals (not of trials), how many mechanisms each holds, and the
+    sum of their listed counts.
 
     Example: clbp themes --format csv
     """
@@ -275,6 +288,28 @@ def list_themes(
 
     dataset, _ = _load(ctx, data)
     _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
+
+
+@app.command("about", cls=Command)
+def about_review(
+    ctx: typer.Context,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """The review at a glance: question, design, numbers, conclusion.
+
+    How many trials it included and how many proposed a mechanism, the themes' published totals, how this tool
+    assigned the themes, and how to cite it.
+
+    Example: clbp about
+    """
+    from clbp_cli.core.ranking import summarise_themes
+    from clbp_cli.core.views import AboutView
+
+    dataset, _ = _load(ctx, data)
+    _emit(AboutView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
 @app.command("search", cls=Command, no_args_is_help=True)
@@ -361,17 +396,25 @@ def cite_review(
             "--style", "-s", case_sensitive=False, help="apa (APA 7), vancouver (NLM), bibtex, ris or csl-json."
         ),
     ] = CitationStyle.apa,
+    markup: CiteFormatOption = CitationMarkup.text,
     output: OutputOption = None,
     data: DataOption = None,
 ) -> None:
     """Cite the review: APA, Vancouver, BibTeX, RIS or CSL-JSON.
 
+    The reference managers' formats (bibtex, ris, csl-json) import as the 2021 article.
+
     Example: clbp cite --style bibtex -o wun2021.bib
     """
-    from clbp_cli.core.citation import cite
+    from clbp_cli.core.citation import PROSE_STYLES, cite
 
+    if markup is not CitationMarkup.text and style not in PROSE_STYLES:
+        raise UserError(
+            f"--format {markup.value} is for --style apa or vancouver; {style.value} is plain text (use --format text)",
+            EXIT_USAGE,
+        )
     dataset, _ = _load(ctx, data)
-    write_output(cite(dataset.source, style) + "\n", output, binary=True)
+    write_output(cite(dataset.source, style, markup) + "\n", output, binary=True)
 
 
 @app.command("validate", cls=Command, no_args_is_help=True)
@@ -438,6 +481,8 @@ def run(argv: list[str]) -> int:
 
     from clbp_cli.core.loading import DataError
 
+    if not argv or argv[0] in ("-h", "--help"):
+        app.info.help = _app_help()
     try:
         result = app(args=argv, prog_name="clbp", standalone_mode=False)
     except UserError as error:
@@ -462,6 +507,19 @@ def run(argv: list[str]) -> int:
         write_message("")
         return EXIT_INTERRUPTED
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _app_help() -> str:
+    """The app's summary with the numbers of the data the commands read (CLBP_DATA, else the bundled review)."""
+    from clbp_cli.core.loading import DataError, default_data_path, load_dataset
+    from clbp_cli.core.views import app_summary
+
+    for path in dict.fromkeys((default_data_path(), None)):
+        try:
+            return app_summary(load_dataset(path))
+        except DataError:
+            continue
+    return APP_HELP  # pragma: no cover - the bundled file always loads
 
 
 MAX_PROBLEMS_SHOWN = 20

@@ -16,6 +16,50 @@ class CitationStyle(str, enum.Enum):
     csl_json = "csl-json"
 
 
+class CitationMarkup(str, enum.Enum):
+    """How a prose style (APA, Vancouver) is written: plain text, or with its italics as Markdown or HTML."""
+
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+PROSE_STYLES = frozenset({CitationStyle.apa, CitationStyle.vancouver})
+
+
+class _Markup:
+    """Escaping, italics and links for one markup; plain text passes through."""
+
+    def __init__(self, markup: CitationMarkup) -> None:
+        self.markup = markup
+
+    def text(self, text: str) -> str:
+        if self.markup is CitationMarkup.markdown:
+            return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+        if self.markup is CitationMarkup.html:
+            return _html_escape(text)
+        return text
+
+    def italic(self, text: str) -> str:
+        if self.markup is CitationMarkup.markdown:
+            return f"*{self.text(text)}*"
+        if self.markup is CitationMarkup.html:
+            return f"<i>{self.text(text)}</i>"
+        return text
+
+    def link(self, url: str) -> str:
+        if self.markup is CitationMarkup.html:
+            return f'<a href="{_html_escape(url)}">{_html_escape(url)}</a>'
+        return url  # a bare URL is a link in Markdown (GitHub, Pandoc's autolink_bare_uris) and in text
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+
+
+def _html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 APA_MAX_LISTED_AUTHORS = 20  # APA 7 lists up to 20 authors; with more, the first 19, an ellipsis and the last
 
 
@@ -45,8 +89,12 @@ def _apa_author(author: Author) -> str:
     return f"{author.family}, {' '.join(initial.replace('-', '.-') + '.' for initial in author.initials)}"  # J.-P.
 
 
-def apa(source: Source) -> str:
-    """APA 7th edition, journal article with an article number (section 10.1, example 6)."""
+def apa(source: Source, markup: CitationMarkup = CitationMarkup.text) -> str:
+    """APA 7th edition, journal article with an article number (section 10.1, example 6).
+
+    The journal's name and the volume are in italics, which plain text cannot show; Markdown and HTML do.
+    """
+    m = _Markup(markup)
     names = [_apa_author(author) for author in source.authors]
     if len(names) == 1:
         authors = names[0]
@@ -55,17 +103,20 @@ def apa(source: Source) -> str:
     else:
         authors = ", ".join(names[: APA_MAX_LISTED_AUTHORS - 1]) + ", . . . " + names[-1]
     return (
-        f"{authors} ({source.year}). {_terminal_period(source.title)} {source.journal}, {source.volume}, "
-        f"Article {source.article_number}. {source.doi_url}"
+        f"{m.text(f'{authors} ({source.year}). {_terminal_period(source.title)}')} {m.italic(source.journal)}, "
+        f"{m.italic(source.volume)}, {m.text(f'Article {source.article_number}.')} {m.link(source.doi_url)}"
     )
 
 
-def vancouver(source: Source) -> str:
-    """Vancouver in NLM style (Citing Medicine, journal article with an electronic article number), as PubMed."""
+def vancouver(source: Source, markup: CitationMarkup = CitationMarkup.text) -> str:
+    """Vancouver in NLM style (Citing Medicine, journal article with an electronic article number), as PubMed.
+
+    NLM sets nothing in italics, so Markdown and HTML differ from the text only by their escaping.
+    """
     authors = ", ".join(f"{author.family} {''.join(author.initials).replace('-', '')}" for author in source.authors)
     year, month, day = source.first_online.split("-")
     month_name = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[int(month) - 1]
-    return (
+    return _Markup(markup).text(
         f"{authors}. {_terminal_period(source.title)} {source.journal_abbreviation}. "
         f"{source.year};{source.volume}:{source.article_number}. doi: {source.doi}. "
         f"Epub {year} {month_name} {int(day)}. PMID: {source.pmid}."
@@ -104,7 +155,8 @@ def bibtex(source: Source) -> str:
         ("journal", _bibtex_escape(source.journal)),
         ("year", str(source.year)),
         ("volume", _bibtex_escape(source.volume)),
-        ("pages", _bibtex_escape(source.article_number)),  # the article number: what Zotero and EndNote expect
+        # biblatex's field for an article number; in `pages` it would be printed as a page ("51, 102307")
+        ("eid", _bibtex_escape(source.article_number)),
         ("doi", _bibtex_escape(source.doi)),
         ("issn", _bibtex_escape(source.issn)),
         ("pmid", _bibtex_escape(source.pmid)),
@@ -115,8 +167,12 @@ def bibtex(source: Source) -> str:
 
 
 def ris(source: Source) -> str:
-    """RIS: two-letter tag, two spaces, hyphen, space; ends with 'ER  - '."""
-    year, month, day = source.first_online.split("-")
+    """RIS: two-letter tag, two spaces, hyphen, space; ends with 'ER  - '.
+
+    No `DA`: Zotero and citeproc-js take `DA` as the item's date ahead of `PY`, so the online-first date there
+    would cite the 2021 article as 2020. The article number is `C7` (Article Number in EndNote's RIS); `SP`
+    would make it a page.
+    """
     lines = [("TY", "JOUR")]
     lines += [("AU", f"{author.family}, {author.given}") for author in source.authors]
     lines += [
@@ -124,9 +180,8 @@ def ris(source: Source) -> str:
         ("T2", source.journal),
         ("J2", source.journal_abbreviation),
         ("PY", str(source.year)),
-        ("DA", f"{year}/{month}/{day}"),  # first online
         ("VL", source.volume),
-        ("SP", source.article_number),
+        ("C7", source.article_number),
         ("SN", source.issn),
         ("DO", source.doi),
         ("UR", source.doi_url),
@@ -168,5 +223,24 @@ FORMATTERS = {
 }
 
 
-def cite(source: Source, style: CitationStyle) -> str:
-    return FORMATTERS[style](source)
+def cite(source: Source, style: CitationStyle, markup: CitationMarkup = CitationMarkup.text) -> str:
+    """The reference in `style`; APA and Vancouver also as Markdown or HTML (a small document to open and copy).
+
+    Raises ValueError for markup on a reference-manager format (BibTeX, RIS, CSL-JSON are plain text).
+    """
+    if markup is CitationMarkup.text:
+        return FORMATTERS[style](source)
+    if style is CitationStyle.apa:
+        reference = apa(source, markup)
+    elif style is CitationStyle.vancouver:
+        reference = vancouver(source, markup)
+    else:
+        raise ValueError(f"{style.value} is plain text; Markdown and HTML are for apa and vancouver")
+    if markup is CitationMarkup.markdown:
+        return reference
+    label = "APA 7" if style is CitationStyle.apa else "Vancouver"
+    title = _html_escape(f"{short_author_year(source)}, {label} reference")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n</head>\n<body>\n<p>{reference}</p>\n</body>\n</html>"
+    )

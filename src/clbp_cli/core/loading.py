@@ -448,3 +448,9 @@ class _Validator:
                     f"mechanisms[{index}].count",
                     f"{mechanism.count} is more than the {study.trials_included} trials included",
                 )
+            elif mechanism.count > study.trials_with_mechanism:
+                self.problem(
+                    f"mechanisms[{index}].count",
+                    f"{mechanism.count} is more than the {study.trials_with_mechanism} trials that proposed any "
+                    f"mechanism ({study.trials_included} included, {study.trials_without_mechanism} without one)",
+                )

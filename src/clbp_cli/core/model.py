@@ -55,6 +55,11 @@ class Study(NamedTuple):
     published_proposals: int
     finding: str
 
+    @property
+    def trials_with_mechanism(self) -> int:
+        """The trials that proposed at least one mechanism (74 of the 110): every count's other denominator."""
+        return self.trials_included - self.trials_without_mechanism
+
 
 class Theme(NamedTuple):
     id: str
@@ -110,3 +115,7 @@ class Dataset(NamedTuple):
 
     def share_of_trials(self, count: int) -> float:
         return count / self.study.trials_included
+
+    def share_of_trials_with_mechanism(self, count: int) -> float:
+        with_mechanism = self.study.trials_with_mechanism
+        return count / with_mechanism if with_mechanism else 0.0

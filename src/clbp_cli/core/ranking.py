@@ -14,6 +14,7 @@ class RankedMechanism(NamedTuple):
     tied: bool  # another mechanism shares this rank
     mechanism: Mechanism
     share_of_trials: float  # count / trials included, 0-1
+    share_of_trials_with_mechanism: float  # count / the trials that proposed at least one mechanism, 0-1
 
     @property
     def rank_label(self) -> str:
@@ -55,6 +56,7 @@ def rank_mechanisms(dataset: Dataset) -> tuple[RankedMechanism, ...]:
                 tied=tie_sizes[mechanism.count] > 1,
                 mechanism=mechanism,
                 share_of_trials=dataset.share_of_trials(mechanism.count),
+                share_of_trials_with_mechanism=dataset.share_of_trials_with_mechanism(mechanism.count),
             )
         )
     return tuple(ranked)

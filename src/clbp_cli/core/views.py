@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-from clbp_cli.core.citation import short_author_year
+from clbp_cli.core.citation import apa, short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
@@ -30,6 +30,65 @@ def quoted(text: str) -> str:
     return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
 
 
+# ---- Words shared by every human format: what the numbers are, and of what -----------------------------------
+
+
+def proposed_in(dataset: Dataset) -> str:
+    """'proposed in 74 of the 110 trials': 36 of the 110 proposed no mechanism, so never 'in 110 trials'."""
+    study = dataset.study
+    return f"proposed in {study.trials_with_mechanism} of the {study.trials_included} trials"
+
+
+def headline(dataset: Dataset) -> str:
+    """'33 mechanisms proposed in 74 of the 110 trials'."""
+    return f"{len(dataset.mechanisms)} mechanisms {proposed_in(dataset)}"
+
+
+def app_summary(dataset: Dataset) -> str:
+    """`clbp --help`'s first paragraph, with the numbers of the data the commands will show."""
+    return (
+        f"Why exercise helps chronic low back pain: the {headline(dataset)} of exercise in the review by "
+        f"{short_author_year(dataset.source)}. Counts say how many trials proposed a mechanism, not that it works."
+    )
+
+
+def trial_share_label(dataset: Dataset) -> str:
+    """The header of a share-of-trials column: '% of 110'."""
+    return f"% of {dataset.study.trials_included}"
+
+
+def proposal_share_label(dataset: Dataset) -> str:
+    """The header of a theme's share column: '% of 241' (proposals, not trials)."""
+    return f"% of {dataset.study.published_proposals}"
+
+
+def trial_share_note(dataset: Dataset) -> str:
+    """Said once wherever shares of trials appear: their denominator, and why they do not add up to 100%."""
+    study = dataset.study
+    return (
+        f"Shares of trials are of all {study.trials_included} included trials ({study.trials_with_mechanism} proposed "
+        f"at least one mechanism, {study.trials_without_mechanism} none). Most trials proposed several mechanisms, "
+        f"so the shares do not add up to 100%."
+    )
+
+
+def count_caveat(dataset: Dataset) -> str:
+    """Where counts appear without a Trials column to hang the data's caveat on (a card, a Markdown table)."""
+    return (
+        f"A count is how many of the {dataset.study.trials_included} trials proposed the mechanism: a proposal, "
+        f"not evidence that it works."
+    )
+
+
+def proposals_note(dataset: Dataset) -> str:
+    """What a theme's total and its share count: proposals (241), not trials."""
+    return (
+        f"A theme's published total is how often trialists proposed a mechanism of that theme "
+        f"({dataset.study.published_proposals} proposals in all, so its share is of those, not of trials); "
+        f"its listed total is the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+    )
+
+
 def discrepancy_note(summary: ThemeSummary, provenance: str) -> str:
     """Why a theme's published total and its listed counts differ (psychosocial: 87 against 86)."""
     return (
@@ -48,6 +107,7 @@ def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
         "theme": mechanism.theme,
         "count": mechanism.count,
         "share_of_trials": round(row.share_of_trials, SHARE_DECIMALS),
+        "share_of_trials_with_mechanism": round(row.share_of_trials_with_mechanism, SHARE_DECIMALS),
     }
     if detail:
         record["aliases"] = list(mechanism.aliases)
@@ -155,25 +215,185 @@ class MechanismView(NamedTuple):
         return {**mechanism_record(self.row, detail=True), "theme_name": self.theme.name}
 
 
-View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView]
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
+
+
+class AboutView(NamedTuple):
+    """`clbp about`: the review at a glance: its question, design, numbers, conclusion, dates and themes."""
+
+    dataset: Dataset
+    summaries: tuple[ThemeSummary, ...]
+
+    @property
+    def discrepancies(self) -> tuple[ThemeSummary, ...]:
+        return tuple(summary for summary in self.summaries if summary.discrepancy)
+
+    @property
+    def listed_total(self) -> int:
+        return sum(summary.listed_total for summary in self.summaries)
+
+    def document(self) -> Any:
+        dataset = self.dataset
+        study = dataset.study
+        source = dataset.source
+        return {
+            "question": study.question,
+            "design": study.design,
+            "studies_identified": study.studies_identified,
+            "trials_included": study.trials_included,
+            "trials_without_mechanism": study.trials_without_mechanism,
+            "share_without_mechanism": round(study.trials_without_mechanism / study.trials_included, SHARE_DECIMALS),
+            "trials_with_mechanism": study.trials_with_mechanism,
+            "mechanisms": len(dataset.mechanisms),
+            "published_proposals": study.published_proposals,
+            "listed_proposals": self.listed_total,
+            "themes": [theme_record(summary) for summary in self.summaries],
+            "theme_provenance": dataset.theme_provenance,
+            "finding": study.finding,
+            "first_trial_year": study.first_trial_year,
+            "last_trial_year": study.last_trial_year,
+            "trial_years_source": study.trial_years_source,
+            "year": source.year,
+            "first_online": source.first_online,
+            "doi": source.doi,
+            "reference": apa(source),
+        }
+
+    def records(self) -> list[Record]:
+        """One record per fact, for tables (CSV, Markdown); themes as themes.<id>.<field>."""
+        rows: list[Record] = []
+        for key, value in self.document().items():
+            if key == "themes":
+                rows += [
+                    {"field": f"themes.{theme['id']}.{name}", "value": item}
+                    for theme in value
+                    for name, item in theme.items()
+                    if name != "id"
+                ]
+            else:
+                rows.append({"field": key, "value": value})
+        return rows
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The review at a glance, as labelled sentences for people (terminal, SVG, HTML)."""
+        dataset = self.dataset
+        study = dataset.study
+        source = dataset.source
+        facts: list[tuple[str, str]] = []
+        if study.question:
+            facts.append(("Question", study.question))
+        facts.append(("Design", study.design))
+        none_share = percent(study.trials_without_mechanism / study.trials_included)
+        facts.append((
+            "Trials",
+            f"{study.studies_identified} studies identified, {study.trials_included} trials included. "
+            f"{study.trials_without_mechanism} ({none_share}) proposed no mechanism of benefit; the other "
+            f"{study.trials_with_mechanism} proposed at least one, most of them several.",
+        ))  # fmt: skip
+        facts.append((
+            "Mechanisms",
+            f"{len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes, proposed "
+            f"{study.published_proposals} times in all (the published theme totals; the mechanisms' listed counts "
+            f"in {source.table} add up to {self.listed_total}).",
+        ))  # fmt: skip
+        facts.append(("Conclusion", study.finding))
+        years = f"{study.first_trial_year}-{study.last_trial_year}"
+        if study.trial_years_source:
+            years += f" (a figure from {study.trial_years_source})"
+        facts.append(("Trials' years", years + "."))
+        published = f"{source.year}, volume {source.volume}, article {source.article_number}."
+        online_year, month, day = source.first_online.split("-")
+        if int(online_year) != source.year:
+            published += (
+                f" First online on {int(day)} {_MONTHS[int(month) - 1]} {online_year}, so some cite it as "
+                f"{online_year}; the article's year is {source.year}."
+            )
+        facts.append(("Year", published))
+        facts.append(("Cite", "clbp cite (APA; --style vancouver, bibtex, ris or csl-json; --format markdown or html)"))
+        return facts
+
+    def theme_notes(self) -> list[str]:
+        """How the themes were assigned, and where the published and listed totals differ."""
+        dataset = self.dataset
+        notes = [dataset.theme_provenance] if dataset.theme_provenance else []
+        published = dataset.study.published_proposals
+        if self.discrepancies and self.listed_total != published:
+            names = " and ".join(summary.theme.name.lower() for summary in self.discrepancies)
+            under = "this reconstruction" if dataset.theme_provenance else "this assignment of themes"
+            notes.append(
+                f"Under {under}, the difference between the listed counts of {dataset.source.table} "
+                f"({self.listed_total}) and the published total ({published}) falls in {names}."
+            )
+        notes.append(proposals_note(dataset))
+        return notes
+
+
+View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]
 
 
 def view_title(view: View) -> str:
-    """The title of a view: the same words at the top of the terminal table, in the SVG and in the HTML page."""
+    """A view's title: the same words at the top of the terminal table, in the SVG, the HTML page and Markdown."""
     dataset = view.dataset
     cite = short_author_year(dataset.source)
-    trials = dataset.study.trials_included
+    study = dataset.study
     if isinstance(view, MechanismListView):
-        scope = f"{view.theme.name.lower()} mechanisms" if view.theme else "mechanisms"
-        return f"Why exercise helps chronic low back pain: {scope} proposed in {trials} trials ({cite})"
+        if view.theme:
+            scope = f"{view.theme.name.lower()} mechanisms, {view.available} of the {len(dataset.mechanisms)}"
+            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({cite})"
+        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({cite})"
     if isinstance(view, ThemesView):
-        return f"Themes of the {len(dataset.mechanisms)} mechanisms proposed in {trials} trials ({cite})"
+        return f"Themes of the {headline(dataset)} of exercise for chronic low back pain ({cite})"
     if isinstance(view, SearchView):
         count = len(view.hits)
         noun = "mechanism matches" if count == 1 else "mechanisms match"
         fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in view.hits) else ""
         return f"{count} {noun} {quoted(view.query)}{fuzzy}"
-    # Cards: on a terminal their header is the name; pictures and pages need a sentence.
+    # Cards: on a terminal their header is the name; pictures and documents need a sentence.
     if isinstance(view, ThemeView):
         return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
-    return f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of {trials} trials ({cite})"
+    if isinstance(view, AboutView):
+        return f"About the review: {cite}, the {headline(dataset)} of exercise for chronic low back pain"
+    return (
+        f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of the "
+        f"{study.trials_included} trials ({cite})"
+    )
+
+
+def record_notes(view: View) -> list[str]:
+    """What the record fields of a view's table mean, with the caveats that fit it, for a document (Markdown).
+
+    Named by field (count, published_share), since that is how such a table's columns are headed. Plain text:
+    the renderer escapes it.
+    """
+    dataset = view.dataset
+    study = dataset.study
+    notes: list[str] = []
+    if isinstance(view, AboutView):  # the dates' sentences too: a table of values cannot say them
+        dates = [f"{label}: {value}" for label, value in view.facts() if label in ("Trials' years", "Year")]
+        return dates + view.theme_notes()
+    if isinstance(view, ThemesView):
+        notes += [discrepancy_note(summary, dataset.theme_provenance) for summary in view.discrepancies]
+        notes.append(
+            f"published_total = how often trialists proposed a mechanism of the theme ({study.published_proposals} "
+            f"proposals in all); published_share = published_total / {study.published_proposals}, a share of "
+            f"proposals, not of trials; listed_total = the sum of its mechanisms' counts. Proposals, not evidence "
+            f"that a mechanism works."
+        )
+        return notes
+    if isinstance(view, ThemeView):
+        summary = view.summary
+        notes.append(
+            f"{summary.theme.name}: proposed {summary.theme.published_total} of {study.published_proposals} times "
+            f"({percent(summary.published_share)} of all proposals)."
+        )
+        if summary.discrepancy:
+            notes.append(discrepancy_note(summary, dataset.theme_provenance))
+    notes.append(
+        f"count = how many of the {study.trials_included} included trials proposed the mechanism: a proposal, not "
+        f"evidence that it works. share_of_trials = count / {study.trials_included}; "
+        f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
+        f"least one mechanism ({study.trials_without_mechanism} proposed none). Most trials proposed several "
+        f"mechanisms, so the shares do not add up to 100%."
+    )
+    return notes

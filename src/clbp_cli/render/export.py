@@ -9,17 +9,23 @@ import html
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.citation import CitationMarkup, apa, short_author_year, short_reference
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    AboutView,
     MechanismListView,
     MechanismView,
     SearchView,
     ThemesView,
     ThemeView,
     View,
+    count_caveat,
     discrepancy_note,
     percent,
+    proposal_share_label,
+    proposals_note,
+    trial_share_label,
+    trial_share_note,
     view_title,
 )
 from clbp_cli.render.formats import RenderSettings
@@ -62,13 +68,17 @@ _SVG_TEMPLATE = """\
 """
 
 
+def picture_title(view: View) -> str:
+    return view_title(view)
+
+
 def render_svg(view: View, settings: RenderSettings) -> str:
     from clbp_cli.render.terminal import make_console, print_lines, renderables
 
     picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
     console = make_console(picture, record=True)
     print_lines(console, renderables(view, picture))
-    title = view_title(view)
+    title = picture_title(view)
     template = _SVG_TEMPLATE.format(title=html.escape(title).replace("{", "{{").replace("}", "}}"))
     return console.export_svg(title=title, code_format=template, unique_id="clbp")
 
@@ -148,29 +158,47 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
     )
 
 
-def _mechanism_rows(rows: Sequence[RankedMechanism], *, show_theme: bool) -> tuple[list[_Column], list[list[str]]]:
+def _mechanism_rows(
+    view: View, rows: Sequence[RankedMechanism], *, show_theme: bool
+) -> tuple[list[_Column], list[list[str]]]:
+    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
     if show_theme:
         columns.append(_Column("Theme"))
-    columns += [_Column("Trials", numeric=True), _Column("Share", numeric=True), _Column("", bar=True)]
+    share = trial_share_label(view.dataset)
+    columns += [_Column("Trials", numeric=True), _Column(share, numeric=True), _Column("", bar=True)]
     maximum = max((row.mechanism.count for row in rows), default=0) or 1
     cells = []
     for row in rows:
         mechanism = row.mechanism
         line = [_e(row.rank_label), _e(mechanism.name)]
         if show_theme:
-            line.append(_e(mechanism.theme))
+            line.append(_e(theme_names.get(mechanism.theme, mechanism.theme)))
         line += [_e(mechanism.count), _e(percent(row.share_of_trials)), str(mechanism.count / maximum)]
         cells.append(line)
     return columns, cells
 
 
+def _caveats(view: View) -> list[str]:
+    """The caveats that fit the view: the data's caveat names the Trials column, so only under one."""
+    dataset = view.dataset
+    if isinstance(view, ThemesView):
+        return [proposals_note(dataset)]
+    if isinstance(view, MechanismView):
+        return [count_caveat(dataset), trial_share_note(dataset)]
+    if isinstance(view, SearchView):
+        return [dataset.caveat]
+    if isinstance(view, AboutView):
+        return []  # its notes are in its body
+    return [dataset.caveat, trial_share_note(dataset)]
+
+
 def _footer(view: View) -> str:
     source = view.dataset.source
     reference = short_reference(source)
+    caveats = " ".join(_e(caveat) for caveat in [*_caveats(view), "Nothing here is medical advice."])
     return (
-        f"<footer>\n<p>{_e(view.dataset.caveat)} Counts are how often trialists proposed a mechanism, "
-        f"not a measure of effect, and nothing here is medical advice.</p>\n"
+        f"<footer>\n<p>{caveats}</p>\n"
         f'<p>Source: <a href="{_e(source.doi_url)}">{_e(reference)}</a> (doi:{_e(source.doi)})</p>\n</footer>'
     )
 
@@ -178,7 +206,7 @@ def _footer(view: View) -> str:
 def _body(view: View) -> str:
     dataset = view.dataset
     if isinstance(view, MechanismListView):
-        columns, cells = _mechanism_rows(view.rows, show_theme=view.theme is None)
+        columns, cells = _mechanism_rows(view, view.rows, show_theme=view.theme is None)
         caption = (
             f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
         )
@@ -188,7 +216,7 @@ def _body(view: View) -> str:
         summary = view.summary
         parts = [
             f"<p>Proposed {_e(theme.published_total)} of {_e(dataset.study.published_proposals)} times "
-            f"({_e(percent(summary.published_share))}); {_e(summary.mechanism_count)} mechanisms whose listed counts "
+            f"({_e(percent(summary.published_share))} of all proposals); {_e(summary.mechanism_count)} mechanisms whose listed counts "
             f"add up to {_e(summary.listed_total)}.</p>",
             f"<p>{_e(theme.description)}</p>",
         ]
@@ -200,11 +228,12 @@ def _body(view: View) -> str:
         if summary.discrepancy:
             parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
                          f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
-        columns, cells = _mechanism_rows(view.rows, show_theme=False)
+        columns, cells = _mechanism_rows(view, view.rows, show_theme=False)
         parts.append(_table(f"{theme.name} mechanisms, most proposed first", columns, cells))
         return "\n".join(parts)
-    if isinstance(view, ThemesView):
-        columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True), _Column("Share", numeric=True),
+    if isinstance(view, (ThemesView, AboutView)):
+        columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True),
+                   _Column(proposal_share_label(dataset), numeric=True),
                    _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
         maximum = max((s.theme.published_total for s in view.summaries), default=0) or 1
         cells = [
@@ -213,19 +242,33 @@ def _body(view: View) -> str:
             for s in view.summaries
         ]  # fmt: skip
         notes = "".join(f"<p>* {_e(discrepancy_note(s, dataset.theme_provenance))}</p>" for s in view.discrepancies)
-        caption = (f"Published = how often a mechanism of the theme was proposed ({dataset.study.published_proposals} in all); "
+        proposals = dataset.study.published_proposals
+        caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
+                   f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
                    "Listed = the sum of its mechanisms' counts.")  # fmt: skip
+        if isinstance(view, AboutView):
+            return _about_body(view, _table(caption, columns, cells))
         return _table(caption, columns, cells) + "\n" + notes
     if isinstance(view, SearchView):
         columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
                    _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
+        names = {theme.id: theme.name for theme in dataset.themes}
         cells = [
-            [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(hit.row.mechanism.theme), _e(hit.row.mechanism.count),
+            [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(names.get(hit.row.mechanism.theme, "")),
+             _e(hit.row.mechanism.count),
              f"{_e(hit.field)}: {_marked(hit.text, hit.spans)}"]
             for hit in view.hits
         ]  # fmt: skip
         return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
     return _show_body(view)
+
+
+def _about_body(view: AboutView, themes_table: str) -> str:
+    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in view.facts())
+    marks = ["* " if index == 0 and view.discrepancies else "" for index in range(len(view.theme_notes()))]
+    notes = "".join(f"<p>{mark}{_e(note)}</p>" for mark, note in zip(marks, view.theme_notes(), strict=True))
+    reference = apa(view.dataset.source, CitationMarkup.html)  # escaped there, with its italics and link
+    return f"<dl>{items}</dl>\n{themes_table}\n{notes}\n<p>{reference}</p>"
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -245,7 +288,9 @@ def _show_body(view: MechanismView) -> str:
         ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
         (
             "Proposed by",
-            f"{mechanism.count} of {dataset.study.trials_included} trials ({percent(view.row.share_of_trials)})",
+            f"{mechanism.count} of the {dataset.study.trials_included} trials ({percent(view.row.share_of_trials)} of "
+            f"{dataset.study.trials_included}; {percent(view.row.share_of_trials_with_mechanism)} of the "
+            f"{dataset.study.trials_with_mechanism} that proposed any mechanism)",
         ),
     ]
     if mechanism.aliases:
@@ -254,14 +299,14 @@ def _show_body(view: MechanismView) -> str:
         details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
     items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in details)
     theme_rows = sorted((view.row, *view.same_theme), key=lambda row: (-row.mechanism.count, row.rank))
-    columns, cells = _mechanism_rows(theme_rows, show_theme=False)
+    columns, cells = _mechanism_rows(view, theme_rows, show_theme=False)
     classes = ["current" if row is view.row else "" for row in theme_rows]
     table = _table(f"All {view.theme.name.lower()} mechanisms, most proposed first", columns, cells, classes)
     return f"<p>{_e(mechanism.description)}</p>\n<dl>{items}</dl>\n{table}"
 
 
 def render_html(view: View, settings: RenderSettings) -> str:
-    title = view_title(view)
+    title = picture_title(view)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

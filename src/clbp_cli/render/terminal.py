@@ -19,18 +19,24 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Span, Text
 
-from clbp_cli.core.citation import short_author_year, short_reference
+from clbp_cli.core.citation import apa, short_author_year, short_reference
 from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    AboutView,
     MechanismListView,
     MechanismView,
     SearchView,
     ThemesView,
     ThemeView,
     View,
+    count_caveat,
     discrepancy_note,
+    headline,
     percent,
+    proposal_share_label,
+    trial_share_label,
+    trial_share_note,
     view_title,
 )
 from clbp_cli.render.formats import RenderSettings
@@ -324,9 +330,10 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int]], settings: RenderSe
     return Text("".join(pieces))
 
 
-def _footer(view: View, *extra: str) -> Text:
+def _footer(view: View, *lines_above: str) -> Text:
+    """The view's own notes and caveats (each view says which fit it), then the source, dim."""
     dataset = view.dataset
-    lines = [*extra, dataset.caveat, f"Source: {short_reference(dataset.source)} (clbp cite for the full reference)"]
+    lines = [*lines_above, f"Source: {short_reference(dataset.source)} (clbp cite for the full reference)"]
     return Text("\n".join(line for line in lines if line), style="dim")
 
 
@@ -339,13 +346,14 @@ def content_width(settings: RenderSettings) -> int:
 
 
 def _mechanism_table(
-    dataset: Dataset,
+    view: View,
     rows: Sequence[RankedMechanism],
     settings: RenderSettings,
     *,
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
+    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
     columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
     if show_theme:
         columns.append(Column("Theme", flexible=True, min_width=8))  # "neurom…" and "neurop…" stay apart
@@ -354,17 +362,17 @@ def _mechanism_table(
         columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
         bar_width = 0
     else:
-        columns.append(Column("Share", right=True))
-        bar_width = _bar_width(dataset, settings)
+        columns.append(Column(trial_share_label(view.dataset), right=True))
+        bar_width = _bar_width(view.dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((mechanism.count for mechanism in dataset.mechanisms), default=0)
+    dataset_max = max((mechanism.count for mechanism in view.dataset.mechanisms), default=0)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
         line: list[Cell] = [row.rank_label, mechanism.name]
         if show_theme:
-            line.append(mechanism.theme)
+            line.append(theme_names.get(mechanism.theme, mechanism.theme))
         line.append(str(mechanism.count))
         if matched is not None:
             hit = matched[index]
@@ -386,9 +394,9 @@ def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
     """
     if not settings.terminal:
         return 0
-    mechanisms = dataset.mechanisms
-    widths = [4, max((len(m.name) for m in mechanisms), default=9), max((len(m.theme) for m in mechanisms), default=5)]
-    used = sum(widths) + len("Trials") + len("Share") + GAP * 5
+    names = max((len(mechanism.name) for mechanism in dataset.mechanisms), default=9)
+    themes = max((len(theme.name) for theme in dataset.themes), default=5)
+    used = 4 + names + themes + len("Trials") + len(trial_share_label(dataset)) + GAP * 5
     available = min(MAX_BAR_WIDTH, content_width(settings) - used)
     return available if available >= MIN_BAR_WIDTH else 0
 
@@ -396,8 +404,8 @@ def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
 def _spread(left: Text, right: Text, settings: RenderSettings) -> list[Text]:
     """`left` and `right` on one line, pushed to the edges; on two lines when they do not fit side by side."""
     room = content_width(settings) - left.cell_len - right.cell_len
-    if room < GAP:
-        return [left, right]
+    if room < GAP:  # the right part wraps under the left, never cut ("of 241 times (36% of all proposals)")
+        return [left, *right.wrap(make_console(settings), content_width(settings))]
     return [Text.assemble(left, " " * room, right)]
 
 
@@ -406,13 +414,14 @@ def _rule(settings: RenderSettings) -> list[Text]:
 
 
 def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
+    dataset = view.dataset
     showing = f"Showing {len(view.rows)} of {view.available}."
     return [
         _title(view_title(view)),
         Text(""),
-        _mechanism_table(view.dataset, view.rows, settings, show_theme=view.theme is None),
+        _mechanism_table(view, view.rows, settings, show_theme=view.theme is None),
         Text(""),
-        _footer(view, showing),
+        _footer(view, showing, dataset.caveat, trial_share_note(dataset)),
     ]
 
 
@@ -436,7 +445,7 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
         Text(theme.name, style=f"bold {ACCENT}"),
         Text(
             f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times "
-            f"({percent(summary.published_share)})"
+            f"({percent(summary.published_share)} of all proposals)"
         ),
         settings,
     )
@@ -444,16 +453,31 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
-    parts += [Text(""), _mechanism_table(view.dataset, view.rows, settings, show_theme=False), Text("")]
+    parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
     note = (
         f"Note: the published total is {theme.published_total}, but the listed counts add up to "
         f"{summary.listed_total}; clbp themes explains why."
     )
-    parts.append(_footer(view, note if summary.discrepancy else ""))
+    dataset = view.dataset
+    parts.append(_footer(view, note if summary.discrepancy else "", dataset.caveat, trial_share_note(dataset)))
     return parts
 
 
 def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
+    dataset = view.dataset
+    study = dataset.study
+    explain = (
+        f"Published = how often trialists proposed a mechanism of the theme ({study.published_proposals} proposals "
+        f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
+        f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+    )
+    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
+    table = _themes_table(view, settings)
+    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
+
+
+def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Text]:
+    """The themes side by side: published totals and shares (of proposals), mechanisms, listed sums."""
     dataset = view.dataset
     summaries = view.summaries
     maximum = max((summary.theme.published_total for summary in summaries), default=0)
@@ -461,12 +485,12 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     columns = [
         Column("Theme", footer="Total", flexible=True, min_width=12),
         Column("Published", footer=str(total_published), right=True),
-        Column("Share", footer=percent(1.0 if total_published else 0.0), right=True),
+        Column(proposal_share_label(dataset), footer=percent(1.0 if total_published else 0.0), right=True),
         Column("Mechanisms", footer=str(sum(s.mechanism_count for s in summaries)), right=True),
         Column("Listed", footer=str(sum(s.listed_total for s in summaries)), right=True),
     ]
     names_width = max((len(summary.theme.name) for summary in summaries), default=5)
-    used = names_width + len("Published") + len("Share") + len("Mechanisms") + len("Listed") + GAP * 5
+    used = names_width + len("Published") + len(columns[2].header) + len("Mechanisms") + len("Listed") + GAP * 5
     bar_width = min(MAX_BAR_WIDTH, content_width(settings) - used) if settings.terminal else 0
     if bar_width >= MIN_BAR_WIDTH:
         columns.append(Column(""))
@@ -483,19 +507,12 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
         if bar_width >= MIN_BAR_WIDTH:
             cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
         rows.append(cells)
-    study = dataset.study
-    explain = (
-        f"Published = how often the review counted a mechanism of the theme as proposed ({study.published_proposals} "
-        f"in all); Listed = the sum of its mechanisms' counts."
-    )
-    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
-    table = grid(columns, rows, content_width(settings), settings)
-    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return grid(columns, rows, content_width(settings), settings)
 
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
-    table = _mechanism_table(view.dataset, [hit.row for hit in view.hits], settings, matched=view.hits)
-    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view)]
+    table = _mechanism_table(view, [hit.row for hit in view.hits], settings, matched=view.hits)
+    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
 
 
 DETAIL_LABEL_WIDTH = len("Exercise types")
@@ -558,7 +575,7 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     g = glyphs(settings)
     header = _spread(
         Text(mechanism.name, style=f"bold {ACCENT}"),
-        Text(f"{view.theme.id} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}"),
+        Text(f"{view.theme.name} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}"),
         settings,
     )
     trials = dataset.study.trials_included
@@ -579,13 +596,38 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     return [
         header,
         _rule(settings),
-        Text(f"Proposed by {mechanism.count} of {trials} trials ({percent(row.share_of_trials)})"),
+        Text(
+            f"Proposed by {mechanism.count} of the {trials} trials ({percent(row.share_of_trials)} of {trials}; "
+            f"{percent(row.share_of_trials_with_mechanism)} of the {dataset.study.trials_with_mechanism} that "
+            f"proposed any mechanism)"
+        ),
         Text(""),
         Text(mechanism.description),
         Text(""),
         _details(details, settings),
         Text(""),
-        Text(dataset.caveat, style="dim"),
+        Text(f"{count_caveat(dataset)} {trial_share_note(dataset)}", style="dim"),
+    ]
+
+
+def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
+    dataset = view.dataset
+    cite = short_author_year(dataset.source)
+    return [
+        Text(f"About the review: {cite}, the {headline(dataset)}", style=f"bold {ACCENT}"),  # wraps, never cut
+        _rule(settings),
+        _details([(label, [fact], "") for label, fact in view.facts()], settings),
+        Text(""),
+        _themes_table(view, settings),
+        Text(""),
+        *(
+            Text(("* " if index == 0 and view.discrepancies else "") + note)
+            for index, note in enumerate(view.theme_notes())
+        ),
+        Text(""),
+        Text(apa(dataset.source)),
+        Text(""),
+        _footer(view, "A reference to the literature, not medical advice."),
     ]
 
 
@@ -595,6 +637,7 @@ RENDERERS = {
     ThemesView: render_themes,
     SearchView: render_search,
     MechanismView: render_show,
+    AboutView: render_about,
 }
 
 
@@ -604,8 +647,9 @@ def renderables(view: View, settings: RenderSettings) -> list[Part]:
 
 
 def fitted(view: View, settings: RenderSettings) -> RenderSettings:
-    """The settings to lay `view` out with: a card is at most CARD_WIDTH wide, a table takes the whole width."""
-    if isinstance(view, ThemeView | MechanismView) and settings.width > CARD_WIDTH:
+    """The settings to lay `view` out with: a card (show, theme, about) is at most CARD_WIDTH wide, a table takes
+    the whole width."""
+    if isinstance(view, ThemeView | MechanismView | AboutView) and settings.width > CARD_WIDTH:
         return settings._replace(width=CARD_WIDTH)
     return settings
 

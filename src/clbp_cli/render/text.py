@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from clbp_cli.core.citation import short_reference
-from clbp_cli.core.views import Record, View
+from clbp_cli.core.views import Record, View, record_notes, view_title
 from clbp_cli.render.formats import RenderSettings
 
 LIST_SEPARATOR = "; "  # how CSV and Markdown cells hold lists (aliases, keywords, measures)
@@ -37,7 +38,9 @@ def _empty_columns(view: View) -> Record:
 
     if isinstance(view, ThemesView):
         return dict.fromkeys(("id", "name", "published_total", "published_share", "mechanism_count", "listed_total"))
-    return dict.fromkeys(("rank", "tied", "id", "name", "theme", "count", "share_of_trials"))
+    return dict.fromkeys(
+        ("rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism")
+    )
 
 
 def render_json(view: View, settings: RenderSettings) -> str:
@@ -68,8 +71,16 @@ def _markdown_cell(value: Any) -> str:
     return " ".join(text.split())  # a line break would end the table row
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def _markdown_text(text: str) -> str:
+    """Text from the data or the user, as literal Markdown: no emphasis, link or HTML made of it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def render_markdown(view: View, settings: RenderSettings) -> str:
-    """A GitHub table, numbers right-aligned, then the caveat and the source as a paragraph."""
+    """The title in bold, a GitHub table (numbers right-aligned), what its fields mean with their caveats, the source."""
     records = view.records()
     columns = _columns(records, view)
     numeric = {
@@ -78,10 +89,14 @@ def render_markdown(view: View, settings: RenderSettings) -> str:
         if records and isinstance(records[0][column], (int, float)) and not isinstance(records[0][column], bool)
     }
     lines = [
+        f"**{_markdown_text(view_title(view))}**",
+        "",
         "| " + " | ".join(columns) + " |",
         "| " + " | ".join("---:" if column in numeric else "---" for column in columns) + " |",
     ]
     lines += ["| " + " | ".join(_markdown_cell(record[column]) for column in columns) + " |" for record in records]
     dataset = view.dataset
-    lines += ["", f"{dataset.caveat} Source: {short_reference(dataset.source)}. https://doi.org/{dataset.source.doi}"]
+    for note in record_notes(view):
+        lines += ["", _markdown_text(note)]
+    lines += ["", f"Source: {short_reference(dataset.source)}. https://doi.org/{dataset.source.doi}"]
     return "\n".join(lines) + "\n"
