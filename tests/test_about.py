@@ -44,8 +44,8 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
     ) in out
     assert f"Conclusion {study.finding}" in out  # the data's words (the abstract's hedged terms), no more
     assert (
-        "Trials' years 1989-2019 (a figure from the popular article on the review (Psychology Today, 2020), not the "
-        "review's abstract)."
+        "Trials' years 1989-2019 (a figure from Psychology Today's 2020 article on the review, not the review's "
+        "abstract)."
     ) in out
     assert (
         "Year 2021, volume 51, article 102307. First online on 24 November 2020, so some cite it as 2020; the "
@@ -141,7 +141,7 @@ def test_about_says_only_what_the_data_holds(clbp, tmp_path) -> None:
     text = (
         bundled_text()
         .replace('first_online: "2020-11-24"', 'first_online: "2021-01-05"')
-        .replace("  trial_years_source: the popular article", "  # trial_years_source: the popular article")
+        .replace("  trial_years_source: ", "  # trial_years_source: ")
     )
     text = re.sub(r"\n  question: >-\n(    .*\n)+", "\n", text)  # the question is optional
     out = words(clbp("about", "--data", str(write(tmp_path, text))).out)
