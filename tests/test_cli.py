@@ -33,7 +33,9 @@ def test_list_shows_all_33_ranked_with_caveat_and_source(clbp) -> None:
     assert table[8] == ["9", "Kinesiophobia", "Psychosocial", "10", "9%"]
     assert table[-1] == ["=30", "Sleep", "Psychosocial", "1", "1%"]
     out = " ".join(result.out.split())
-    assert out.startswith("Why exercise helps CLBP: 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)")
+    assert out.startswith(
+        "Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)"
+    )
     assert "Rank Mechanism Theme Trials % of 110" in out
     assert "Showing 33 of 33." in result.out
     assert CAVEAT in result.out
@@ -119,7 +121,7 @@ def test_themes_shows_both_totals_and_explains_the_difference(clbp) -> None:
 def test_search_fear_finds_the_sketched_three_in_relevance_order(clbp) -> None:
     result = clbp("search", "fear")
     assert result.code == 0
-    assert result.out.lstrip().startswith("3 mechanisms match “fear”")
+    assert result.out.lstrip().startswith("3 mechanisms match 'fear'")
     table = rows(result.out)
     assert [row[1] for row in table] == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
     assert table[0][-1] == "name: [Fear]-avoidance"
@@ -173,7 +175,7 @@ def test_show_tolerates_a_typo_and_says_so(clbp) -> None:
 def test_show_ambiguous_and_unknown_exit_1(clbp) -> None:
     ambiguous = clbp("show", "muscle")
     assert (ambiguous.code, ambiguous.out) == (1, "")
-    assert "Muscle strength; Muscle endurance; Muscle tension; Muscle power" in ambiguous.err
+    assert "Muscle strength, Muscle endurance, Muscle tension or Muscle power" in ambiguous.err
     unknown = clbp("show", "xyzzy")
     assert (unknown.code, unknown.out) == (1, "")
     assert "no mechanism called 'xyzzy'" in unknown.err
@@ -185,12 +187,6 @@ def test_version_and_help(clbp) -> None:
     assert result.code == 0
     for command in ("list", "theme", "themes", "search", "show", "cite", "validate"):
         assert re.search(rf"^\s+{command}\s+\S", result.out, re.MULTILINE), command
-
-
-def test_no_arguments_shows_help(clbp) -> None:
-    result = clbp()
-    assert result.code in (0, 2)
-    assert "Usage: clbp" in result.out + result.err
 
 
 @pytest.mark.parametrize(
@@ -205,8 +201,8 @@ def test_no_arguments_shows_help(clbp) -> None:
         (["cite", "--style", "mla"], "'mla' is not one of 'apa', 'vancouver', 'bibtex', 'ris', 'csl-json'"),
         (["list", "--color", "pink"], "'pink' is not one of 'auto', 'always', 'never'"),
         (["list", "--theme", "nope"], "no theme called 'nope'"),
-        (["show"], "Missing argument 'NAME'"),
-        (["search"], "Missing argument 'QUERY'"),
+        (["show", "--color", "never"], "Missing argument 'NAME'"),
+        (["search", "-f", "json"], "Missing argument 'QUERY'"),
     ],
 )
 def test_usage_errors_exit_2_with_the_fix_on_stderr(clbp, args: list[str], message: str) -> None:
@@ -239,9 +235,12 @@ def test_show_card_wraps_long_details_under_themselves(clbp) -> None:
 
 def test_table_columns_line_up_with_the_title(clbp) -> None:
     lines = clbp("list", "--top", "3").out.splitlines()
-    assert lines[0].startswith(" Why exercise helps CLBP: 33 mechanisms proposed in 74 of the 110 trials")
-    assert lines[2] == " Rank  Mechanism         Theme          Trials  % of 110"
-    assert lines[3] == "    1  Muscle strength   Neuromuscular      30       27%"
+    assert lines[0].startswith(
+        " Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials"
+    )
+    assert lines[1] == " al. 2021)"  # one title in every format, wrapped like prose where it is too long
+    assert lines[3] == " Rank  Mechanism         Theme          Trials  % of 110"
+    assert lines[4] == "    1  Muscle strength   Neuromuscular      30       27%"
 
 
 def test_a_narrow_terminal_cuts_headers_before_names_and_never_numbers(clbp) -> None:

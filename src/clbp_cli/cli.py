@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from clbp_cli import __version__
 from clbp_cli.core.citation import CitationMarkup, CitationStyle
@@ -28,11 +29,14 @@ from clbp_cli.render.output import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
+
+    from typer._click import Context
 
     from clbp_cli.core.loading import DataError
     from clbp_cli.core.model import Dataset, Theme
     from clbp_cli.core.ranking import RankedMechanism
+    from clbp_cli.core.search import LookupFailed
     from clbp_cli.core.views import View
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_INTERNAL = 0, 1, 2, 130, 70
@@ -43,7 +47,7 @@ def _completion_data(ctx: typer.Context) -> "Dataset | None":
     from clbp_cli.core.loading import DataError, default_data_path, load_dataset
 
     try:
-        return load_dataset(ctx.params.get("data") or default_data_path())
+        return load_dataset(_data_path(ctx, None) or default_data_path())
     except DataError:
         return None
 
@@ -88,11 +92,21 @@ OutputOption = Annotated[
     Optional[str],
     typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout ('-' is stdout)."),
 ]
-DataOption = Annotated[
+# `--data` is one option, accepted before the command (`clbp --data PATH list`) or after it (`clbp list --data PATH`).
+# CLBP_DATA belongs to the first, so that a --data typed anywhere wins over it; _data_path reads both.
+MainDataOption = Annotated[
     Optional[str],
     typer.Option(
         "--data", metavar="PATH", envvar="CLBP_DATA", show_envvar=True,
         help="Use this data file instead of the bundled review (same format; check it with clbp validate).",
+    ),
+]  # fmt: skip
+DataOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--data", metavar="PATH",
+        help="Use this data file instead of the bundled review (same format; check it with clbp validate). "
+        "Also accepted before the command, or as CLBP_DATA=PATH.",
     ),
 ]  # fmt: skip
 ColorOption = Annotated[
@@ -109,6 +123,31 @@ CiteFormatOption = Annotated[
         help="text (default), or markdown or html for apa and vancouver: APA's italics (journal, volume) kept.",
     ),
 ]  # fmt: skip
+
+
+def _data_path(ctx: typer.Context, data: Optional[str]) -> Optional[str]:
+    """The --data given after the command, else the one before it (or CLBP_DATA), else None (the bundled file)."""
+    context: Optional[typer.Context] = ctx
+    while data is None and context is not None:
+        data = context.params.get("data")
+        context = getattr(context, "parent", None)
+    return data
+
+
+class Command(TyperCommand):
+    """Typer's command, with usage lines that name arguments plainly and summaries that are never cut.
+
+    Typer writes a required argument as `{NAME}` in usage lines; click cuts a command's summary in `clbp --help`
+    to fit beside its name (`...BibTeX, RIS or...`). Summaries here are short enough for one line at 80 columns
+    and wrap, uncut, on narrower terminals.
+    """
+
+    def collect_usage_pieces(self, ctx: "Context") -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [piece[1:-1] if piece[:1] == "{" and piece[-1:] == "}" else piece for piece in pieces]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return super().get_short_help_str(limit=10_000)
 
 
 def _version(value: bool) -> None:
@@ -139,15 +178,16 @@ def _main_options(
     version: Annotated[
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    data: MainDataOption = None,
 ) -> None:
     """Run 'clbp COMMAND --help' for a command's options and an example."""
 
 
-def _load(data: Optional[str]) -> "tuple[Dataset, tuple[RankedMechanism, ...]]":
+def _load(ctx: typer.Context, data: Optional[str]) -> "tuple[Dataset, tuple[RankedMechanism, ...]]":
     from clbp_cli.core.loading import load_dataset
     from clbp_cli.core.ranking import rank_mechanisms
 
-    dataset = load_dataset(data)
+    dataset = load_dataset(_data_path(ctx, data))
     return dataset, rank_mechanisms(dataset)
 
 
@@ -158,8 +198,9 @@ def _emit(view: "View", output_format: OutputFormat, output: Optional[str], colo
     write_output(render(view, output_format, settings), output, binary=output_format in MACHINE_FORMATS)
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_mechanisms(
+    ctx: typer.Context,
     theme: Annotated[
         Optional[str],
         typer.Option(
@@ -168,7 +209,13 @@ def list_mechanisms(
     ] = None,
     top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")] = None,
     sort: Annotated[
-        SortKey, typer.Option("--sort", case_sensitive=False, help="Order: rank, name or theme.")
+        SortKey,
+        typer.Option(
+            "--sort",
+            case_sensitive=False,
+            help="Order: rank (most proposed first), name (A-Z), or theme (grouped by theme, in the order clbp themes "
+            "lists them: the review's, largest first; ranked within each).",
+        ),
     ] = SortKey.rank,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
@@ -182,8 +229,8 @@ def list_mechanisms(
     from clbp_cli.core.ranking import select_mechanisms
     from clbp_cli.core.views import MechanismListView
 
-    dataset, ranked = _load(data)
-    chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
+    dataset, ranked = _load(ctx, data)
+    chosen = _theme_or_exit(dataset, theme) if theme is not None else None
     rows = select_mechanisms(dataset, ranked, theme_id=chosen.id if chosen else None, sort=sort)
     available = len(rows)
     _emit(
@@ -191,8 +238,9 @@ def list_mechanisms(
     )
 
 
-@app.command("theme")
+@app.command("theme", cls=Command, no_args_is_help=True)
 def show_theme(
+    ctx: typer.Context,
     name: Annotated[
         str,
         typer.Argument(
@@ -215,15 +263,16 @@ def show_theme(
     from clbp_cli.core.ranking import summarise_themes
     from clbp_cli.core.views import ThemeView
 
-    dataset, ranked = _load(data)
-    theme = _theme_or_exit(dataset, name, "NAME")
+    dataset, ranked = _load(ctx, data)
+    theme = _theme_or_exit(dataset, name)
     summary = next(summary for summary in summarise_themes(dataset) if summary.theme.id == theme.id)
     rows = tuple(row for row in ranked if row.mechanism.theme == theme.id)
     _emit(ThemeView(dataset, summary, rows), output_format, output, color)
 
 
-@app.command("themes")
+@app.command("themes", cls=Command)
 def list_themes(
+    ctx: typer.Context,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
@@ -239,18 +288,19 @@ def list_themes(
     from clbp_cli.core.ranking import summarise_themes
     from clbp_cli.core.views import ThemesView
 
-    dataset, _ = _load(data)
+    dataset, _ = _load(ctx, data)
     _emit(ThemesView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
-@app.command("about")
+@app.command("about", cls=Command)
 def about_review(
+    ctx: typer.Context,
     output_format: FormatOption = OutputFormat.table,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Show the review at a glance: its question, design, numbers, conclusion and dates.
+    """The review at a glance: question, design, numbers, conclusion.
 
     How many trials it included and how many proposed a mechanism, the themes' published totals, how this tool
     assigned the themes, and how to cite it.
@@ -260,12 +310,13 @@ def about_review(
     from clbp_cli.core.ranking import summarise_themes
     from clbp_cli.core.views import AboutView
 
-    dataset, _ = _load(data)
+    dataset, _ = _load(ctx, data)
     _emit(AboutView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
-@app.command("search")
+@app.command("search", cls=Command, no_args_is_help=True)
 def search_mechanisms(
+    ctx: typer.Context,
     query: Annotated[
         str, typer.Argument(metavar="QUERY", help="Words to look for, e.g. fear, 'fear of movement', TSK, pilates.")
     ],
@@ -281,7 +332,7 @@ def search_mechanisms(
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """Find mechanisms by any of your words: names, synonyms, measures, exercises, everyday words.
+    """Find mechanisms by name, measure, exercise or everyday words.
 
     Every word counts, in any field: names, aliases, measures (TSK, Oswestry), exercise types, everyday phrases,
     anatomy, keywords, themes and descriptions; any case, accents, British or American spelling, plurals, typos.
@@ -290,12 +341,12 @@ def search_mechanisms(
     Example: clbp search "fear of movement"
     """
     from clbp_cli.core.search import fold, nearest_names, search
-    from clbp_cli.core.views import SearchView
+    from clbp_cli.core.views import SearchView, quoted
 
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
-    dataset, ranked = _load(data)
-    chosen = _theme_or_exit(dataset, theme, "--theme") if theme is not None else None
+    dataset, ranked = _load(ctx, data)
+    chosen = _theme_or_exit(dataset, theme) if theme is not None else None
     hits = search(dataset, ranked, query)
     if chosen is not None:
         hits = [hit for hit in hits if hit.row.mechanism.theme == chosen.id]
@@ -309,19 +360,21 @@ def search_mechanisms(
         elif chosen is not None and search(dataset, ranked, query):
             hint = f"; other themes have some: clbp search {_quoted(query)}"
         else:
-            hint = "; try other words, or see every name with: clbp list"
-        raise UserError(f"no mechanism{scope} matches {query!r}{hint}", EXIT_NOT_FOUND)
+            hint = "; see every name with: clbp list"
+        raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
     _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
 
 
 def _quoted(text: str) -> str:
+    """What the user typed, quoted for the shell, for a command to run next."""
     import shlex
 
     return shlex.quote(text)
 
 
-@app.command("show")
+@app.command("show", cls=Command, no_args_is_help=True)
 def show_mechanism(
+    ctx: typer.Context,
     name: Annotated[
         str,
         typer.Argument(
@@ -345,24 +398,21 @@ def show_mechanism(
     Example: clbp show "motor control"
     """
     from clbp_cli.core.search import LookupFailed, resolve_mechanism
-    from clbp_cli.core.views import MechanismView
+    from clbp_cli.core.views import MechanismView, quoted
 
-    dataset, ranked = _load(data)
+    dataset, ranked = _load(ctx, data)
     try:
         resolved = resolve_mechanism(dataset, ranked, name)
     except LookupFailed as failed:
-        if failed.ambiguous:
-            raise UserError(
-                f"{name!r} matches several mechanisms: {'; '.join(failed.candidates)}. Name one of them", EXIT_NOT_FOUND
-            )
-        hint = (
-            f"; search finds: {', '.join(failed.suggestions)} (see why with: clbp search {_quoted(name)})"
-            if failed.suggestions
-            else "; see every name with: clbp list"
-        )
-        raise UserError(f"no mechanism called {name!r}{hint}", EXIT_NOT_FOUND)
+        if failed.ambiguous or not failed.suggestions:
+            raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_NOT_FOUND) from None
+        raise UserError(
+            f"no mechanism called {quoted(name)}; search finds: {', '.join(failed.suggestions)} "
+            f"(see why with: clbp search {_quoted(name)})",
+            EXIT_NOT_FOUND,
+        ) from None
     if not resolved.exact:
-        _note(f"no exact match for {name!r}; showing the closest: {resolved.row.mechanism.name}")
+        _note(f"no exact match for {quoted(name)}; showing the closest: {resolved.row.mechanism.name}")
     mechanism = resolved.row.mechanism
     same_theme = tuple(
         row for row in ranked if row.mechanism.theme == mechanism.theme and row.mechanism.id != mechanism.id
@@ -375,8 +425,9 @@ def show_mechanism(
     )
 
 
-@app.command("cite")
+@app.command("cite", cls=Command)
 def cite_review(
+    ctx: typer.Context,
     style: Annotated[
         CitationStyle,
         typer.Option(
@@ -387,7 +438,7 @@ def cite_review(
     output: OutputOption = None,
     data: DataOption = None,
 ) -> None:
-    """Print the review's reference: APA, Vancouver, BibTeX, RIS or CSL-JSON.
+    """Cite the review: APA, Vancouver, BibTeX, RIS or CSL-JSON.
 
     The reference managers' formats (bibtex, ris, csl-json) import as the 2021 article.
 
@@ -400,11 +451,11 @@ def cite_review(
             f"--format {markup.value} is for --style apa or vancouver; {style.value} is plain text (use --format text)",
             EXIT_USAGE,
         )
-    dataset, _ = _load(data)
+    dataset, _ = _load(ctx, data)
     write_output(cite(dataset.source, style, markup) + "\n", output, binary=True)
 
 
-@app.command("validate")
+@app.command("validate", cls=Command, no_args_is_help=True)
 def validate_file(
     path: Annotated[str, typer.Argument(metavar="PATH", help="The data file to check.")],
 ) -> None:
@@ -425,17 +476,32 @@ def validate_file(
     )
 
 
-def _theme_or_exit(dataset: "Dataset", name: str, what: str) -> "Theme":
+def _theme_or_exit(dataset: "Dataset", name: str) -> "Theme":
     from clbp_cli.core.search import LookupFailed, resolve_theme
 
     try:
         return resolve_theme(dataset, name)
     except LookupFailed as failed:
-        themes = ", ".join(theme.id for theme in dataset.themes)
-        if failed.ambiguous:
-            raise UserError(f"{what} {name!r} could be {' or '.join(failed.candidates)}; type more of it", EXIT_USAGE)
-        hint = f"did you mean {' or '.join(failed.suggestions)}? " if failed.suggestions else ""
-        raise UserError(f"no theme called {name!r}; {hint}themes are: {themes}", EXIT_USAGE)
+        themes = ", ".join(theme.id for theme in dataset.themes)  # in the review's order, as everywhere
+        raise _lookup_error(failed, f"the themes are: {themes}", EXIT_USAGE) from None
+
+
+def _lookup_error(failed: "LookupFailed", every: str, exit_code: int) -> UserError:
+    """One phrasing, for `theme` and `show` alike, of a name that matched nothing or more than one thing."""
+    from clbp_cli.core.views import quoted
+
+    name = quoted(failed.query)
+    if failed.ambiguous:
+        return UserError(
+            f"{name} matches several {failed.what}s: {_either(failed.candidates)}; name one of them", exit_code
+        )
+    hint = f" (did you mean {_either(failed.suggestions)}?)" if failed.suggestions and failed.query.strip() else ""
+    return UserError(f"no {failed.what} called {name}{hint}; {every}", exit_code)
+
+
+def _either(names: "Sequence[str]") -> str:
+    """a, b or c"""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _note(message: str) -> None:
@@ -465,6 +531,11 @@ def run(argv: list[str]) -> int:
         return EXIT_OK
     except DataError as error:
         return _fail(_describe_data_error(error), EXIT_NOT_FOUND)
+    except click_exceptions.NoArgsIsHelpError as request:
+        # `clbp` alone asks for help: exit 0. `clbp show` alone gets show's help too, but exits 2 so that a script
+        # whose argument came out empty (`clbp show $name`) stops instead of reading the help as a result.
+        write_output(request.ctx.get_help() + "\n", None, binary=False)
+        return EXIT_OK if request.ctx.parent is None else EXIT_USAGE
     except click_exceptions.UsageError as error:
         hint = f"\nTry '{error.ctx.command_path} --help' for help." if error.ctx is not None else ""
         return _fail(f"{error.format_message()}{hint}", EXIT_USAGE)

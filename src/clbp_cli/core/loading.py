@@ -441,7 +441,7 @@ class _Validator:
             if mechanism.theme and themes and mechanism.theme not in theme_ids:
                 self.problem(
                     f"mechanisms[{index}].theme",
-                    f"unknown theme {mechanism.theme!r}; themes are: {', '.join(sorted(theme_ids))}",
+                    f"unknown theme {mechanism.theme!r}; themes are: {', '.join(theme.id for theme in themes)}",
                 )
             if mechanism.count > study.trials_included:
                 self.problem(

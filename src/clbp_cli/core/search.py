@@ -552,7 +552,7 @@ def _word_spans(text: str, positions: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 60) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Whole words around the first span, about `width` characters, with '...' where text was cut."""
     start, end = spans[0]
     if len(text) <= width:

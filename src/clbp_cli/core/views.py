@@ -24,6 +24,12 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+def quoted(text: str) -> str:
+    """What the user typed, as every message and title quotes it: in straight single quotes, as click's own
+    messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the terminal."""
+    return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
+
+
 # ---- Words shared by every human format: what the numbers are, and of what -----------------------------------
 
 
@@ -332,26 +338,26 @@ View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView
 
 
 def view_title(view: View) -> str:
-    """A view's title for pictures and documents (SVG, HTML, Markdown), with its source."""
+    """A view's title: the same words at the top of the terminal table, in the SVG, the HTML page and Markdown."""
     dataset = view.dataset
     cite = short_author_year(dataset.source)
     study = dataset.study
-    of_trials = (
-        f"{study.trials_with_mechanism} of the {study.trials_included} exercise trials for chronic low back pain"
-    )
     if isinstance(view, MechanismListView):
         if view.theme:
-            return (
-                f"{view.theme.name} mechanisms: {view.available} of the {len(dataset.mechanisms)} "
-                f"{proposed_in(dataset)} ({cite})"
-            )
-        return f"Mechanisms proposed in {of_trials} ({cite})"
-    if isinstance(view, ThemeView):
-        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
+            scope = f"{view.theme.name.lower()} mechanisms, {view.available} of the {len(dataset.mechanisms)}"
+            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({cite})"
+        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({cite})"
     if isinstance(view, ThemesView):
         return f"Themes of the {headline(dataset)} of exercise for chronic low back pain ({cite})"
     if isinstance(view, SearchView):
-        return f"Mechanisms matching \u201c{view.query}\u201d ({cite})"
+        count = len(view.hits)
+        noun = "mechanism matches" if count == 1 else "mechanisms match"
+        fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in view.hits) else ""
+        first = f" (the first {count} of {view.available})" if view.available > count else ""
+        return f"{count} {noun} {quoted(view.query)}{first}{fuzzy}"
+    # Cards: on a terminal their header is the name; pictures and documents need a sentence.
+    if isinstance(view, ThemeView):
+        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
     if isinstance(view, AboutView):
         return f"About the review: {cite}, the {headline(dataset)} of exercise for chronic low back pain"
     return (

@@ -18,7 +18,6 @@ from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat, RenderSetting
 
 MIN_WIDTH = 20
 PIPE_WIDTH = 100  # lay-out width for pipes and files unless COLUMNS says otherwise: few wrapped lines for grep
-READABLE_WIDTH = 100  # wider terminals get no wider cards: lines beyond this are hard to read
 
 
 class ColorChoice(str, enum.Enum):
@@ -80,7 +79,7 @@ def settings_for(color: ColorChoice, output: str | None, output_format: OutputFo
     unicode = not dumb and (stream is None or _is_utf(getattr(stream, "encoding", None)))
     return RenderSettings(
         color=use_color,
-        width=max(MIN_WIDTH, min(READABLE_WIDTH, width)),
+        width=max(MIN_WIDTH, width),  # tables use it all; cards cap themselves (terminal.CARD_WIDTH)
         unicode=unicode,
         terminal=is_tty and not dumb,
     )

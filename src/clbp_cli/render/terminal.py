@@ -11,7 +11,8 @@ for 10,000 rows. rich still does what it is best at: styles, colour systems, cel
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
@@ -19,6 +20,7 @@ from rich.console import Console
 from rich.text import Span, Text
 
 from clbp_cli.core.citation import apa, short_author_year, short_reference
+from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     AboutView,
@@ -33,9 +35,9 @@ from clbp_cli.core.views import (
     headline,
     percent,
     proposal_share_label,
-    proposed_in,
     trial_share_label,
     trial_share_note,
+    view_title,
 )
 from clbp_cli.render.formats import RenderSettings
 
@@ -48,6 +50,9 @@ MIN_BAR_WIDTH = 4  # narrower than this, the bar column is left out
 MARGIN = 1  # every line starts one column in
 GAP = 2  # between table columns
 MIN_CUT_WIDTH = 4  # a cut text column keeps at least three letters and the ellipsis
+LONG_WORD = 20  # a wrapping column breaks words longer than this rather than cut the other columns for them
+CARD_WIDTH = 100  # cards (show, theme) are prose: on wider terminals they stay this wide to stay readable; tables
+# (list, themes, search) use the whole width
 
 Part = Text | list[Text]  # prose that wraps, or lines already laid out
 Cell = str | Text  # a table cell: plain text, or text with styles
@@ -107,16 +112,27 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
     for index, footer in enumerate(column.footer for column in columns):
         body[index] = max(body[index], len(footer or ""))
     widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
+    # A wrapping column keeps room for its longest word, so that it wraps at spaces rather than inside words; a
+    # word longer than LONG_WORD (a long unbroken name) is broken rather than squeezing every other column.
+    words = [
+        min(_longest_word(row[index] for row in rows), LONG_WORD) if column.wrap else 0
+        for index, column in enumerate(columns)
+    ]
     excess = sum(widths) + GAP * (len(columns) - 1) - width
-    # Wrapping loses nothing, so wrapping columns give way first. Then long headers over short numbers, to a few
-    # letters (the footers explain them); then text columns, widest first, to their minimum; then headers to their
-    # numbers' width; then text to a few letters. Numbers are never cut; what is still too wide is cropped.
+    # Wrapping at spaces loses nothing, so wrapping columns give way first, down to their longest word. Then long
+    # headers over short numbers, to a few letters (the footers explain them); then text columns, widest first, to
+    # their minimum; then headers to their numbers' width; then text to a few letters; last, wrapping columns break
+    # inside words. Numbers are never cut; what is still too wide is cropped.
     stages: list[tuple[Callable[[Column], bool], Callable[[int], int]]] = [
-        (lambda column: column.wrap, lambda index: columns[index].min_width),
+        (lambda column: column.wrap, lambda index: max(columns[index].min_width, words[index])),
         (lambda column: not column.flexible, lambda index: max(body[index], MIN_CUT_WIDTH + 1)),
-        (lambda column: column.flexible, lambda index: columns[index].min_width),
+        (lambda column: column.flexible and not column.wrap, lambda index: columns[index].min_width),
         (lambda column: not column.flexible, lambda index: max(body[index], 1)),
-        (lambda column: column.flexible, lambda index: min(columns[index].min_width, MIN_CUT_WIDTH)),
+        (
+            lambda column: column.flexible and not column.wrap,
+            lambda index: min(columns[index].min_width, MIN_CUT_WIDTH),
+        ),
+        (lambda column: column.wrap, lambda index: columns[index].min_width),
     ]
     for may_shrink, floor_of in stages:
         while excess > 0:
@@ -128,13 +144,12 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
             step = min(excess, widths[widest] - floor) or 1  # at a tie, one cell at a time, in turn
             widths[widest] -= step
             excess -= step
-    console = make_console(settings) if any(column.wrap for column in columns) else None
-    lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings, console)[0]]
+    lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings)[0]]
     for row in rows:
-        lines += _grid_row(row, columns, widths, settings, console)
+        lines += _grid_row(row, columns, widths, settings)
     if has_footer:
         footer_cells = [Text(column.footer or "", style="bold") for column in columns]
-        lines += _grid_row(footer_cells, columns, widths, settings, console)
+        lines += _grid_row(footer_cells, columns, widths, settings)
     return lines
 
 
@@ -143,14 +158,13 @@ def _grid_row(
     columns: Sequence[Column],
     widths: Sequence[int],
     settings: RenderSettings,
-    console: Console | None,
 ) -> list[Text]:
-    stacked: list[list[Cell]] = []
+    stacked: list[Sequence[Cell]] = []
     for cell, column, width in zip(cells, columns, widths, strict=True):
         if _width(cell) <= width:
             stacked.append([cell])
-        elif column.wrap and console is not None:
-            stacked.append(list(_as_text(cell).wrap(console, width, overflow="fold")))
+        elif column.wrap:
+            stacked.append(_wrap(_as_text(cell), width))
         else:
             stacked.append([_cut(_as_text(cell), width, glyphs(settings).ellipsis)])
     lines = []
@@ -181,6 +195,46 @@ def _grid_row(
                 offset += len(gap)
         lines.append(Text("".join(plain), spans=spans))
     return lines
+
+
+# Where a line may break: at spaces, and after a hyphen inside a word ("[Fear]-" / "avoidance").
+_BREAKS = re.compile(r"\s+|(?<=\S-)(?=\w)")
+
+
+def _longest_word(cells: Iterable[Cell]) -> int:
+    """The widest piece of text in `cells` that has no place to break."""
+    return max((_width(piece) for cell in cells for piece in _BREAKS.split(_as_text(cell).plain)), default=0)
+
+
+def _wrap(text: Text, width: int) -> list[Text]:
+    """`text` in lines of at most `width` cells, broken at spaces or after hyphens; inside a word only when the word
+    alone is wider than `width`. Styles (search highlights) are kept."""
+    plain = text.plain
+    breaks = [(match.start(), match.end()) for match in _BREAKS.finditer(plain)]
+    lines = []
+    start = 0
+    while _width(plain[start:]) > width:
+        end = resume = start
+        for stop, after in breaks:
+            if stop <= start:
+                continue
+            if _width(plain[start:stop]) > width:
+                break
+            end, resume = stop, after
+        if end == start:  # one word wider than the column: fold it
+            end = resume = start + _fitting(plain[start:], width)
+        lines.append(text[start:end])
+        start = resume
+    lines.append(text[start:])
+    return lines
+
+
+def _fitting(plain: str, width: int) -> int:
+    """How many characters of `plain`, at least one, fit in `width` cells."""
+    count = 1
+    while count < len(plain) and _width(plain[: count + 1]) <= width:
+        count += 1
+    return count
 
 
 def _width(cell: Cell) -> int:
@@ -235,15 +289,29 @@ def _cropped(plain: str, width: int) -> str:
     return plain if _width(plain) <= width else _cut(Text(plain), width, "").plain
 
 
+_STYLE_AT_END = re.compile(r"\x1b\[[0-9;]*m$")
+
+
+def _rstrip_styled(line: str) -> str:
+    """`line` without the spaces at its end, keeping the colour codes that may be among them."""
+    codes: list[str] = []
+    while True:
+        line = line.rstrip(" ")
+        code = _STYLE_AT_END.search(line)
+        if code is None:
+            return line + "".join(reversed(codes))
+        codes.append(code.group())
+        line = line[: code.start()]
+
+
 def to_text(parts: Sequence[Part], settings: RenderSettings) -> str:
-    """Render with a one-column margin; plain text loses the spaces rich leaves at line ends."""
+    """Render with a one-column margin. No line ends in spaces: rich leaves some, and so do padded columns."""
     console = make_console(settings)
     print_lines(console, parts)
     file = console.file
     assert isinstance(file, io.StringIO)
-    lines = file.getvalue().split("\n")
-    if not settings.color:
-        lines = [line.rstrip() for line in lines]
+    strip = _rstrip_styled if settings.color else str.rstrip
+    lines = [strip(line) for line in file.getvalue().split("\n")]
     return "\n".join(" " * MARGIN + line if line else line for line in lines)
 
 
@@ -295,10 +363,10 @@ def _mechanism_table(
         bar_width = 0
     else:
         columns.append(Column(trial_share_label(view.dataset), right=True))
-        bar_width = _bar_width(rows, settings, show_theme, theme_names)
+        bar_width = _bar_width(view.dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((row.mechanism.count for row in rows), default=0)
+    dataset_max = max((mechanism.count for mechanism in view.dataset.mechanisms), default=0)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
@@ -317,16 +385,18 @@ def _mechanism_table(
     return grid(columns, cells, content_width(settings), settings)
 
 
-def _bar_width(
-    rows: Sequence[RankedMechanism], settings: RenderSettings, show_theme: bool, theme_names: dict[str, str]
-) -> int:
-    """Bars only for a person at a terminal, as wide as the other columns leave room for (at most 30)."""
+def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
+    """Bars only for a person at a terminal, as wide as the full list's other columns leave room for (at most 30).
+
+    One ruler for every view at a given width: the bar is this wide for the most proposed mechanism of the data,
+    whichever rows are shown (`list --top 3`, `list --theme`, `theme`), so a bar's length always means the same
+    number of trials and a theme's small counts draw short bars.
+    """
     if not settings.terminal:
         return 0
-    widths = [4, max((len(row.mechanism.name) for row in rows), default=9), 6, 8]
-    if show_theme:
-        widths.append(max((len(theme_names.get(row.mechanism.theme, "")) for row in rows), default=5))
-    used = sum(widths) + GAP * len(widths)
+    names = max((len(mechanism.name) for mechanism in dataset.mechanisms), default=9)
+    themes = max((len(theme.name) for theme in dataset.themes), default=5)
+    used = 4 + names + themes + len("Trials") + len(trial_share_label(dataset)) + GAP * 5
     available = min(MAX_BAR_WIDTH, content_width(settings) - used)
     return available if available >= MIN_BAR_WIDTH else 0
 
@@ -345,17 +415,9 @@ def _rule(settings: RenderSettings) -> list[Text]:
 
 def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
-    if view.theme:
-        scope = f"{view.theme.name.lower()} mechanisms, {view.available} of the {len(dataset.mechanisms)}"
-        rest = f"{scope} {proposed_in(dataset)} ({short_author_year(dataset.source)})"
-    else:
-        rest = f"{headline(dataset)} ({short_author_year(dataset.source)})"
-    title = f"Why exercise helps chronic low back pain: {rest}"
-    if len(title) > content_width(settings):
-        title = f"Why exercise helps CLBP: {rest}"
     showing = f"Showing {len(view.rows)} of {view.available}."
     return [
-        _title(title),
+        _title(view_title(view)),
         Text(""),
         _mechanism_table(view, view.rows, settings, show_theme=view.theme is None),
         Text(""),
@@ -404,7 +466,6 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
 def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
     study = dataset.study
-    title = f"Themes of the {headline(dataset)} ({short_author_year(dataset.source)})"
     explain = (
         f"Published = how often trialists proposed a mechanism of the theme ({study.published_proposals} proposals "
         f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
@@ -412,7 +473,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     )
     notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
     table = _themes_table(view, settings)
-    return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
 
 def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Text]:
@@ -450,32 +511,61 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
 
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
-    count = len(view.hits)
-    noun = "mechanism matches" if count == 1 else "mechanisms match"
-    fuzzy = all(hit.kind == "fuzzy" for hit in view.hits)
-    title = Text.assemble(f"{count} {noun} ", Text(_quote(view.query, settings)))
-    if view.available > count:
-        title.append(f" (the first {count} of {view.available})")
-    if fuzzy:
-        title.append(" (no exact match; closest spellings)")
-    title.stylize("bold")
     table = _mechanism_table(view, [hit.row for hit in view.hits], settings, matched=view.hits)
-    return [title, Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
+    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
 
 
 DETAIL_LABEL_WIDTH = len("Exercise types")
+MIN_DETAIL_WIDTH = 30  # narrower than this beside the labels, a card's details go below them
 
 
-def _details(rows: Sequence[tuple[str, str]], settings: RenderSettings) -> list[Text]:
-    """Labels and their values; a long value wraps under itself (a hanging indent), not under its label."""
+def _details(rows: Sequence[tuple[str, Sequence[str], str]], settings: RenderSettings) -> list[Text]:
+    """Labels and their lists of items; a long list wraps under itself (a hanging indent), not under its label.
+
+    Lines break between items, never inside one ("Postural alignment (2)" stays whole), and end with the separator
+    rather than start with it. On a narrow terminal the items go below their label instead of beside it.
+    """
     indent = DETAIL_LABEL_WIDTH + 3
+    beside = content_width(settings) - indent >= MIN_DETAIL_WIDTH
+    if not beside:
+        indent = 2
+    width = max(content_width(settings) - indent, 1)
     console = make_console(settings)
     lines = []
-    for label, value in rows:
-        wrapped = Text(value).wrap(console, max(content_width(settings) - indent, 10))
-        lines.append(Text.assemble(Text(label.ljust(indent), style="bold"), wrapped[0] if wrapped else ""))
-        lines += [Text.assemble(" " * indent, line) for line in wrapped[1:]]
+    for label, items, separator in rows:
+        packed = [Text(line) for line in _packed(items, separator, width, console)]
+        if beside:
+            lines.append(Text.assemble(Text(label.ljust(indent), style="bold"), packed[0]))
+            packed = packed[1:]
+        else:
+            lines.append(Text(label, style="bold"))
+        lines += [Text.assemble(" " * indent, line) for line in packed]
     return lines
+
+
+def _packed(items: Sequence[str], separator: str, width: int, console: Console) -> list[str]:
+    """`items` joined by `separator` in lines of at most `width` cells, broken between items, never inside one.
+
+    A line ends with the separator's mark (`,` or `·`), never starts with it. Only an item wider than the whole
+    line is broken, at its spaces.
+    """
+    mark = separator.rstrip()
+    lines: list[str] = []
+    line = ""
+    for index, item in enumerate(items):
+        after = mark if index < len(items) - 1 else ""  # room for the mark, in case the next item goes below
+        if line and _width(f"{line}{separator}{item}{after}") <= width:
+            line = f"{line}{separator}{item}"
+            continue
+        if line:
+            lines.append(line + mark)
+        if _width(item + after) <= width:
+            line = item
+        else:
+            pieces = [piece.plain.rstrip() for piece in Text(item).wrap(console, max(width - len(after), 1))]
+            lines += pieces[:-1]
+            line = pieces[-1]
+    return [*lines, line]
 
 
 def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
@@ -489,19 +579,20 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         settings,
     )
     trials = dataset.study.trials_included
-    details: list[tuple[str, str]] = []
+    dot = f" {g.dot} "
+    details: list[tuple[str, Sequence[str], str]] = []
     if mechanism.aliases:
-        details.append(("Also known as", ", ".join(mechanism.aliases)))
+        details.append(("Also known as", mechanism.aliases, ", "))
     if mechanism.measures:
-        details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
+        details.append(("Measured with", [measure.label for measure in mechanism.measures], ", "))
     if mechanism.exercises:
-        details.append(("Exercise types", ", ".join(mechanism.exercises)))
+        details.append(("Exercise types", mechanism.exercises, ", "))
     if mechanism.keywords:
-        details.append(("Related words", ", ".join(mechanism.keywords)))
-    same_theme = f" {g.dot} ".join(f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme)
-    details.append(("Same theme", same_theme or "none"))
+        details.append(("Related words", mechanism.keywords, ", "))
+    same_theme = [f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme]
+    details.append(("Same theme", same_theme or ["none"], dot))
     source = dataset.source
-    details.append(("Source", f"{short_author_year(source)}, {source.table} {g.dot} clbp cite"))
+    details.append(("Source", [f"{short_author_year(source)}, {source.table}", "clbp cite"], dot))
     return [
         header,
         _rule(settings),
@@ -525,7 +616,7 @@ def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
     return [
         Text(f"About the review: {cite}, the {headline(dataset)}", style=f"bold {ACCENT}"),  # wraps, never cut
         _rule(settings),
-        _details(view.facts(), settings),
+        _details([(label, [fact], "") for label, fact in view.facts()], settings),
         Text(""),
         _themes_table(view, settings),
         Text(""),
@@ -555,5 +646,14 @@ def renderables(view: View, settings: RenderSettings) -> list[Part]:
     return renderer(view, settings)
 
 
+def fitted(view: View, settings: RenderSettings) -> RenderSettings:
+    """The settings to lay `view` out with: a card (show, theme, about) is at most CARD_WIDTH wide, a table takes
+    the whole width."""
+    if isinstance(view, ThemeView | MechanismView | AboutView) and settings.width > CARD_WIDTH:
+        return settings._replace(width=CARD_WIDTH)
+    return settings
+
+
 def render_table(view: View, settings: RenderSettings) -> str:
+    settings = fitted(view, settings)
     return to_text(renderables(view, settings), settings)
