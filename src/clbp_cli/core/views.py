@@ -109,6 +109,15 @@ class ThemesView(NamedTuple):
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
         return tuple(summary for summary in self.summaries if summary.discrepancy)
 
+    @property
+    def discrepancy_notes(self) -> tuple[str, ...]:
+        """One note per differing theme; the provenance, which explains them all, only once (on the last)."""
+        last = len(self.discrepancies) - 1
+        return tuple(
+            discrepancy_note(summary, self.dataset.theme_provenance if index == last else "")
+            for index, summary in enumerate(self.discrepancies)
+        )
+
 
 class SearchView(NamedTuple):
     """`clbp search QUERY`: the hits, most relevant first."""

@@ -18,7 +18,6 @@ from clbp_cli.core.views import (
     ThemesView,
     ThemeView,
     View,
-    discrepancy_note,
     percent,
 )
 from clbp_cli.render.formats import RenderSettings
@@ -227,7 +226,7 @@ def _body(view: View) -> str:
              _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
             for s in view.summaries
         ]  # fmt: skip
-        notes = "".join(f"<p>* {_e(discrepancy_note(s, dataset.theme_provenance))}</p>" for s in view.discrepancies)
+        notes = "".join(f"<p>* {_e(note)}</p>" for note in view.discrepancy_notes)
         caption = (f"Published = how often a mechanism of the theme was proposed ({dataset.study.published_proposals} in all); "
                    "Listed = the sum of its mechanisms' counts.")  # fmt: skip
         return _table(caption, columns, cells) + "\n" + notes

@@ -27,7 +27,6 @@ from clbp_cli.core.views import (
     ThemesView,
     ThemeView,
     View,
-    discrepancy_note,
     percent,
 )
 from clbp_cli.render.formats import RenderSettings
@@ -424,7 +423,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
         f"Published = how often the review counted a mechanism of the theme as proposed ({study.published_proposals} "
         f"in all); Listed = the sum of its mechanisms' counts."
     )
-    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
+    notes = [f"* {note}" for note in view.discrepancy_notes]
     table = grid(columns, rows, content_width(settings), settings)
     return [_title(title), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
