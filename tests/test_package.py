@@ -122,3 +122,20 @@ def test_the_readme_pandas_example_works() -> None:
     )
     lines = [line.split() for line in done.stdout.splitlines()]
     assert ["neuromuscular", "105"] in lines and ["psychosocial", "86"] in lines
+
+
+def test_the_installed_package_carries_its_licence_and_names_the_review() -> None:
+    """PEP 639: the licence as an SPDX expression, and its text shipped in the wheel (dist-info/licenses)."""
+    from importlib.metadata import distribution
+
+    dist = distribution("clbp")
+    assert dist.metadata["License-Expression"] == "MIT"
+    assert dist.metadata.get_all("License-File") == ["LICENSE"]
+    shipped = [file for file in dist.files or () if file.name == "LICENSE"]
+    assert len(shipped) == 1 and "licenses" in str(shipped[0])
+    text = shipped[0].read_text(encoding="utf-8")
+    assert text == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) 2026 clbp developers\n")
+    urls = dict(url.split(", ", 1) for url in dist.metadata.get_all("Project-URL") or ())
+    assert urls.get("Review") == "https://doi.org/10.1016/j.msksp.2020.102307"
+    assert "doi.org" not in urls.get("Source", "")
