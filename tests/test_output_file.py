@@ -207,3 +207,22 @@ def test_a_link_the_kernel_resolves_itself_is_written_through(tmp_path) -> None:
     done = run_subprocess("cite", "-o", "/proc/self/fd/1")
     assert (done.returncode, done.stderr) == (0, b"")
     assert done.stdout.decode("utf-8").startswith(CITATION_START)
+
+
+def test_a_read_only_file_is_refused_as_the_shell_would(clbp, tmp_path, monkeypatch) -> None:
+    target = tmp_path / "frozen.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    target.chmod(0o444)
+    if os.geteuid() == 0:  # root may write anything: answer as the kernel answers a user
+        real_access = os.access
+        monkeypatch.setattr(
+            os, "access", lambda path, mode: False if str(path) == str(target) else real_access(path, mode)
+        )
+    result = clbp("cite", "-o", str(target))
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"clbp: error: cannot write to {target}: permission denied; choose a folder you may write to, "
+        "or check its permissions\n"
+    )
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    assert _leftovers(tmp_path, "frozen.txt") == []

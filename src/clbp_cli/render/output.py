@@ -185,6 +185,8 @@ def _write_file(path: Path, text: str) -> None:
         raise OutputError(f"cannot write to {shown}: {_reason(error)}")
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise OutputError(f"cannot write to {shown}: it is a directory; give a file name, e.g. -o {path / 'clbp.txt'}")
+    if status is not None and not os.access(path, os.W_OK):  # read-only: refused, as the shell's `>` would
+        raise OutputError(f"cannot write to {shown}: {_reason(PermissionError())}")
     if in_place:
         _write_in_place(os.fspath(path), data, shown)
     else:
