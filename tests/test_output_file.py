@@ -226,3 +226,14 @@ def test_a_read_only_file_is_refused_as_the_shell_would(clbp, tmp_path, monkeypa
     )
     assert target.read_text(encoding="utf-8") == "keep me\n"
     assert _leftovers(tmp_path, "frozen.txt") == []
+
+
+def test_a_hard_linked_file_is_written_in_place_so_both_names_agree(clbp, tmp_path) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text("an old and rather longer text than the new one will be\n" * 20, encoding="utf-8")
+    os.link(first, tmp_path / "second.txt")
+    assert clbp("cite", "-o", str(first)).code == 0
+    assert first.read_text(encoding="utf-8").startswith(CITATION_START)
+    assert (tmp_path / "second.txt").read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
+    assert first.stat().st_nlink == 2
+    assert _leftovers(tmp_path, "first.txt", "second.txt") == []

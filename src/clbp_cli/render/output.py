@@ -162,6 +162,7 @@ def _write_file(path: Path, text: str) -> None:
 
     - a symlink: its target is written (through the link, which stays a link);
     - a FIFO, a device or anything else that is not a regular file: opened and written directly, never replaced;
+    - a file with hard links: written in place (truncated), so every name still shows the same file;
     - a regular file: replaced atomically (a temporary file in the same folder, renamed over it), keeping its
       permission bits, and its owner where the process may;
     - a new file: created the same atomic way, with the usual mode (0666 less the umask);
@@ -175,7 +176,8 @@ def _write_file(path: Path, text: str) -> None:
             status: os.stat_result | None = os.stat(target)  # what the path leads to, through any links
         except FileNotFoundError:
             status = None
-        in_place = status is not None and not stat.S_ISREG(status.st_mode)
+        # Not a regular file (a FIFO, a device), or one with other names (hard links) that a rename would split.
+        in_place = status is not None and (not stat.S_ISREG(status.st_mode) or status.st_nlink > 1)
         if os.path.islink(target):
             target = os.path.realpath(target)
             # /dev/stdout and /proc/self/fd/N are links the kernel resolves its own way: when the resolved name
@@ -188,7 +190,8 @@ def _write_file(path: Path, text: str) -> None:
     if status is not None and not os.access(path, os.W_OK):  # read-only: refused, as the shell's `>` would
         raise OutputError(f"cannot write to {shown}: {_reason(PermissionError())}")
     if in_place:
-        _write_in_place(os.fspath(path), data, shown)
+        truncate = status is not None and stat.S_ISREG(status.st_mode)
+        _write_in_place(os.fspath(path), data, shown, truncate=truncate)
     else:
         _replace_atomically(target, data, status, shown)
 
@@ -210,10 +213,10 @@ def _reason(error: BaseException) -> str:
     return str(getattr(error, "strerror", None) or error)
 
 
-def _write_in_place(target: str, data: bytes, shown: str) -> None:
-    """A FIFO, a terminal, a device: write to it as the shell's `>` would (no O_CREAT, no rename)."""
+def _write_in_place(target: str, data: bytes, shown: str, *, truncate: bool) -> None:
+    """A FIFO, a terminal, a device, a hard-linked file: write to it as the shell's `>` would (never renamed over)."""
     try:
-        descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_TRUNC if truncate else 0))
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
     except OSError as error:
