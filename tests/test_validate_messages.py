@@ -167,3 +167,23 @@ def test_one_broken_field_is_one_problem(clbp, tmp_path, case: str) -> None:
     assert len(result.err.splitlines()) == 2, result.err
     assert result.err.startswith("clbp: error: cannot use the data file (1 problem):\n")
     assert result.err.endswith(f": {expected}\n"), result.err
+
+
+def test_a_file_that_is_not_a_mapping_is_one_problem(clbp, tmp_path) -> None:
+    path = write(tmp_path, "- just\n- a list\n")
+    result = clbp("validate", str(path))
+    assert (result.code, result.out) == (1, "")
+    assert (
+        result.err
+        == f"clbp: error: cannot use the data file (1 problem):\n  {path}:1: must be a mapping of fields, got a list\n"
+    )
+
+
+def test_a_top_level_text_of_the_wrong_kind_is_named_by_its_field(clbp, tmp_path) -> None:
+    import re
+
+    text = re.sub(r"^caveat: >-\n(?:  .*\n)+", "caveat: 3\n", bundled_text(), count=1, flags=re.MULTILINE)
+    path = write(tmp_path, text)
+    result = clbp("validate", str(path))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.splitlines()[1:] == [f"  {path}:{_line_of(text, 'caveat:')}: caveat: must be text, got a number"]

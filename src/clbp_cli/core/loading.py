@@ -232,6 +232,8 @@ class _Validator:
 
     def valid(self, *paths: str) -> bool:
         """No problem reported at these fields or at any field they lie in."""
+        if "" in self.broken:  # the whole file is of the wrong kind: nothing in it is worth a word more
+            return False
         for path in paths:
             while path:
                 if path in self.broken:
@@ -263,7 +265,7 @@ class _Validator:
 
     def text(self, fields: dict[str, Any], key: str, path: str, *, numbers_ok: bool = False) -> str:
         value = fields.get(key, "")
-        field_path = f"{path}.{key}"
+        field_path = f"{path}.{key}" if path else key
         if numbers_ok and isinstance(value, (int, datetime.date)) and not isinstance(value, bool):
             return value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not isinstance(value, str):
