@@ -87,11 +87,45 @@ def test_the_readme_documents_every_record_field(clbp) -> None:
         assert f"`{field}`" in readme, field
 
 
-def test_the_readme_test_command_is_what_ci_runs() -> None:
+README_COMMANDS = {
+    "Install and first run": "python3 -m venv .venv && .venv/bin/python -m pip install . && .venv/bin/clbp list",
+    "Run the tests": 'python3 -m venv .venv && .venv/bin/python -m pip install ".[test]" && .venv/bin/python -m pytest',
+}
+
+
+@pytest.mark.parametrize("section", list(README_COMMANDS))
+def test_the_readme_commands_are_what_ci_runs(section: str) -> None:
+    """Each is one line that needs neither `python` nor pip outside a venv; .ci/run reads it from the README."""
+    import shutil
+
+    if shutil.which("awk") is None:
+        pytest.skip("awk is not installed")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'for section in "Install and first run" "Run the tests"; do' in ci
+    helper = ci.split("readme_command() {", 1)[1].split("\n}", 1)[0].split("\n", 1)[1]
+    done = subprocess.run(["bash", "-c", f"readme_command() {{\n{helper}\n}}\nreadme_command '{section}'"],
+                          cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout == README_COMMANDS[section] + "\n"
+
+
+def test_the_readme_samples_are_what_clbp_prints() -> None:
+    """Every `$ clbp ...` sample is made by cog from clbp itself; regenerate with `.venv/bin/cog -r README.md`."""
+    pytest.importorskip("cogapp")
+    message = "a README sample is stale: regenerate them with .venv/bin/cog -r README.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "--diff", f"--check-fail-msg={message}", "README.md"],
+        cwd=REPO, capture_output=True, text=True, env=_with_clbp_on_path(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_clbp_sample_is_written_by_hand() -> None:
+    """Each ```console block that starts with `$ clbp` comes from cog, except the jq pipeline (tested below)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"^(python -m pip install .*pytest.*)$", readme, re.MULTILINE)
-    assert command is not None
-    assert command.group(1) in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    blocks = re.findall(r"^(.*)\n```console\n\$ clbp (.*)$", readme, re.MULTILINE)
+    assert len(blocks) >= 7
+    for before, command in blocks:
+        assert before.startswith("<!-- [[[cog sample(") or "| jq " in command, command
 
 
 def _with_clbp_on_path() -> dict[str, str]:
@@ -123,3 +157,20 @@ def test_the_readme_pandas_example_works() -> None:
     )
     lines = [line.split() for line in done.stdout.splitlines()]
     assert ["neuromuscular", "105"] in lines and ["psychosocial", "86"] in lines
+
+
+def test_the_installed_package_carries_its_licence_and_names_the_review() -> None:
+    """PEP 639: the licence as an SPDX expression, and its text shipped in the wheel (dist-info/licenses)."""
+    from importlib.metadata import distribution
+
+    dist = distribution("clbp")
+    assert dist.metadata["License-Expression"] == "MIT"
+    assert dist.metadata.get_all("License-File") == ["LICENSE"]
+    shipped = [file for file in dist.files or () if file.name == "LICENSE"]
+    assert len(shipped) == 1 and "licenses" in str(shipped[0])
+    text = shipped[0].read_text(encoding="utf-8")
+    assert text == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) 2026 clbp developers\n")
+    urls = dict(url.split(", ", 1) for url in dist.metadata.get_all("Project-URL") or ())
+    assert urls.get("Review") == "https://doi.org/10.1016/j.msksp.2020.102307"
+    assert "doi.org" not in urls.get("Source", "")

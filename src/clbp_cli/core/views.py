@@ -176,6 +176,15 @@ class ThemesView(NamedTuple):
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
         return tuple(summary for summary in self.summaries if summary.discrepancy)
 
+    @property
+    def discrepancy_notes(self) -> tuple[str, ...]:
+        """One note per differing theme; the provenance, which explains them all, only once (on the last)."""
+        last = len(self.discrepancies) - 1
+        return tuple(
+            discrepancy_note(summary, self.dataset.theme_provenance if index == last else "")
+            for index, summary in enumerate(self.discrepancies)
+        )
+
 
 class SearchView(NamedTuple):
     """`clbp search QUERY`: the hits, most relevant first."""
@@ -373,7 +382,7 @@ def record_notes(view: View) -> list[str]:
         dates = [f"{label}: {value}" for label, value in view.facts() if label in ("Trials' years", "Year")]
         return dates + view.theme_notes()
     if isinstance(view, ThemesView):
-        notes += [discrepancy_note(summary, dataset.theme_provenance) for summary in view.discrepancies]
+        notes += list(view.discrepancy_notes)
         notes.append(
             f"published_total = how often trialists proposed a mechanism of the theme ({study.published_proposals} "
             f"proposals in all); published_share = published_total / {study.published_proposals}, a share of "

@@ -31,7 +31,6 @@ from clbp_cli.core.views import (
     ThemeView,
     View,
     count_caveat,
-    discrepancy_note,
     headline,
     percent,
     proposal_share_label,
@@ -471,7 +470,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
         f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
         f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
-    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
+    notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
     return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
