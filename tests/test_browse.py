@@ -286,3 +286,41 @@ def _bundled_text() -> str:
     data = pkgutil.get_data("clbp_cli", "data/wun2021.yaml")
     assert data is not None
     return data.decode("utf-8")
+
+
+# The command around the app: data first, then the terminal, then the screen.
+def test_bad_data_is_the_usual_one_line_error_before_any_screen(clbp, tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("mechanisms: [\n", encoding="utf-8")
+    for result in (clbp("browse", "--data", str(path)), clbp("browse", env={"CLBP_DATA": str(path)})):
+        assert result.code == 1
+        assert result.out == ""
+        assert result.err.startswith("clbp: error: cannot use the data file (1 problem):")
+        assert str(path) in result.err
+
+
+def test_without_a_terminal_it_points_to_list_and_search(clbp) -> None:
+    result = clbp("browse")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == (
+        "clbp: error: clbp browse needs a terminal (stdin and stdout); for a pipe or a file use clbp list "
+        "or clbp search QUERY\n"
+    )
+
+
+@pytest.mark.parametrize(("return_code", "exit_code"), [(0, 0), (1, 70)])
+def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
+    clbp, monkeypatch: pytest.MonkeyPatch, return_code: int, exit_code: int
+) -> None:
+    started: list[BrowseApp] = []
+
+    def fake_run(self: BrowseApp) -> None:
+        started.append(self)
+        self._return_code = return_code
+
+    monkeypatch.setattr("clbp_cli.cli._is_terminal", lambda stream: True)
+    monkeypatch.setattr(BrowseApp, "run", fake_run)
+    result = clbp("browse")
+    assert result.code == exit_code
+    assert len(started) == 1 and len(started[0].ranked) == 33
