@@ -14,7 +14,9 @@ from textual.widgets import Input
 from clbp_cli.browse.app import BrowseApp, CiteScreen, HelpScreen, MechanismTable
 from clbp_cli.core.citation import CitationStyle, cite
 from clbp_cli.core.loading import load_dataset
+from clbp_cli.core.search import search
 from tests.browse_helpers import make_app, run, seen
+from tests.conftest import REPO
 
 DATASET = load_dataset(None)
 
@@ -324,3 +326,33 @@ def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
     result = clbp("browse")
     assert result.code == exit_code
     assert len(started) == 1 and len(started[0].ranked) == 33
+
+
+def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tmp_path) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from scale import generate
+
+    path = tmp_path / "large.yaml"
+    generate(2500, path)
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        screen = await seen(pilot)
+        assert "All 2533 mechanisms" in screen and "showing the first 200 of 2,533: type to narrow" in screen
+        assert len(listed(app)) == 200
+        await pilot.press(*"fear")
+        await app.workers.wait_for_complete()
+        screen = await seen(pilot)
+        hits = search(app.dataset, app.ranked, "fear")  # the same engine as clbp search
+        assert f"{len(hits):,} match “fear”" in screen
+        names = listed(app)  # long synthetic names are cut to the column with an ellipsis
+        assert len(names) == 200
+        assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
+        await pilot.press("tab", "tab", "2")  # a theme: the same search, not run again
+        assert "Psychosocial" in await seen(pilot)
+        await pilot.press("slash", *"fe")  # back in the search box, the query is selected: typing replaces it
+        await app.workers.wait_for_complete()
+        assert "match “fe”" in " ".join((await seen(pilot)).split())  # the status line wraps
+
+    run(scenario, app=make_app(str(path)))

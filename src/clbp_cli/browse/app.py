@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import ClassVar, NamedTuple
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,6 +23,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from clbp_cli.core.citation import CitationStyle, cite, short_author_year
 from clbp_cli.core.model import Dataset, Theme
@@ -32,6 +33,8 @@ from clbp_cli.core.views import mechanism_view, percent
 from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.terminal import ACCENT, MAX_BAR_WIDTH, MIN_BAR_WIDTH, as_renderable, bar, render_show
 
+LIST_LIMIT = 200  # rows in the list at most: enough to scroll, cheap to rebuild on each key (at 10,000 rows, 2 s)
+BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
 # Theme colours by the theme's place in the data. ANSI names: Textual maps them to its light or dark palette.
 THEME_COLOURS = ("blue", "magenta", "green", "yellow", "red", "cyan")
@@ -134,7 +137,9 @@ class BrowseApp(App[int]):
         self.largest = max((row.mechanism.count for row in self.ranked), default=0)
         self.theme_filter: Theme | None = None  # the theme filter; None is all themes
         self.entries: list[Entry] = []
+        self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
+        self._last_search: tuple[str, list[SearchHit]] | None = None
         self.card_row: RankedMechanism | None = None
 
     # Layout --------------------------------------------------------------------------------------------------
@@ -169,18 +174,44 @@ class BrowseApp(App[int]):
 
     # What is shown -------------------------------------------------------------------------------------------
     def refresh_list(self) -> None:
-        """Re-rank for what is typed and the theme chosen: the core's search, then its theme filter."""
+        """Re-rank for what is typed and the theme chosen. On a large data file the search runs in a thread, so
+        typing never waits for it; the list follows when it is done (unless something newer was typed)."""
         query = self.query_one(SearchBox).value
         theme_id = self.theme_filter.id if self.theme_filter else None
-        if fold(query):
-            hits = search(self.dataset, self.ranked, query)
-            by_id = {hit.row.mechanism.id: hit for hit in hits}
-            rows = select_mechanisms(self.dataset, [hit.row for hit in hits], theme_id=theme_id)
-            self.entries = [Entry(row, by_id[row.mechanism.id]) for row in rows]
-            self.all_hits = len(hits)
+        searched = self._last_search is not None and self._last_search[0] == query
+        if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
+            self.rerank_in_background(query, theme_id)
         else:
-            self.entries = [Entry(row, None) for row in select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)]
-            self.all_hits = len(self.entries)
+            self.show_matches(query, theme_id, *self.matches(query, theme_id))
+
+    def matches(self, query: str, theme_id: str | None) -> tuple[list[Entry], int]:
+        """The list's rows, and how many match in all themes: the core's search, then its theme filter."""
+        if not fold(query):
+            rows = select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)
+            return [Entry(row, None) for row in rows], len(rows)
+        if self._last_search is not None and self._last_search[0] == query:
+            hits = self._last_search[1]
+        else:
+            hits = search(self.dataset, self.ranked, query)
+            self._last_search = (query, hits)
+        by_id = {hit.row.mechanism.id: hit for hit in hits}
+        rows = select_mechanisms(self.dataset, [hit.row for hit in hits], theme_id=theme_id)
+        return [Entry(row, by_id[row.mechanism.id]) for row in rows], len(hits)
+
+    @work(thread=True, exclusive=True, group="rerank")
+    def rerank_in_background(self, query: str, theme_id: str | None) -> None:
+        entries, all_hits = self.matches(query, theme_id)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self.show_matches, query, theme_id, entries, all_hits)
+
+    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], all_hits: int) -> None:
+        if query != self.query_one(SearchBox).value or theme_id != (
+            self.theme_filter.id if self.theme_filter else None
+        ):
+            return  # overtaken by a newer key
+        self.entries = entries[:LIST_LIMIT]
+        self.matched = len(entries)
+        self.all_hits = all_hits
         self.fill_table()
         self.query_one("#status", Static).update(self.status_text(query))
         self.show_empty_state(query)
@@ -200,11 +231,13 @@ class BrowseApp(App[int]):
             if summary.discrepancy:
                 text.append(f", whose listed counts add up to {summary.listed_total} (clbp themes explains why)")
         if fold(query) and self.entries:
-            count = len(self.entries)
+            count = self.matched
             noun = "matches" if count == 1 else "match"
             text.append(f" · {count} {noun} “{query}”")
             if all(entry.hit is not None and entry.hit.kind == "fuzzy" for entry in self.entries):
                 text.append(" (no exact match; closest spellings)")
+        if self.matched > len(self.entries):
+            text.append(f" · showing the first {len(self.entries):,} of {self.matched:,}: type to narrow")
         return text
 
     def show_empty_state(self, query: str) -> None:
