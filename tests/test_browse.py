@@ -11,7 +11,7 @@ pytest.importorskip("textual")
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from clbp_cli.browse.app import BrowseApp, CiteScreen, HelpScreen, MechanismTable
+from clbp_cli.browse.app import BrowseApp, Card, CiteScreen, HelpScreen, MechanismTable
 from clbp_cli.core.citation import CitationStyle, cite
 from clbp_cli.core.loading import load_dataset
 from clbp_cli.core.search import search
@@ -240,6 +240,9 @@ def test_slash_goes_back_to_the_search_box_and_the_mouse_selects_rows() -> None:
         await pilot.pause()
         screen = await seen(pilot)
         assert "Muscle endurance" in screen.split("Rank", 1)[1] and "neuromuscular · rank 3 of 33" in screen
+        await pilot.click(MechanismTable, offset=(8, 3))  # a click on the highlighted row opens its card
+        await pilot.pause()
+        assert app.focused is app.query_one(Card)
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
 
@@ -356,3 +359,13 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         assert "match “fe”" in " ".join((await seen(pilot)).split())  # the status line wraps
 
     run(scenario, app=make_app(str(path)))
+
+
+def test_a_stream_that_cannot_say_is_not_a_terminal() -> None:
+    import io
+
+    from clbp_cli.cli import _is_terminal
+
+    closed = io.StringIO()
+    closed.close()
+    assert not _is_terminal(object()) and not _is_terminal(closed) and not _is_terminal(io.StringIO())
