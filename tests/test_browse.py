@@ -55,7 +55,7 @@ def test_typing_narrows_the_list_with_the_search_engine_and_esc_clears_it() -> N
         await pilot.press(*"fear")
         assert listed(app) == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
         screen = await seen(pilot)
-        assert "3 match “fear”" in screen
+        assert "3 mechanisms match “fear”" in screen
         assert "alias: fear of movement" in screen  # where each matched
         assert card_title(screen) == ("Fear-avoidance", "psychosocial · rank 4 of 33")  # the card follows the top hit
         await pilot.press("down")  # the arrows move the list while typing
@@ -348,7 +348,7 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         await app.workers.wait_for_complete()
         screen = await seen(pilot)
         hits = search(app.dataset, app.ranked, "fear")  # the same engine as clbp search
-        assert f"{len(hits):,} match “fear”" in screen
+        assert f"{len(hits):,} mechanisms match “fear”" in screen
         names = listed(app)  # long synthetic names are cut to the column with an ellipsis
         assert len(names) == 200
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))

@@ -46,13 +46,13 @@ def test_browse_screen(snap_compare, monkeypatch: pytest.MonkeyPatch, state: str
         monkeypatch.delenv("NO_COLOR", raising=False)
     app = make_app()
     assert app.no_color is (colour == "no-color")
-    assert snap_compare(app, press=[*STATES[state], "_"], terminal_size=SIZES[size], run_before=still_cursor)
+    assert snap_compare(app, press=STATES[state], terminal_size=SIZES[size], run_before=still_cursor)
 
 
 @pytest.mark.parametrize("keys", [("tab", "tab", "c"), ("f1",)], ids=["cite", "keys"])
 def test_browse_dialogs(snap_compare, monkeypatch: pytest.MonkeyPatch, keys: tuple[str, ...]) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert snap_compare(make_app(), press=[*keys, "_"], terminal_size=(80, 24), run_before=still_cursor)
+    assert snap_compare(make_app(), press=keys, terminal_size=(80, 24), run_before=still_cursor)
 
 
 def test_the_readme_shows_a_snapshot() -> None:

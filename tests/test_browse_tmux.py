@@ -63,8 +63,8 @@ def test_browse_in_tmux_types_reads_and_quits_cleanly(tmp_path: Path) -> None:
         assert "Search" in screen and "^q Quit" in screen
 
         tmux("send-keys", "-t", "browse", "-l", "fear")
-        screen = tmux.wait_for("3 match")
-        assert "3 match “fear”" in screen
+        screen = tmux.wait_for("3 mechanisms match")
+        assert "3 mechanisms match “fear”" in screen
         assert "Fear-avoidance" in screen and "Kinesiophobia" in screen and "Catastrophizing" in screen
         assert "Muscle strength" not in screen
 

@@ -232,8 +232,8 @@ class BrowseApp(App[int]):
                 text.append(f", whose listed counts add up to {summary.listed_total} (clbp themes explains why)")
         if fold(query) and self.entries:
             count = self.matched
-            noun = "matches" if count == 1 else "match"
-            text.append(f" · {count} {noun} “{query}”")
+            noun = "mechanism matches" if count == 1 else "mechanisms match"
+            text.append(f" · {count:,} {noun} “{query}”")
             if all(entry.hit is not None and entry.hit.kind == "fuzzy" for entry in self.entries):
                 text.append(" (no exact match; closest spellings)")
         if self.matched > len(self.entries):
