@@ -13,6 +13,8 @@ import os
 from collections.abc import Sequence
 from typing import ClassVar, NamedTuple
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -527,24 +529,27 @@ class HelpScreen(ModalScreen[None]):
         themes = ", ".join(f"{index} {theme.name.lower()}" for index, theme in enumerate(self.dataset.themes, 1))
         keys = [
             ("Type", "search names, aliases, words and measures; any case, spelling or small typo"),
-            ("↑ ↓ PgUp PgDn", "move in the list (also while typing)"),
-            ("Enter", "open the highlighted mechanism's card; in the card, follow a same-theme mechanism"),
+            ("↑ ↓ PgUp PgDn", "move in the list (also while typing); the card follows"),
+            ("Enter", "open the highlighted mechanism's card"),
+            ("Tab", "next pane: search, themes, list, card and its theme's other mechanisms (Enter follows one)"),
             ("Esc", "clear the search box; close the card"),
             ("/", "back to the search box"),
-            ("Tab", "next pane: search, themes, list, card"),
             ("0-9", f"theme filter: 0 all, {themes}"),
             ("c", "cite the review: APA, Vancouver, BibTeX, RIS, CSL-JSON; Enter copies"),
             ("? F1", "these keys"),
             ("Ctrl+P", "commands, e.g. a light or dark theme"),
             ("Ctrl+Q", "quit"),
         ]
-        lines = Text()
-        lines.append("Keys\n", style="bold")
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
         for key, what in keys:
-            lines.append(f"{key:<15}", style="bold")
-            lines.append(f"{what}\n")
-        lines.append("\nThe mouse works too: click a row, a tab, a same-theme mechanism or a key in the footer.\n")
-        lines.append(f"\n{self.dataset.caveat}", style="italic")
+            table.add_row(Text(key), Text(what))
+        notes = Text.assemble(
+            "\nThe mouse works too: click a row, a tab, a same-theme mechanism or a key in the footer.\n\n",
+            Text(self.dataset.caveat, style="italic"),
+        )
+        lines = Group(Text("Keys", style="bold"), table, notes)
         with VerticalScroll(id="help-dialog"):
             yield Static(lines)
         yield Footer()
