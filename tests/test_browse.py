@@ -314,6 +314,15 @@ def test_without_a_terminal_it_points_to_list_and_search(clbp) -> None:
     )
 
 
+def test_a_dumb_terminal_is_told_what_to_use_instead(clbp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("clbp_cli.cli._is_terminal", lambda stream: True)
+    result = clbp("browse", env={"TERM": "dumb"})
+    assert result.code == 2
+    assert result.err == (
+        "clbp: error: clbp browse cannot draw on this terminal (TERM=dumb); use clbp list or clbp search QUERY\n"
+    )
+
+
 @pytest.mark.parametrize(("return_code", "exit_code"), [(0, 0), (1, 70)])
 def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
     clbp, monkeypatch: pytest.MonkeyPatch, return_code: int, exit_code: int

@@ -337,6 +337,10 @@ def browse_review(data: DataOption = None) -> None:
             "clbp browse needs a terminal (stdin and stdout); for a pipe or a file use clbp list or clbp search QUERY",
             EXIT_USAGE,
         )
+    if os.environ.get("TERM", "") == "dumb":
+        raise UserError(
+            "clbp browse cannot draw on this terminal (TERM=dumb); use clbp list or clbp search QUERY", EXIT_USAGE
+        )
     from clbp_cli.browse.app import BrowseApp  # Textual is imported here and only here
 
     browser = BrowseApp(dataset, ranked)
