@@ -57,6 +57,7 @@ def test_typing_narrows_the_list_with_the_search_engine_and_esc_clears_it() -> N
         screen = await seen(pilot)
         assert "3 mechanisms match “fear”" in screen
         assert "alias: fear of movement" in screen  # where each matched
+        assert "description: … fear" in screen  # cut so that the match stays in view
         assert card_title(screen) == ("Fear-avoidance", "psychosocial · rank 4 of 33")  # the card follows the top hit
         await pilot.press("down")  # the arrows move the list while typing
         assert card_title(await seen(pilot)) == ("Kinesiophobia", "psychosocial · rank 9 of 33")

@@ -42,6 +42,7 @@ WIDE = 110  # from this many columns the card sits beside the list; narrower, En
 THEME_COLOURS = ("blue", "magenta", "green", "yellow", "red", "cyan")
 HIGHLIGHT = f"bold underline {ACCENT}"  # matched words; the underline survives NO_COLOR
 CELL_PADDING = 1  # DataTable's space either side of a cell
+MATCHED_WIDTH = 20  # below this, a search's list drops the Share column to show where each mechanism matched
 SCROLLBAR = 2
 STYLE_LABELS = {
     CitationStyle.apa: "APA",
@@ -71,6 +72,18 @@ def cut(text: Text, width: int) -> Text:
         text = text.copy()
         text.truncate(width, overflow="ellipsis")
     return text
+
+
+def matched_cell(hit: SearchHit, width: int) -> Text:
+    """Where a mechanism matched ("alias: fear of movement"), cut to `width` so the first match stays in view."""
+    label = f"{hit.field}: "
+    text, spans = hit.text, list(hit.spans)
+    room = width - len(label)
+    if spans and spans[0][1] > room and spans[0][0] > 1:
+        shift = spans[0][0] - 1  # keep the match, one character before it and an ellipsis
+        text = "…" + text[shift:]
+        spans = [(start - shift + 1, end - shift + 1) for start, end in spans if start >= shift]
+    return Text.assemble(label, highlighted(text, spans))
 
 
 class SearchBox(Input):
@@ -278,7 +291,7 @@ class BrowseApp(App[int]):
         ranks = max((len(entry.row.rank_label) for entry in self.entries), default=4)
         widths = {"rank": max(ranks, 4), "name": max(names, 9), "theme": max(themes, 5), "trials": 6, "share": 5}
         order = ["rank", "name", *(["theme"] if show_theme else []), "trials"]
-        order += ["matched"] if query_mode else ["share", "bar"]
+        order += ["share", "matched"] if query_mode else ["share", "bar"]
         room = width - SCROLLBAR - 2 * CELL_PADDING * len(order) - sum(widths.get(key, 0) for key in order)
         want = 14 if query_mode else MIN_BAR_WIDTH
         for key, floor in (("name", 12), ("theme", 8), ("name", 9)):
@@ -288,6 +301,9 @@ class BrowseApp(App[int]):
                 room += given
         if not query_mode and room < MIN_BAR_WIDTH:
             order.remove("bar")
+        if query_mode and room < MATCHED_WIDTH:  # where it matched says more than the share, which the card has
+            order.remove("share")
+            room += widths["share"] + 2 * CELL_PADDING
         widths["bar"] = min(max(room, 0), MAX_BAR_WIDTH)
         widths["matched"] = max(room, 10)
         headers = {"rank": "Rank", "name": "Mechanism", "theme": "Theme", "trials": "Trials", "share": "Share",
@@ -311,7 +327,7 @@ class BrowseApp(App[int]):
             if "bar" in order:
                 cells["bar"] = bar(entry.row.mechanism.count, self.largest, widths["bar"], settings)
             if entry.hit is not None:
-                cells["matched"] = Text.assemble(f"{entry.hit.field}: ", highlighted(entry.hit.text, entry.hit.spans))
+                cells["matched"] = matched_cell(entry.hit, widths["matched"])
             rows.append([cut(cells[key], widths[key]) for key in order])
         table.add_rows(rows)
         if self.entries:
