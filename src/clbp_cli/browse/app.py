@@ -38,8 +38,9 @@ from clbp_cli.render.terminal import ACCENT, MAX_BAR_WIDTH, MIN_BAR_WIDTH, as_re
 LIST_LIMIT = 200  # rows in the list at most: enough to scroll, cheap to rebuild on each key (at 10,000 rows, 2 s)
 BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
-# Theme colours by the theme's place in the data. ANSI names: Textual maps them to its light or dark palette.
-THEME_COLOURS = ("blue", "magenta", "green", "yellow", "red", "cyan")
+# Theme colours by the theme's place in the data: mid-tones, distinct from each other and readable on Textual's
+# dark and light themes alike (ANSI names would not do: Textual's dark palette draws red and magenta alike).
+THEME_COLOURS = ("#3b8eea", "#d6609a", "#3fae6a", "#d98a2b", "#9b6bd6", "#2aa6b4")
 HIGHLIGHT = f"bold underline {ACCENT}"  # matched words; the underline survives NO_COLOR
 CELL_PADDING = 1  # DataTable's space either side of a cell
 MATCHED_WIDTH = 20  # below this, a search's list drops the Share column to show where each mechanism matched
