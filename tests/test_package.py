@@ -16,7 +16,7 @@ COMMANDS = sorted(command.name or "" for command in app.registered_commands)
 
 
 def test_importing_the_cli_pulls_in_neither_rich_nor_yaml() -> None:
-    program = "import sys, clbp_cli.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml', 'pydantic')))"
+    program = "import sys, clbp_cli.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml', 'pydantic', 'textual')))"
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -35,7 +35,8 @@ def test_plain_output_never_imports_rich(args: list[str]) -> None:
 # What start-up must never pay for (benchmarks/startup.py has the timings): a regression to Typer 0.29 brings
 # pydantic, to rich's Table layout brings rich.table, to importlib.resources brings zipfile, and a warm run that
 # parses its data again brings yaml.
-NEVER_AT_START_UP = ("pydantic", "yaml", "rich.table", "rich.padding", "zipfile", "tempfile", "importlib.resources")
+# Textual is for `clbp browse` alone.
+NEVER_AT_START_UP = ("pydantic", "yaml", "rich.table", "rich.padding", "zipfile", "tempfile", "importlib.resources", "textual")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -55,8 +56,25 @@ def test_a_warm_run_imports_only_what_it_needs(args: list[str], tmp_path) -> Non
     assert runs[1].stderr == "[]"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list"], ["theme", "psychosocial"], ["themes"], ["search", "fear"], ["show", "mood"], ["cite"],
+     ["list", "--format", "json"], ["themes", "--format", "svg"], ["show", "mood", "--format", "html"],
+     ["validate", str(REPO / "src" / "clbp_cli" / "data" / "wun2021.yaml")], ["about"], ["browse", "--help"], ["browse"]],
+)  # fmt: skip
+def test_only_the_browse_screen_imports_textual(args: list[str]) -> None:
+    """Every other command, browse's help, and browse without a terminal (it stops before the screen)."""
+    program = (
+        "import sys\nfrom clbp_cli.cli import run\n"
+        f"code = run({args!r})\n"
+        "print(repr(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')), file=sys.__stderr__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
 def test_the_commands() -> None:
-    assert COMMANDS == ["about", "cite", "list", "search", "show", "theme", "themes", "validate"]
+    assert COMMANDS == ["about", "browse", "cite", "list", "search", "show", "theme", "themes", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -120,12 +138,13 @@ def test_the_readme_samples_are_what_clbp_prints() -> None:
 
 
 def test_no_clbp_sample_is_written_by_hand() -> None:
-    """Each ```console block that starts with `$ clbp` comes from cog, except the jq pipeline (tested below)."""
+    """Each ```console block that starts with `$ clbp` comes from cog, except the jq pipeline (tested below) and the
+    interactive `clbp browse`, which prints nothing to a pipe (its screen is the snapshot shown beneath it)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^(.*)\n```console\n\$ clbp (.*)$", readme, re.MULTILINE)
     assert len(blocks) >= 7
     for before, command in blocks:
-        assert before.startswith("<!-- [[[cog sample(") or "| jq " in command, command
+        assert before.startswith("<!-- [[[cog sample(") or "| jq " in command or command == "browse", command
 
 
 def _with_clbp_on_path() -> dict[str, str]:

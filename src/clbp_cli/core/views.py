@@ -6,6 +6,7 @@ only lay it out. The record field names below are the documented, stable machine
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from clbp_cli.core.citation import apa, short_author_year
@@ -336,6 +337,15 @@ class AboutView(NamedTuple):
             )
         notes.append(proposals_note(dataset))
         return notes
+
+
+def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: RankedMechanism) -> MechanismView:
+    """One mechanism's card, with the other mechanisms of its theme in rank order (`clbp show`, `clbp browse`)."""
+    mechanism = row.mechanism
+    same_theme = tuple(
+        other for other in ranked if other.mechanism.theme == mechanism.theme and other.mechanism.id != mechanism.id
+    )
+    return MechanismView(dataset, row, dataset.theme_by_id(mechanism.theme), same_theme)
 
 
 View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.text import Span, Text
 
 from clbp_cli.core.citation import apa, short_author_year, short_reference
@@ -282,6 +282,18 @@ def print_lines(console: Console, parts: Sequence[Part]) -> None:
             console.file.write("".join(_cropped(plain, console.width) + "\n" for plain in plain_lines))
         else:
             console.print(Text("\n").join(part), no_wrap=True, overflow="crop")
+
+
+def as_renderable(parts: Sequence[Part]) -> Group:
+    """The parts as one rich renderable, laid out as `print_lines` prints them: prose wraps, laid-out lines are
+    cropped. For front ends that draw rich renderables themselves (clbp browse shows `render_show` this way)."""
+    pieces: list[Text] = []
+    for part in parts:
+        if isinstance(part, Text):
+            pieces.append(part)
+        else:
+            pieces.append(Text("\n", no_wrap=True, overflow="crop").join(part))
+    return Group(*pieces)
 
 
 def _cropped(plain: str, width: int) -> str:
