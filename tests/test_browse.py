@@ -55,7 +55,7 @@ def test_typing_narrows_the_list_with_the_search_engine_and_esc_clears_it() -> N
         await pilot.press(*"fear")
         assert listed(app) == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
         screen = await seen(pilot)
-        assert "3 mechanisms match “fear”" in screen
+        assert "3 mechanisms match 'fear'" in screen
         assert "alias: fear of movement" in screen  # where each matched
         assert "description: … fear" in screen  # cut so that the match stays in view
         assert card_title(screen) == ("Fear-avoidance", "Psychosocial · rank 4 of 33")  # the card follows the top hit
@@ -81,7 +81,7 @@ def test_nothing_found_offers_the_nearest_names_and_enter_takes_the_first() -> N
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         await pilot.press(*"catastrofy")
         screen = await seen(pilot)
-        assert "Nothing matches “catastrofy”" in screen
+        assert "Nothing matches 'catastrofy'" in screen
         assert "Catastrophizing" in screen and "Mastery" in screen
         assert "Nothing selected." in screen
         await pilot.press("enter")
@@ -94,7 +94,7 @@ def test_nothing_found_offers_the_nearest_names_and_enter_takes_the_first() -> N
 def test_nothing_found_and_no_near_name() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         await pilot.press(*"xyzzy", "down", "up", "enter")
-        assert "Nothing matches “xyzzy”. Esc clears the search." in await seen(pilot)
+        assert "Nothing matches 'xyzzy'. Esc clears the search." in await seen(pilot)
 
     run(scenario)
 
@@ -159,11 +159,14 @@ def test_a_theme_filter_by_key_with_its_published_total_and_the_86_87_note() -> 
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         await pilot.press("tab", "tab", "2")  # from the list: 2 is the second theme
         screen = await seen(pilot)
-        assert "Psychosocial: proposed 87 of 241 times (36%); 12 mechanisms, whose listed counts add up to 86" in screen
+        assert (
+            "Psychosocial: proposed 87 of 241 times (36% of all proposals); 12 mechanisms, whose listed counts add up to 86"
+            in screen
+        )
         assert len(listed(app)) == 12
         assert "Theme" not in screen.split("Rank", 1)[1].splitlines()[0]  # one theme: no theme column
         await pilot.press("1")
-        assert "Neuromuscular: proposed 105 of 241 times (44%); 10 mechanisms" in await seen(pilot)
+        assert "Neuromuscular: proposed 105 of 241 times (44% of all proposals); 10 mechanisms" in await seen(pilot)
         assert "add up to" not in await seen(pilot)
         await pilot.press("0")
         assert len(listed(app)) == 33
@@ -180,7 +183,7 @@ def test_a_theme_tab_can_be_clicked_and_a_search_outside_it_says_where_to_look()
         assert listed(app) == ["Blood flow", "Inflammation", "Bone/ligament", "Tissue restoration"]
         app.query_one(Input).focus()
         await pilot.press(*"fear")
-        assert "No tissue healing mechanism matches “fear”; 3 in other themes" in await seen(pilot)
+        assert "No tissue healing mechanism matches 'fear'; 3 in other themes" in await seen(pilot)
 
     run(scenario)
 
@@ -358,7 +361,7 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         await app.workers.wait_for_complete()
         screen = await seen(pilot)
         hits = search(app.dataset, app.ranked, "fear")  # the same engine as clbp search
-        assert f"{len(hits):,} mechanisms match “fear”" in screen
+        assert f"{len(hits):,} mechanisms match 'fear'" in screen
         names = listed(app)  # long synthetic names are cut to the column with an ellipsis
         assert len(names) == 200
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
@@ -366,7 +369,7 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         assert "Psychosocial" in await seen(pilot)
         await pilot.press("slash", *"fe")  # back in the search box, the query is selected: typing replaces it
         await app.workers.wait_for_complete()
-        assert "match “fe”" in " ".join((await seen(pilot)).split())  # the status line wraps
+        assert "match 'fe'" in " ".join((await seen(pilot)).split())  # the status line wraps
 
     run(scenario, app=make_app(str(path)))
 

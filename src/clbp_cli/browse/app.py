@@ -31,7 +31,7 @@ from clbp_cli.core.citation import CitationStyle, cite, short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
 from clbp_cli.core.search import SearchHit, fold, nearest_names, search
-from clbp_cli.core.views import mechanism_view, percent
+from clbp_cli.core.views import mechanism_view, percent, quoted, trial_share_label
 from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.terminal import ACCENT, MAX_BAR_WIDTH, MIN_BAR_WIDTH, as_renderable, bar, render_show
 
@@ -147,6 +147,7 @@ class BrowseApp(App[int]):
         self.ranked = tuple(ranked)
         self.summaries: tuple[ThemeSummary, ...] = summarise_themes(dataset)
         self.by_id = {row.mechanism.id: row for row in self.ranked}
+        self.theme_names = {theme.id: theme.name for theme in dataset.themes}  # people see names, programs ids
         self.colours = {
             theme.id: THEME_COLOURS[index % len(THEME_COLOURS)] for index, theme in enumerate(dataset.themes)
         }
@@ -242,14 +243,14 @@ class BrowseApp(App[int]):
             text = Text(self.theme_filter.name, style=f"bold {self.colours[self.theme_filter.id]}")
             text.append(
                 f": proposed {self.theme_filter.published_total} of {study.published_proposals} times "
-                f"({percent(summary.published_share)}); {summary.mechanism_count} mechanisms"
+                f"({percent(summary.published_share)} of all proposals); {summary.mechanism_count} mechanisms"
             )
             if summary.discrepancy:
                 text.append(f", whose listed counts add up to {summary.listed_total} (clbp themes explains why)")
         if fold(query) and self.entries:
             count = self.matched
             noun = "mechanism matches" if count == 1 else "mechanisms match"
-            text.append(f" · {count:,} {noun} “{query}”")
+            text.append(f" · {count:,} {noun} {quoted(query)}")
             if all(entry.hit is not None and entry.hit.kind == "fuzzy" for entry in self.entries):
                 text.append(" (no exact match; closest spellings)")
         if self.matched > len(self.entries):
@@ -265,7 +266,7 @@ class BrowseApp(App[int]):
         nearest.clear_options()
         if self.all_hits and self.theme_filter is not None:
             message = (
-                f"No {self.theme_filter.name.lower()} mechanism matches “{query}”; {self.all_hits} in other themes: "
+                f"No {self.theme_filter.name.lower()} mechanism matches {quoted(query)}; {self.all_hits} in other themes: "
                 "press 0 (or choose All) to see them."
             )
         elif not fold(query):
@@ -275,7 +276,7 @@ class BrowseApp(App[int]):
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0
-            message = f"Nothing matches “{query}”. " + (
+            message = f"Nothing matches {quoted(query)}. " + (
                 "Nearest names below; Esc clears the search." if names else "Esc clears the search."
             )
         nearest.display = nearest.option_count > 0
@@ -288,12 +289,21 @@ class BrowseApp(App[int]):
         query_mode = any(entry.hit is not None for entry in self.entries)
         show_theme = self.theme_filter is None
         names = max((len(entry.row.mechanism.name) for entry in self.entries), default=9)
-        themes = max((len(entry.row.mechanism.theme) for entry in self.entries), default=5)
+        themes = max((len(self.theme_names[entry.row.mechanism.theme]) for entry in self.entries), default=5)
         ranks = max((len(entry.row.rank_label) for entry in self.entries), default=4)
-        widths = {"rank": max(ranks, 4), "name": max(names, 9), "theme": max(themes, 5), "trials": 6, "share": 5}
+        widths = {
+            "rank": max(ranks, 4),
+            "name": max(names, 9),
+            "theme": max(themes, 5),
+            "trials": 6,
+            "share": len(trial_share_label(self.dataset)),
+        }
         order = ["rank", "name", *(["theme"] if show_theme else []), "trials"]
         order += ["share", "matched"] if query_mode else ["share", "bar"]
         room = width - SCROLLBAR - 2 * CELL_PADDING * len(order) - sum(widths.get(key, 0) for key in order)
+        if query_mode and room < MATCHED_WIDTH:  # where it matched says more than the share, which the card has
+            order.remove("share")
+            room += widths["share"] + 2 * CELL_PADDING
         want = 14 if query_mode else MIN_BAR_WIDTH
         for key, floor in (("name", 12), ("theme", 8), ("name", 9)):
             if room < want and key in order and widths[key] > floor:
@@ -302,12 +312,9 @@ class BrowseApp(App[int]):
                 room += given
         if not query_mode and room < MIN_BAR_WIDTH:
             order.remove("bar")
-        if query_mode and room < MATCHED_WIDTH:  # where it matched says more than the share, which the card has
-            order.remove("share")
-            room += widths["share"] + 2 * CELL_PADDING
         widths["bar"] = min(max(room, 0), MAX_BAR_WIDTH)
         widths["matched"] = max(room, 10)
-        headers = {"rank": "Rank", "name": "Mechanism", "theme": "Theme", "trials": "Trials", "share": "Share",
+        headers = {"rank": "Rank", "name": "Mechanism", "theme": "Theme", "trials": "Trials", "share": trial_share_label(self.dataset),
                    "bar": "", "matched": "Matched in"}  # fmt: skip
         right = {"rank", "trials", "share"}
         table.clear(columns=True)
@@ -321,7 +328,9 @@ class BrowseApp(App[int]):
             cells = {
                 "rank": Text(entry.row.rank_label, justify="right"),
                 "name": self.name_cell(entry),
-                "theme": Text(entry.row.mechanism.theme, style=self.colours.get(entry.row.mechanism.theme, "")),
+                "theme": Text(
+                    self.theme_names[entry.row.mechanism.theme], style=self.colours.get(entry.row.mechanism.theme, "")
+                ),
                 "trials": Text(str(entry.row.mechanism.count), justify="right"),
                 "share": Text(percent(entry.row.share_of_trials), justify="right"),
             }
