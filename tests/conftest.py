@@ -20,6 +20,12 @@ os.environ["CLBP_CACHE_DIR"] = tempfile.mkdtemp(prefix="clbp-test-cache-")
 os.environ.pop("CLBP_NO_CACHE", None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-textual-snapshot writes its report of failed snapshots to the working folder: send it to a tmp one."""
+    if getattr(config.option, "snapshot_report", None) == "snapshot_report.html":
+        config.option.snapshot_report = str(Path(tempfile.gettempdir()) / "clbp-snapshot-report.html")
+
+
 @dataclass(frozen=True)
 class Result:
     code: int

@@ -16,7 +16,7 @@ COMMANDS = sorted(command.name or "" for command in app.registered_commands)
 
 
 def test_importing_the_cli_pulls_in_neither_rich_nor_yaml() -> None:
-    program = "import sys, clbp_cli.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml', 'pydantic')))"
+    program = "import sys, clbp_cli.cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'yaml', 'pydantic', 'textual')))"
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -35,7 +35,8 @@ def test_plain_output_never_imports_rich(args: list[str]) -> None:
 # What start-up must never pay for (benchmarks/startup.py has the timings): a regression to Typer 0.29 brings
 # pydantic, to rich's Table layout brings rich.table, to importlib.resources brings zipfile, and a warm run that
 # parses its data again brings yaml.
-NEVER_AT_START_UP = ("pydantic", "yaml", "rich.table", "rich.padding", "zipfile", "tempfile", "importlib.resources")
+# Textual is for `clbp browse` alone.
+NEVER_AT_START_UP = ("pydantic", "yaml", "rich.table", "rich.padding", "zipfile", "tempfile", "importlib.resources", "textual")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -55,8 +56,25 @@ def test_a_warm_run_imports_only_what_it_needs(args: list[str], tmp_path) -> Non
     assert runs[1].stderr == "[]"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list"], ["theme", "psychosocial"], ["themes"], ["search", "fear"], ["show", "mood"], ["cite"],
+     ["list", "--format", "json"], ["themes", "--format", "svg"], ["show", "mood", "--format", "html"],
+     ["validate", str(REPO / "src" / "clbp_cli" / "data" / "wun2021.yaml")], ["about"], ["browse", "--help"], ["browse"]],
+)  # fmt: skip
+def test_only_the_browse_screen_imports_textual(args: list[str]) -> None:
+    """Every other command, browse's help, and browse without a terminal (it stops before the screen)."""
+    program = (
+        "import sys\nfrom clbp_cli.cli import run\n"
+        f"code = run({args!r})\n"
+        "print(repr(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')), file=sys.__stderr__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.stderr.splitlines()[-1] == "[]"
+
+
 def test_the_commands() -> None:
-    assert COMMANDS == ["about", "cite", "list", "search", "show", "theme", "themes", "validate"]
+    assert COMMANDS == ["about", "browse", "cite", "list", "search", "show", "theme", "themes", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -87,11 +105,46 @@ def test_the_readme_documents_every_record_field(clbp) -> None:
         assert f"`{field}`" in readme, field
 
 
-def test_the_readme_test_command_is_what_ci_runs() -> None:
+README_COMMANDS = {
+    "Install and first run": "python3 -m venv .venv && .venv/bin/python -m pip install . && .venv/bin/clbp list",
+    "Run the tests": 'python3 -m venv .venv && .venv/bin/python -m pip install ".[test]" && .venv/bin/python -m pytest',
+}
+
+
+@pytest.mark.parametrize("section", list(README_COMMANDS))
+def test_the_readme_commands_are_what_ci_runs(section: str) -> None:
+    """Each is one line that needs neither `python` nor pip outside a venv; .ci/run reads it from the README."""
+    import shutil
+
+    if shutil.which("awk") is None:
+        pytest.skip("awk is not installed")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'for section in "Install and first run" "Run the tests"; do' in ci
+    helper = ci.split("readme_command() {", 1)[1].split("\n}", 1)[0].split("\n", 1)[1]
+    done = subprocess.run(["bash", "-c", f"readme_command() {{\n{helper}\n}}\nreadme_command '{section}'"],
+                          cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
+    assert done.stdout == README_COMMANDS[section] + "\n"
+
+
+def test_the_readme_samples_are_what_clbp_prints() -> None:
+    """Every `$ clbp ...` sample is made by cog from clbp itself; regenerate with `.venv/bin/cog -r README.md`."""
+    pytest.importorskip("cogapp")
+    message = "a README sample is stale: regenerate them with .venv/bin/cog -r README.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", "--diff", f"--check-fail-msg={message}", "README.md"],
+        cwd=REPO, capture_output=True, text=True, env=_with_clbp_on_path(),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_clbp_sample_is_written_by_hand() -> None:
+    """Each ```console block that starts with `$ clbp` comes from cog, except the jq pipeline (tested below) and the
+    interactive `clbp browse`, which prints nothing to a pipe (its screen is the snapshot shown beneath it)."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"^(python -m pip install .*pytest.*)$", readme, re.MULTILINE)
-    assert command is not None
-    assert command.group(1) in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    blocks = re.findall(r"^(.*)\n```console\n\$ clbp (.*)$", readme, re.MULTILINE)
+    assert len(blocks) >= 7
+    for before, command in blocks:
+        assert before.startswith("<!-- [[[cog sample(") or "| jq " in command or command == "browse", command
 
 
 def _with_clbp_on_path() -> dict[str, str]:
@@ -123,3 +176,20 @@ def test_the_readme_pandas_example_works() -> None:
     )
     lines = [line.split() for line in done.stdout.splitlines()]
     assert ["neuromuscular", "105"] in lines and ["psychosocial", "86"] in lines
+
+
+def test_the_installed_package_carries_its_licence_and_names_the_review() -> None:
+    """PEP 639: the licence as an SPDX expression, and its text shipped in the wheel (dist-info/licenses)."""
+    from importlib.metadata import distribution
+
+    dist = distribution("clbp")
+    assert dist.metadata["License-Expression"] == "MIT"
+    assert dist.metadata.get_all("License-File") == ["LICENSE"]
+    shipped = [file for file in dist.files or () if file.name == "LICENSE"]
+    assert len(shipped) == 1 and "licenses" in str(shipped[0])
+    text = shipped[0].read_text(encoding="utf-8")
+    assert text == (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) 2026 clbp developers\n")
+    urls = dict(url.split(", ", 1) for url in dist.metadata.get_all("Project-URL") or ())
+    assert urls.get("Review") == "https://doi.org/10.1016/j.msksp.2020.102307"
+    assert "doi.org" not in urls.get("Source", "")

@@ -351,6 +351,15 @@ def test_completed_ids_resolve_for_every_mechanism(clbp) -> None:
         assert resolve_mechanism(DATASET, RANKED, mechanism.name.upper()).exact
 
 
+def test_typing_treats_the_last_unfinished_word_as_the_start_of_a_word() -> None:
+    """clbp browse re-ranks on every key: "fe" on the way to "fear" already finds what it will."""
+    assert ids("fe") == []  # a finished query: two letters match whole words only
+    typed = [hit.row.mechanism.id for hit in search(DATASET, RANKED, "fe", typing=True)]
+    assert typed[:2] == ["fear-avoidance", "kinesiophobia"]
+    assert [hit.row.mechanism.id for hit in search(DATASET, RANKED, "fear of", typing=True)][:2] == typed[:2]
+    assert search(DATASET, RANKED, "fe ", typing=True) == []  # a space ends the word
+
+
 # ---- suggestions ----------------------------------------------------------------------------------------------
 
 
@@ -358,6 +367,7 @@ def test_did_you_mean_only_for_a_really_close_name(clbp) -> None:
     assert nearest_names(DATASET, "education") == []
     assert nearest_names(DATASET, "pilates") == []
     assert nearest_names(DATASET, "mindfullnes") == ["Mindfulness"]
+    assert nearest_names(DATASET, "catastrofy") == ["Catastrophizing"]  # the start of a name, mistyped
     result = clbp("search", "education")
     assert (result.code, result.out) == (1, "")
     assert result.err == "clbp: error: no mechanism matches 'education'; see every name with: clbp list\n"

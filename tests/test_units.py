@@ -144,7 +144,7 @@ def test_unwritable_output_file(tmp_path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
-    with pytest.raises(output.OutputError, match="Permission denied"):
+    with pytest.raises(output.OutputError, match="permission denied; choose a folder you may write to"):
         output.write_output("x", str(locked / "out.txt"), binary=True)
 
 

@@ -398,7 +398,7 @@ def show_mechanism(
     Example: clbp show "motor control"
     """
     from clbp_cli.core.search import LookupFailed, resolve_mechanism
-    from clbp_cli.core.views import MechanismView, quoted
+    from clbp_cli.core.views import mechanism_view, quoted
 
     dataset, ranked = _load(ctx, data)
     try:
@@ -413,16 +413,7 @@ def show_mechanism(
         ) from None
     if not resolved.exact:
         _note(f"no exact match for {quoted(name)}; showing the closest: {resolved.row.mechanism.name}")
-    mechanism = resolved.row.mechanism
-    same_theme = tuple(
-        row for row in ranked if row.mechanism.theme == mechanism.theme and row.mechanism.id != mechanism.id
-    )
-    _emit(
-        MechanismView(dataset, resolved.row, dataset.theme_by_id(mechanism.theme), same_theme),
-        output_format,
-        output,
-        color,
-    )
+    _emit(mechanism_view(dataset, ranked, resolved.row), output_format, output, color)
 
 
 @app.command("cite", cls=Command)
@@ -453,6 +444,40 @@ def cite_review(
         )
     dataset, _ = _load(ctx, data)
     write_output(cite(dataset.source, style, markup) + "\n", output, binary=True)
+
+
+@app.command("browse", cls=Command)
+def browse_review(ctx: typer.Context, data: DataOption = None) -> None:
+    """Look around the whole review on one interactive screen.
+
+    Type to narrow the ranked list (same search as clbp search), filter by theme, open a mechanism's card, follow
+    its theme, copy the reference. ? lists the keys; Ctrl+Q quits.
+
+    Example: clbp browse
+    """
+    dataset, ranked = _load(ctx, data)  # bad data fails here, in one line, before the screen opens
+    if not (_is_terminal(sys.stdout) and _is_terminal(sys.stdin)):
+        raise UserError(
+            "clbp browse needs a terminal (stdin and stdout); for a pipe or a file use clbp list or clbp search QUERY",
+            EXIT_USAGE,
+        )
+    if os.environ.get("TERM", "") == "dumb":
+        raise UserError(
+            "clbp browse cannot draw on this terminal (TERM=dumb); use clbp list or clbp search QUERY", EXIT_USAGE
+        )
+    from clbp_cli.browse.app import BrowseApp  # Textual is imported here and only here
+
+    browser = BrowseApp(dataset, ranked)
+    browser.run()
+    if browser.return_code:
+        raise UserError("clbp browse stopped on an error (shown above)", EXIT_INTERNAL)
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 @app.command("validate", cls=Command, no_args_is_help=True)

@@ -66,6 +66,9 @@ def load_dataset(path: str | os.PathLike[str] | None = None) -> Dataset:
             raise DataError(origin, [Problem("", "cannot be read; reinstall clbp")])
     else:
         origin = os.fspath(path)
+        if "\x00" in origin:  # no file name holds one; Python 3.10's pathlib raises ValueError on it
+            shown = origin.replace("\x00", "\\x00")
+            raise DataError(shown, [Problem("", "a file name cannot hold a NUL character (\\x00); check the path")])
         data = _read_file(Path(origin), origin)
     dataset = cache.load(data, origin)
     if dataset is None:
@@ -124,6 +127,10 @@ def _safe_parse(text: str, origin: str) -> tuple[Any, dict[str, int]]:
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        if "&" in text or "*" in text:  # perhaps an anchor or an alias: find each where it is written
+            anchors = _anchors_and_aliases(yaml.parse(text, Loader=loader_class))
+            if anchors:
+                raise DataError(origin, anchors)
         node = yaml.compose(text, Loader=loader_class)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -140,6 +147,24 @@ def _safe_parse(text: str, origin: str) -> tuple[Any, dict[str, int]]:
     return constructor.construct_document(node), lines
 
 
+def _anchors_and_aliases(events: Iterator[Any]) -> list[Problem]:
+    """One problem per line that holds YAML anchors (&name) or aliases (*name), at that line."""
+    import yaml
+
+    found: dict[int, list[str]] = {}
+    for event in events:
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            names = found.setdefault(event.start_mark.line + 1, [])
+            if sign + anchor not in names:
+                names.append(sign + anchor)
+    return [
+        Problem("", f"YAML anchors and aliases are not allowed ({', '.join(names)}); write the values out", line)
+        for line, names in found.items()
+    ]
+
+
 def _check_nodes(root: Any, lines: dict[str, int]) -> Iterator[Problem]:
     """Walk the node tree once (iteratively: no recursion limit), record lines, refuse aliases and unsafe tags."""
     import yaml
@@ -149,7 +174,7 @@ def _check_nodes(root: Any, lines: dict[str, int]) -> Iterator[Problem]:
     while stack:
         node, path = stack.pop()
         line = node.start_mark.line + 1
-        if id(node) in seen:
+        if id(node) in seen:  # pragma: no cover - an alias, which _anchors_and_aliases has already refused
             yield Problem(path, "YAML anchors and aliases (&name, *name) are not allowed; write the value out", line)
             continue
         seen.add(id(node))
@@ -174,6 +199,15 @@ def _check_nodes(root: Any, lines: dict[str, int]) -> Iterator[Problem]:
             stack.extend((item, f"{path}[{index}]") for index, item in reversed(list(enumerate(node.value))))
 
 
+def _shown(value: Any) -> str:
+    """A wrong value as the user wrote it, when it is short: 30.5, text 'thirty'; else its kind."""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str) and len(value) <= 40:
+        return f"text {value!r}"
+    return _type_name(value)
+
+
 def _type_name(value: Any) -> str:
     names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}
     return "nothing (null)" if value is None else names.get(type(value), type(value).__name__)
@@ -187,9 +221,25 @@ class _Validator:
         self.lines = lines
         self.origin = origin
         self.problems: list[Problem] = []
+        self.broken: set[str] = set()  # paths already reported: a field is missing, of the wrong kind, ...
 
     def problem(self, path: str, message: str) -> None:
+        """Record a problem, unless the field or one it lies in was reported already (one problem per cause)."""
+        if not self.valid(path):
+            return
+        self.broken.add(path)
         self.problems.append(Problem(path, message, self._line(path)))
+
+    def valid(self, *paths: str) -> bool:
+        """No problem reported at these fields or at any field they lie in."""
+        if "" in self.broken:  # the whole file is of the wrong kind: nothing in it is worth a word more
+            return False
+        for path in paths:
+            while path:
+                if path in self.broken:
+                    return False
+                path = _PARENT_PATH.sub("", path)
+        return True
 
     def _line(self, path: str) -> int | None:
         """The line of the field, or of the nearest enclosing field that exists (a missing field has none)."""
@@ -215,7 +265,7 @@ class _Validator:
 
     def text(self, fields: dict[str, Any], key: str, path: str, *, numbers_ok: bool = False) -> str:
         value = fields.get(key, "")
-        field_path = f"{path}.{key}"
+        field_path = f"{path}.{key}" if path else key
         if numbers_ok and isinstance(value, (int, datetime.date)) and not isinstance(value, bool):
             return value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not isinstance(value, str):
@@ -228,7 +278,7 @@ class _Validator:
     def whole_number(self, fields: dict[str, Any], key: str, path: str, minimum: int = 0) -> int:
         value = fields.get(key, minimum)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(f"{path}.{key}", f"must be a whole number, got {_type_name(value)}")
+            self.problem(f"{path}.{key}", f"must be a whole number, got {_shown(value)}")
             return minimum
         if value < minimum:
             self.problem(f"{path}.{key}", f"must be {minimum} or more, got {value}")
@@ -247,7 +297,8 @@ class _Validator:
             if isinstance(item, str) and item.strip():
                 items.append(item.strip())
             else:
-                self.problem(f"{path}.{key}[{index}]", f"must be non-empty text, got {_type_name(item)}")
+                got = "empty text" if isinstance(item, str) else _type_name(item)
+                self.problem(f"{path}.{key}[{index}]", f"must be non-empty text, got {got}")
         return tuple(items)
 
     def records(self, value: Any, path: str, build: Callable[[Any, str], Any]) -> list[Any]:
@@ -267,6 +318,11 @@ class _Validator:
 
     # The records.
     def dataset(self) -> Dataset:
+        if isinstance(self.raw, dict) and "format_version" not in self.raw:
+            self.problem(
+                "format_version",
+                f"is missing; add the line 'format_version: {FORMAT_VERSION}' at the top (the format this clbp reads)",
+            )
         top = self.mapping(
             self.raw,
             "",
@@ -350,11 +406,14 @@ class _Validator:
             published_proposals=self.whole_number(fields, "published_proposals", path),
             finding=" ".join(self.text(fields, "finding", path).split()),
         )
-        if study.trials_without_mechanism > study.trials_included:
+        if not self.valid(path):
+            return study
+        ok = self.valid
+        if ok(f"{path}.trials_included") and study.trials_without_mechanism > study.trials_included:
             self.problem(f"{path}.trials_without_mechanism", f"cannot exceed trials_included ({study.trials_included})")
-        if study.trials_included > study.studies_identified:
+        if ok(f"{path}.studies_identified") and study.trials_included > study.studies_identified:
             self.problem(f"{path}.trials_included", f"cannot exceed studies_identified ({study.studies_identified})")
-        if study.first_trial_year > study.last_trial_year:
+        if ok(f"{path}.last_trial_year") and study.first_trial_year > study.last_trial_year:
             self.problem(f"{path}.first_trial_year", f"cannot be after last_trial_year ({study.last_trial_year})")
         return study
 
@@ -427,7 +486,8 @@ class _Validator:
         self.check_unique(themes, "themes", "id")
         self.check_unique(themes, "themes", "name")
         published = sum(theme.published_total for theme in themes)
-        if themes and published != study.published_proposals:
+        totals = [f"themes[{index}].published_total" for index in range(len(themes))]
+        if themes and self.valid("study.published_proposals", *totals) and published != study.published_proposals:
             self.problem(
                 "study.published_proposals",
                 f"must equal the sum of the themes' published_total ({published}), got {study.published_proposals}",
@@ -437,18 +497,22 @@ class _Validator:
         self.check_unique(mechanisms, "mechanisms", "id")
         self.check_unique(mechanisms, "mechanisms", "name")
         theme_ids = {theme.id for theme in themes}
+        themes_ok = bool(themes) and self.valid(*(f"themes[{index}].id" for index in range(len(themes))))
+        trials_ok = self.valid("study.trials_included")
+        # Only against trustworthy numbers: a broken trials_without_mechanism is one problem, not one per mechanism.
+        with_mechanism_ok = trials_ok and self.valid("study.trials_without_mechanism")
         for index, mechanism in enumerate(mechanisms):
-            if mechanism.theme and themes and mechanism.theme not in theme_ids:
+            if mechanism.theme and themes_ok and mechanism.theme not in theme_ids:
                 self.problem(
                     f"mechanisms[{index}].theme",
                     f"unknown theme {mechanism.theme!r}; themes are: {', '.join(theme.id for theme in themes)}",
                 )
-            if mechanism.count > study.trials_included:
+            if trials_ok and mechanism.count > study.trials_included:
                 self.problem(
                     f"mechanisms[{index}].count",
                     f"{mechanism.count} is more than the {study.trials_included} trials included",
                 )
-            elif mechanism.count > study.trials_with_mechanism:
+            elif with_mechanism_ok and mechanism.count > study.trials_with_mechanism:
                 self.problem(
                     f"mechanisms[{index}].count",
                     f"{mechanism.count} is more than the {study.trials_with_mechanism} trials that proposed any "

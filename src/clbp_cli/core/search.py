@@ -238,11 +238,13 @@ class _QueryWord(NamedTuple):
     typed: str  # as typed, case-folded (for matched_terms)
     folded: str
     stem: str
+    being_typed: bool = False  # the last word of a query typed live (clbp browse): it may be the start of any word
 
 
-def _query_words(query: str, vocabulary: frozenset[str]) -> list[_QueryWord]:
+def _query_words(query: str, vocabulary: frozenset[str], typing: bool = False) -> list[_QueryWord]:
     """The query's content words, each once, in order: stopwords and single letters dropped, and two words that
-    the data writes as one joined ("co-ordination", "well being")."""
+    the data writes as one joined ("co-ordination", "well being"). With `typing`, a last word not yet followed by a
+    space is kept whatever it is, as the start of a word ("fe" while typing "fear")."""
     typed_words = [piece for piece in re.split(r"[\W_]+", query) if piece]
     pairs: list[tuple[str, str]] = []  # (typed, folded)
     for piece in typed_words:
@@ -257,10 +259,11 @@ def _query_words(query: str, vocabulary: frozenset[str]) -> list[_QueryWord]:
             typed, folded = f"{typed}-{pairs[position + 1][0]}", folded + pairs[position + 1][1]
             position += 1
         position += 1
-        if len(folded) < 2 or folded in STOPWORDS or folded in seen:
+        being_typed = typing and position == len(pairs) and query[-1:].isalnum()
+        if (len(folded) < 2 or folded in STOPWORDS or folded in seen) and not being_typed:
             continue
         seen.add(folded)
-        words.append(_QueryWord(typed, folded, stem(folded)))
+        words.append(_QueryWord(typed, folded, stem(folded), being_typed))
         if len(words) == MAX_QUERY_WORDS:  # a pasted paragraph: its first words are plenty, and stay fast
             break
     return words
@@ -287,7 +290,7 @@ def _stem_of(word: str) -> str:
 def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
     """The data's words this query word matches, each with how (a key of MATCH_QUALITY)."""
     found: dict[str, str] = {}
-    partial = len(word.folded) >= MIN_PARTIAL_WORD_LENGTH
+    partial = len(word.folded) >= MIN_PARTIAL_WORD_LENGTH or word.being_typed
     long_stem = len(word.stem) >= 4
     head = word.stem[:-1] or word.stem  # a word's stem starts its word, but for a final y (injuries -> injury)
     for data_word in vocabulary:
@@ -380,12 +383,15 @@ def _idf(matched: int, total: int) -> float:
     return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
 
 
-def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str) -> list[SearchHit]:
-    """Mechanisms matching any content word of `query`, most relevant first (ties in published rank order)."""
+def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str, *, typing: bool = False) -> list[SearchHit]:
+    """Mechanisms matching any content word of `query`, most relevant first (ties in published rank order).
+
+    `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
+    follows it, also matches as the start of any word, however short ("fe" finds fear)."""
     if not fold(query):
         return []
     index = _index(dataset, ranked)
-    words = _query_words(query, index.vocabulary)
+    words = _query_words(query, index.vocabulary, typing)
     if not words:
         return []
     expansions = [_expand(word, index.vocabulary) for word in words]
@@ -573,17 +579,21 @@ def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> 
 
 
 def nearest_names(dataset: Dataset, query: str, limit: int = 3) -> list[str]:
-    """Mechanism names (or the names of mechanisms whose alias is) within a typo or two of `query`, closest first,
-    for "did you mean" messages. Empty unless a name is really close: a vague guess misleads more than it helps."""
+    """Mechanism names (or the names of mechanisms whose alias is) within a typo or two of `query`, or whose start
+    it is with a typo, closest first, for "did you mean" messages. Empty unless a name is really close: a vague
+    guess misleads more than it helps."""
     key = _sounded(compact(query))
     if len(key) < MIN_TYPO_LENGTH - 1:
         return []
     allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
     found: list[tuple[int, int, str]] = []
     for position, mechanism in enumerate(dataset.mechanisms):
-        distances = [
-            edit_distance(key, _sounded(compact(text)), allowed) for text in (mechanism.name, *mechanism.aliases)
-        ]
+        distances = []
+        for text in (mechanism.name, *mechanism.aliases):
+            other = _sounded(compact(text))
+            distances.append(edit_distance(key, other, allowed))
+            if len(key) >= 6 and len(other) > len(key) and other[0] == key[0]:  # the start of a name, mistyped
+                distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # ("catastrofy")
         if min(distances) <= allowed:
             found.append((min(distances), position, mechanism.name))
     return [name for _, _, name in sorted(found)[:limit]]

@@ -6,6 +6,7 @@ only lay it out. The record field names below are the documented, stable machine
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from clbp_cli.core.citation import apa, short_author_year
@@ -176,6 +177,15 @@ class ThemesView(NamedTuple):
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
         return tuple(summary for summary in self.summaries if summary.discrepancy)
 
+    @property
+    def discrepancy_notes(self) -> tuple[str, ...]:
+        """One note per differing theme; the provenance, which explains them all, only once (on the last)."""
+        last = len(self.discrepancies) - 1
+        return tuple(
+            discrepancy_note(summary, self.dataset.theme_provenance if index == last else "")
+            for index, summary in enumerate(self.discrepancies)
+        )
+
 
 SEARCH_FIELDS = ("relevance", "matched_field", "match_type", "matched_text", "matched_terms")
 
@@ -334,6 +344,15 @@ class AboutView(NamedTuple):
         return notes
 
 
+def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: RankedMechanism) -> MechanismView:
+    """One mechanism's card, with the other mechanisms of its theme in rank order (`clbp show`, `clbp browse`)."""
+    mechanism = row.mechanism
+    same_theme = tuple(
+        other for other in ranked if other.mechanism.theme == mechanism.theme and other.mechanism.id != mechanism.id
+    )
+    return MechanismView(dataset, row, dataset.theme_by_id(mechanism.theme), same_theme)
+
+
 View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]
 
 
@@ -379,7 +398,7 @@ def record_notes(view: View) -> list[str]:
         dates = [f"{label}: {value}" for label, value in view.facts() if label in ("Trials' years", "Year")]
         return dates + view.theme_notes()
     if isinstance(view, ThemesView):
-        notes += [discrepancy_note(summary, dataset.theme_provenance) for summary in view.discrepancies]
+        notes += list(view.discrepancy_notes)
         notes.append(
             f"published_total = how often trialists proposed a mechanism of the theme ({study.published_proposals} "
             f"proposals in all); published_share = published_total / {study.published_proposals}, a share of "

@@ -20,7 +20,6 @@ from clbp_cli.core.views import (
     ThemeView,
     View,
     count_caveat,
-    discrepancy_note,
     percent,
     proposal_share_label,
     proposals_note,
@@ -241,13 +240,13 @@ def _body(view: View) -> str:
              _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
             for s in view.summaries
         ]  # fmt: skip
-        notes = "".join(f"<p>* {_e(discrepancy_note(s, dataset.theme_provenance))}</p>" for s in view.discrepancies)
         proposals = dataset.study.published_proposals
         caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
                    f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
                    "Listed = the sum of its mechanisms' counts.")  # fmt: skip
         if isinstance(view, AboutView):
             return _about_body(view, _table(caption, columns, cells))
+        notes = "".join(f"<p>* {_e(note)}</p>" for note in view.discrepancy_notes)
         return _table(caption, columns, cells) + "\n" + notes
     if isinstance(view, SearchView):
         columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),

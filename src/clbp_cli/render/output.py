@@ -11,6 +11,7 @@ import contextlib
 import enum
 import os
 import shutil
+import stat
 import sys
 from pathlib import Path
 
@@ -156,24 +157,99 @@ def _silence_stdout() -> None:
 
 
 def _write_file(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so a failed write never leaves half a file behind."""
-    if path.is_dir():
-        raise OutputError(f"cannot write to {path}: it is a directory; give a file name, e.g. -o {path / 'clbp.txt'}")
+    """Write a result to a file the way users expect of -o, never destroying what clbp does not own.
+
+    - a symlink: its target is written (through the link, which stays a link);
+    - a FIFO, a device or anything else that is not a regular file: opened and written directly, never replaced;
+    - a file with hard links: written in place (truncated), so every name still shows the same file;
+    - a regular file: replaced atomically (a temporary file in the same folder, renamed over it), keeping its
+      permission bits, and its owner where the process may;
+    - a new file: created the same atomic way, with the usual mode (0666 less the umask);
+    - a missing folder, a directory, or a folder clbp may not write to: an OutputError, and nothing left behind.
+    """
+    data = text.encode("utf-8")
+    shown = str(path).replace("\x00", "\\x00")
+    target = os.fspath(path)
+    try:
+        try:
+            status: os.stat_result | None = os.stat(target)  # what the path leads to, through any links
+        except FileNotFoundError:
+            status = None
+        # Not a regular file (a FIFO, a device), or one with other names (hard links) that a rename would split.
+        in_place = status is not None and (not stat.S_ISREG(status.st_mode) or status.st_nlink > 1)
+        if os.path.islink(target):
+            target = os.path.realpath(target)
+            # /dev/stdout and /proc/self/fd/N are links the kernel resolves its own way: when the resolved name
+            # is not the same file, write through the link itself.
+            in_place = in_place or (status is not None and not _is_same_file(status, target))
+    except (OSError, ValueError) as error:
+        raise OutputError(f"cannot write to {shown}: {_reason(error)}")
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise OutputError(f"cannot write to {shown}: it is a directory; give a file name, e.g. -o {path / 'clbp.txt'}")
+    if status is not None and not os.access(path, os.W_OK):  # read-only: refused, as the shell's `>` would
+        raise OutputError(f"cannot write to {shown}: {_reason(PermissionError())}")
+    if in_place:
+        truncate = status is not None and stat.S_ISREG(status.st_mode)
+        _write_in_place(os.fspath(path), data, shown, truncate=truncate)
+    else:
+        _replace_atomically(target, data, status, shown)
+
+
+def _is_same_file(status: os.stat_result, path: str) -> bool:
+    try:
+        return os.path.samestat(status, os.stat(path))
+    except OSError:
+        return False
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, ValueError):
+        return "a file name cannot hold a NUL character; check the path"
+    if isinstance(error, NotADirectoryError):
+        return "a part of the path is a file, not a folder; check the path"
+    if isinstance(error, PermissionError):
+        return "permission denied; choose a folder you may write to, or check its permissions"
+    return str(getattr(error, "strerror", None) or error)
+
+
+def _write_in_place(target: str, data: bytes, shown: str, *, truncate: bool) -> None:
+    """A FIFO, a terminal, a device, a hard-linked file: write to it as the shell's `>` would (never renamed over)."""
+    try:
+        descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | (os.O_TRUNC if truncate else 0))
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise OutputError(f"cannot write to {shown}: {_reason(error)}")
+
+
+def _replace_atomically(target: str, data: bytes, status: os.stat_result | None, shown: str) -> None:
+    """Write a temporary file in the target's folder and rename it over the target: whole or not at all."""
+    folder = os.path.dirname(target) or "."
+    if not os.path.isdir(folder):
+        what = "is not a folder" if os.path.exists(folder) else "does not exist; create it first (mkdir -p {folder})"
+        raise OutputError(f"cannot write to {shown}: {folder} {what.format(folder=folder)}")
     import tempfile  # only here: writing a file is rare and tempfile costs 3 ms to import
 
-    folder = path.parent
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise OutputError(f"cannot write to {path}: {error.strerror or error}")
+        raise OutputError(f"cannot write to {shown}: {_reason(error)}")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it an ordinary file's mode
-        os.replace(temporary, path)
-    except OSError as error:
+            if status is not None and hasattr(os, "fchown"):
+                with contextlib.suppress(OSError):  # the owner: only root may give a file away (or change group)
+                    os.fchown(stream.fileno(), status.st_uid, status.st_gid)
+            stream.write(data)
+        if status is None:  # mkstemp makes it private; a new file gets an ordinary file's mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        else:  # after fchown, which may clear set-user-ID bits
+            os.chmod(temporary, stat.S_IMODE(status.st_mode))
+        os.replace(temporary, target)
+    except BaseException as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        raise OutputError(f"cannot write to {path}: {error.strerror or error}")
+        if isinstance(error, OSError):
+            raise OutputError(f"cannot write to {shown}: {_reason(error)}")
+        raise

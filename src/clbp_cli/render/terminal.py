@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.text import Span, Text
 
 from clbp_cli.core.citation import apa, short_author_year, short_reference
@@ -31,7 +31,6 @@ from clbp_cli.core.views import (
     ThemeView,
     View,
     count_caveat,
-    discrepancy_note,
     headline,
     percent,
     proposal_share_label,
@@ -285,6 +284,18 @@ def print_lines(console: Console, parts: Sequence[Part]) -> None:
             console.print(Text("\n").join(part), no_wrap=True, overflow="crop")
 
 
+def as_renderable(parts: Sequence[Part]) -> Group:
+    """The parts as one rich renderable, laid out as `print_lines` prints them: prose wraps, laid-out lines are
+    cropped. For front ends that draw rich renderables themselves (clbp browse shows `render_show` this way)."""
+    pieces: list[Text] = []
+    for part in parts:
+        if isinstance(part, Text):
+            pieces.append(part)
+        else:
+            pieces.append(Text("\n", no_wrap=True, overflow="crop").join(part))
+    return Group(*pieces)
+
+
 def _cropped(plain: str, width: int) -> str:
     return plain if _width(plain) <= width else _cut(Text(plain), width, "").plain
 
@@ -471,7 +482,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
         f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
         f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
-    notes = [f"* {discrepancy_note(summary, dataset.theme_provenance)}" for summary in view.discrepancies]
+    notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
     return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
 

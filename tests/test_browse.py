@@ -1,0 +1,384 @@
+"""`clbp browse` driven by Textual's Pilot: what a user sees after each key or click."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytest.importorskip("textual")
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from clbp_cli.browse.app import BrowseApp, Card, CiteScreen, HelpScreen, MechanismTable
+from clbp_cli.core.citation import CitationStyle, cite
+from clbp_cli.core.loading import load_dataset
+from clbp_cli.core.search import search
+from tests.browse_helpers import make_app, run, seen
+from tests.conftest import REPO
+
+DATASET = load_dataset(None)
+
+
+def listed(app: BrowseApp) -> list[str]:
+    """The mechanisms in the list, top to bottom."""
+    table = app.query_one(MechanismTable)
+    return [table.get_row_at(index)[1].plain for index in range(table.row_count)]
+
+
+def card_title(screen: str) -> tuple[str, str]:
+    """The card's first line: the mechanism's name and, at the right edge, its theme and rank."""
+    line = next(line for line in screen.splitlines() if " · rank " in line)
+    card = line.rsplit("▏", 1)[-1]  # beside the list on a wide screen
+    name, _, where = card.strip().partition("  ")
+    return name, where.strip()
+
+
+def test_the_first_screen_shows_the_ranked_list_the_card_and_the_caveat() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        screen = await seen(pilot)
+        assert isinstance(app.focused, Input)  # typing goes straight into the search box
+        assert "All 33 mechanisms, most proposed first" in screen
+        assert "    1  Muscle strength" in screen and "   =7  Flexibility" in screen  # ties shown as =7
+        assert "Proposed by 30 of the 110 trials (27% of" in screen  # the card of the first row
+        assert DATASET.caveat in screen.replace("\n ", " ")
+        assert "Wun et al. 2021" in screen
+        assert "^q Quit" in screen
+        assert len(listed(app)) == 33
+
+    run(scenario)
+
+
+def test_typing_narrows_the_list_with_the_search_engine_and_esc_clears_it() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"fear")
+        assert listed(app) == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
+        screen = await seen(pilot)
+        assert "3 mechanisms match 'fear'" in screen
+        assert "alias: fear of movement" in screen  # where each matched
+        assert "description: … fear" in screen  # cut so that the match stays in view
+        assert card_title(screen) == ("Fear-avoidance", "Psychosocial · rank 4 of 33")  # the card follows the top hit
+        await pilot.press("down")  # the arrows move the list while typing
+        assert card_title(await seen(pilot)) == ("Kinesiophobia", "Psychosocial · rank 9 of 33")
+        await pilot.press("escape")
+        assert app.query_one(Input).value == ""
+        assert len(listed(app)) == 33
+
+    run(scenario)
+
+
+def test_a_typo_still_finds_and_says_so() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"kinesiofobia")
+        assert listed(app) == ["Kinesiophobia"]
+        assert "(no exact match; closest spellings)" in await seen(pilot)
+
+    run(scenario)
+
+
+def test_nothing_found_offers_the_nearest_names_and_enter_takes_the_first() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"catastrofy")
+        screen = await seen(pilot)
+        assert "Nothing matches 'catastrofy'" in screen
+        assert "Catastrophizing" in screen and "Mastery" not in screen  # only a really close name (issue 10)
+        assert "Nothing selected." in screen
+        await pilot.press("enter")
+        assert app.query_one(Input).value == "Catastrophizing"
+        assert listed(app) == ["Catastrophizing"]
+
+    run(scenario)
+
+
+def test_nothing_found_and_no_near_name() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"xyzzy", "down", "up", "enter")
+        assert "Nothing matches 'xyzzy'. Esc clears the search." in await seen(pilot)
+
+    run(scenario)
+
+
+def test_a_nearest_name_can_be_clicked() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"catastrofy")
+        await pilot.click("#nearest", offset=(2, 1))  # the name, under the box's top border
+        await pilot.pause()
+        assert app.query_one(Input).value == "Catastrophizing"
+
+    run(scenario)
+
+
+def test_enter_opens_the_card_in_the_lists_place_on_a_small_terminal_and_a_sibling_can_be_followed() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"fear", "enter")
+        await pilot.pause()
+        screen = await seen(pilot)
+        assert "Proposed by 15 of the 110 trials (14% of 110" in screen
+        assert "Rank  Mechanism" not in screen  # 80 columns: the card has the room
+        await pilot.press("tab")  # to the theme's other mechanisms
+        assert "Same theme: Enter to follow" in await seen(pilot)
+        await pilot.press("down", "enter")  # Fear-avoidance's siblings: Pain self-efficacy, then Mood
+        await pilot.pause()
+        assert card_title(await seen(pilot)) == ("Mood", "Psychosocial · rank 6 of 33")
+        await pilot.press("escape")  # back to the list
+        screen = await seen(pilot)
+        assert "Rank  Mechanism" in screen and isinstance(app.focused, MechanismTable)
+        await pilot.press("escape")  # and to the search box
+        assert isinstance(app.focused, Input)
+
+    run(scenario, size=(80, 24))
+
+
+def test_following_a_sibling_in_the_list_moves_the_lists_cursor() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"fear", "enter", "tab", "down", "down", "enter")  # Kinesiophobia, in the list
+        await pilot.pause()
+        assert app.query_one(MechanismTable).cursor_row == 1
+        assert card_title(await seen(pilot)) == ("Kinesiophobia", "Psychosocial · rank 9 of 33")
+
+    run(scenario)
+
+
+def test_the_card_is_what_clbp_show_prints(clbp) -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"mood")
+        body = app.query_one("#card-body")
+        width = body.content_region.width
+        shown = [line.rstrip() for line in (await seen(pilot)).splitlines()]
+        expected = clbp("show", "mood", env={"COLUMNS": str(width + 2)}).out.splitlines()
+        top = next(index for index, line in enumerate(shown) if "rank 6 of 33" in line)
+        column = shown[top].rindex("▏") + 2  # the card's left border, then its padding
+        card = [line[column : column + width].rstrip() for line in shown[top : top + len(expected)]]
+        assert card == [line[1:] for line in expected]
+
+    run(scenario)
+
+
+def test_a_theme_filter_by_key_with_its_published_total_and_the_86_87_note() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("tab", "tab", "2")  # from the list: 2 is the second theme
+        screen = await seen(pilot)
+        assert (
+            "Psychosocial: proposed 87 of 241 times (36% of all proposals); 12 mechanisms, whose listed counts add up to 86"
+            in screen
+        )
+        assert len(listed(app)) == 12
+        assert "Theme" not in screen.split("Rank", 1)[1].splitlines()[0]  # one theme: no theme column
+        await pilot.press("1")
+        assert "Neuromuscular: proposed 105 of 241 times (44% of all proposals); 10 mechanisms" in await seen(pilot)
+        assert "add up to" not in await seen(pilot)
+        await pilot.press("0")
+        assert len(listed(app)) == 33
+        await pilot.press("9")  # no ninth theme: nothing changes
+        assert len(listed(app)) == 33
+
+    run(scenario)
+
+
+def test_a_theme_tab_can_be_clicked_and_a_search_outside_it_says_where_to_look() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.click("#theme-5")
+        await pilot.pause()
+        assert listed(app) == ["Blood flow", "Inflammation", "Bone/ligament", "Tissue restoration"]
+        app.query_one(Input).focus()
+        await pilot.press(*"fear")
+        assert "No tissue healing mechanism matches 'fear'; 3 in other themes" in await seen(pilot)
+
+    run(scenario)
+
+
+def test_c_shows_the_citation_switches_style_and_copies_it() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("c")  # typed into the search box: a letter, not the key
+        assert app.query_one(Input).value == "c"
+        await pilot.press("escape", "tab", "tab", "c")
+        assert isinstance(app.screen, CiteScreen)
+        assert "Wun, A., Kollias, P." in await seen(pilot)  # APA first
+        await pilot.press("right")
+        assert "Wun A, Kollias P" in await seen(pilot)  # Vancouver
+        await pilot.press("3", "enter")
+        assert app.clipboard == cite(DATASET.source, CitationStyle.bibtex)
+        assert "Copied the BibTeX reference to the clipboard" in await seen(pilot)
+        await pilot.click("#close")
+        await pilot.pause()
+        assert not isinstance(app.screen, CiteScreen)
+
+    run(scenario)
+
+
+def test_copying_says_when_the_terminal_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TERM_PROGRAM", "Apple_Terminal")
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("tab", "tab", "c")
+        await pilot.click("#copy")
+        await pilot.pause()
+        assert "macOS Terminal does not let programs set the clipboard" in await seen(pilot)
+        assert app.clipboard == ""
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CiteScreen)
+
+    run(scenario)
+
+
+def test_f1_and_question_mark_list_the_keys() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("f1")  # works while typing
+        assert isinstance(app.screen, HelpScreen)
+        screen = await seen(pilot)
+        assert "Ctrl+Q" in screen and "0 all, 1 neuromuscular, 2 psychosocial" in screen
+        await pilot.press("f1")  # pressed again: closes
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("tab", "tab", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+    run(scenario)
+
+
+def test_slash_goes_back_to_the_search_box_and_the_mouse_selects_rows() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.click(MechanismTable, offset=(8, 3))  # the third row (under the header)
+        await pilot.pause()
+        screen = await seen(pilot)
+        assert "Muscle endurance" in screen.split("Rank", 1)[1] and "Neuromuscular · rank 3 of 33" in screen
+        await pilot.click(MechanismTable, offset=(8, 3))  # a click on the highlighted row opens its card
+        await pilot.pause()
+        assert app.focused is app.query_one(Card)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+
+    run(scenario)
+
+
+def test_the_layout_follows_the_terminal_size() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        assert "Proposed by" in await seen(pilot)  # wide: list and card side by side
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        screen = await seen(pilot)
+        assert "Proposed by" not in screen and "Muscle strength" in screen
+        await pilot.resize_terminal(50, 20)  # very narrow: still no crash, names cut
+        await pilot.pause()
+        assert "Rank" in await seen(pilot)
+
+    run(scenario)
+
+
+def test_ctrl_q_quits_with_exit_code_0() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press(*"mood", "ctrl+q")
+
+    app = run(scenario)
+    assert app.return_code == 0
+
+
+def test_text_from_the_data_is_never_markup(tmp_path) -> None:
+    import yaml
+
+    data = yaml.safe_load(_bundled_text())
+    data["mechanisms"][0]["name"] = "[bold]Muscle strength[/]"
+    path = tmp_path / "odd.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        assert "[bold]Muscle strength[/]" in await seen(pilot)
+
+    run(scenario, app=make_app(str(path)))
+
+
+def _bundled_text() -> str:
+    import pkgutil
+
+    data = pkgutil.get_data("clbp_cli", "data/wun2021.yaml")
+    assert data is not None
+    return data.decode("utf-8")
+
+
+# The command around the app: data first, then the terminal, then the screen.
+def test_bad_data_is_the_usual_one_line_error_before_any_screen(clbp, tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("mechanisms: [\n", encoding="utf-8")
+    for result in (clbp("browse", "--data", str(path)), clbp("browse", env={"CLBP_DATA": str(path)})):
+        assert result.code == 1
+        assert result.out == ""
+        assert result.err.startswith("clbp: error: cannot use the data file (1 problem):")
+        assert str(path) in result.err
+
+
+def test_without_a_terminal_it_points_to_list_and_search(clbp) -> None:
+    result = clbp("browse")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == (
+        "clbp: error: clbp browse needs a terminal (stdin and stdout); for a pipe or a file use clbp list "
+        "or clbp search QUERY\n"
+    )
+
+
+def test_a_dumb_terminal_is_told_what_to_use_instead(clbp, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("clbp_cli.cli._is_terminal", lambda stream: True)
+    result = clbp("browse", env={"TERM": "dumb"})
+    assert result.code == 2
+    assert result.err == (
+        "clbp: error: clbp browse cannot draw on this terminal (TERM=dumb); use clbp list or clbp search QUERY\n"
+    )
+
+
+@pytest.mark.parametrize(("return_code", "exit_code"), [(0, 0), (1, 70)])
+def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
+    clbp, monkeypatch: pytest.MonkeyPatch, return_code: int, exit_code: int
+) -> None:
+    started: list[BrowseApp] = []
+
+    def fake_run(self: BrowseApp) -> None:
+        started.append(self)
+        self._return_code = return_code
+
+    monkeypatch.setattr("clbp_cli.cli._is_terminal", lambda stream: True)
+    monkeypatch.setattr(BrowseApp, "run", fake_run)
+    result = clbp("browse")
+    assert result.code == exit_code
+    assert len(started) == 1 and len(started[0].ranked) == 33
+
+
+def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tmp_path) -> None:
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from scale import generate
+
+    path = tmp_path / "large.yaml"
+    generate(2500, path)
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        screen = await seen(pilot)
+        assert "All 2533 mechanisms" in screen and "showing the first 200 of 2,533: type to narrow" in screen
+        assert len(listed(app)) == 200
+        await pilot.press(*"fear")
+        await app.workers.wait_for_complete()
+        screen = await seen(pilot)
+        hits = search(app.dataset, app.ranked, "fear")  # the same engine as clbp search
+        assert f"{len(hits):,} mechanisms match 'fear'" in screen
+        names = listed(app)  # long synthetic names are cut to the column with an ellipsis
+        assert len(names) == 200
+        assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
+        await pilot.press("tab", "tab", "2")  # a theme: the same search, not run again
+        assert "Psychosocial" in await seen(pilot)
+        await pilot.press("slash", *"fe")  # back in the search box, the query is selected: typing replaces it
+        await app.workers.wait_for_complete()
+        assert "match 'fe'" in " ".join((await seen(pilot)).split())  # the status line wraps
+
+    run(scenario, app=make_app(str(path)))
+
+
+def test_a_stream_that_cannot_say_is_not_a_terminal() -> None:
+    import io
+
+    from clbp_cli.cli import _is_terminal
+
+    closed = io.StringIO()
+    closed.close()
+    assert not _is_terminal(object()) and not _is_terminal(closed) and not _is_terminal(io.StringIO())
