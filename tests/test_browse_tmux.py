@@ -64,7 +64,7 @@ def test_browse_in_tmux_types_reads_and_quits_cleanly(tmp_path: Path) -> None:
 
         tmux("send-keys", "-t", "browse", "-l", "fear")
         screen = tmux.wait_for("3 mechanisms match")
-        assert "3 mechanisms match “fear”" in screen
+        assert "3 mechanisms match 'fear'" in screen
         assert "Fear-avoidance" in screen and "Kinesiophobia" in screen and "Catastrophizing" in screen
         assert "Muscle strength" not in screen
 
