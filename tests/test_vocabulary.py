@@ -79,13 +79,13 @@ SPECIFIC_MEASURES = {
     "Coping strategies": [("Coping Strategies Questionnaire", "CSQ")],
     "Mindfulness": [("Five Facet Mindfulness Questionnaire", "FFMQ"), ("Mindful Attention Awareness Scale", "MAAS")],
     "Social support": [("MOS Social Support Survey", "MOS-SSS")],
+    "Muscle power": [("countermovement jump", "CMJ")],  # the standard field test of muscle power (legs, not trunk)
 }
 
 # Mechanisms with no measure, and why: better an empty list than a guessed instrument.
 WITHOUT_MEASURE = {
     "Stabilization",  # clinical instability tests diagnose instability; none measures stabilization itself
     "Gate control",  # a theory of spinal processing; no clinical or trial measure of the 'gate'
-    "Muscle power",  # no standard trunk power test in back pain trials (jump tests measure the legs)
     "Tissue restoration",  # no widely used measure of repair of back tissues in exercise trials
 }
 
