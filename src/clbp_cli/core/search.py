@@ -292,7 +292,8 @@ class SearchIndex:
 
 
 def prepare_search(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
-    """The data prepared for search(..., index=): build it once, search with it often (the same results)."""
+    """The data prepared for search(..., index=): build it once, search with it often (the same results). A row's
+    words, stems and acronyms are worked out when a search first reaches the row, and kept."""
     return _index(dataset, ranked)
 
 
@@ -771,16 +772,32 @@ def nearest_names(dataset: Dataset, query: str, limit: int = 3) -> list[str]:
         return []
     allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
     found: list[tuple[int, int, str]] = []
-    for position, mechanism in enumerate(dataset.mechanisms):
+    for position, (name, others) in enumerate(_name_keys(dataset)):
         distances = []
-        for text in (mechanism.name, *mechanism.aliases):
-            other = _sounded(compact(text))
+        for other in others:
             distances.append(edit_distance(key, other, allowed))
             if len(key) >= 6 and len(other) > len(key) and other[0] == key[0]:  # the start of a name, mistyped
                 distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # ("catastrofy")
         if min(distances) <= allowed:
-            found.append((min(distances), position, mechanism.name))
+            found.append((min(distances), position, name))
     return [name for _, _, name in sorted(found)[:limit]]
+
+
+_name_keys_cache: list[tuple[Dataset, list[tuple[str, list[str]]]]] = []
+
+
+def _name_keys(dataset: Dataset) -> list[tuple[str, list[str]]]:
+    """Each mechanism's name, with its name and aliases as nearest_names compares them; kept for the last dataset
+    (clbp browse asks on every key that finds nothing)."""
+    for cached_dataset, keys in _name_keys_cache:
+        if cached_dataset is dataset:
+            return keys
+    keys = [
+        (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
+        for mechanism in dataset.mechanisms
+    ]
+    _name_keys_cache[:] = [(dataset, keys)]
+    return keys
 
 
 class LookupFailed(Exception):
