@@ -15,15 +15,20 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clbp_cli.core import search as search_module
 from clbp_cli.core.loading import load_dataset
-from clbp_cli.core.ranking import rank_mechanisms
+from clbp_cli.core.model import Dataset
+from clbp_cli.core.ranking import RankedMechanism, rank_mechanisms
 from clbp_cli.core.search import (
     LookupFailed,
+    _expand,
     _initials,
+    _query_words,
     _row_values,
     edit_distance,
     fold,
     nearest_names,
+    prepare_search,
     resolve_mechanism,
     search,
     stem,
@@ -436,3 +441,51 @@ def test_relevance_on_the_dev_set_keeps_mrr_at_least_0_9() -> None:
     figures = search_quality.evaluate(entries)["all"].figures()
     assert figures["MRR"] is not None and figures["MRR"] >= 0.9, figures
     assert figures["none ok"] == 1.0, figures
+
+
+@pytest.fixture(scope="module")
+def large_dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, list[RankedMechanism]]:
+    """The bundled data with 1,500 generated mechanisms, as benchmarks/scale.py makes them."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from scale import generate
+
+    path = tmp_path_factory.mktemp("large") / "large.yaml"
+    generate(1500, path)
+    dataset = load_dataset(str(path))
+    return dataset, rank_mechanisms(dataset)
+
+
+def _relevance_queries() -> list[str]:
+    entries = yaml.safe_load((REPO / "benchmarks" / "relevance" / "dev.yaml").read_text(encoding="utf-8"))
+    typed = [query[:end] for query in ("fear", "motor control", "stabilisation", "tsk") for end in range(1, 14)]
+    return [entry["query"] for entry in entries] + sorted(set(typed))
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["bundled", "generated"])
+def test_a_prepared_index_finds_exactly_what_a_fresh_search_does(
+    large: bool, large_dataset: tuple[Dataset, list[RankedMechanism]]
+) -> None:
+    """clbp browse prepares the data once and searches it on every key: the hits must be the very same as a
+    search that prepares nothing (the CLI's), and the index's shortcuts (postings, sorted words, words by length)
+    must find the same words and rows as trying every word and every row."""
+    dataset, ranked = large_dataset if large else (DATASET, RANKED)
+    index = prepare_search(dataset, ranked)
+    for query in _relevance_queries():
+        for typing in (False, True):
+            search_module._index_cache.clear()  # the unprepared path: everything built afresh
+            fresh = search(dataset, ranked, query, typing=typing)
+            prepared = search(dataset, ranked, query, typing=typing, index=index)
+            assert [tuple(hit) for hit in prepared] == [tuple(hit) for hit in fresh], (query, typing)
+            for word in _query_words(query, index.vocabulary, typing):
+                expansion = _expand(word, index.vocabulary, index)
+                assert expansion == _expand(word, index.vocabulary), (query, word)
+                scanned = {n for n, row in enumerate(index.rows) if any(f" {w} " in row.haystack for w in expansion)}
+                assert {n for w in expansion for n in index.postings[w]} == scanned
+
+
+def test_search_rebuilds_an_index_made_for_other_data() -> None:
+    other = rank_mechanisms(DATASET)
+    index = prepare_search(DATASET, other)
+    assert [tuple(hit) for hit in search(DATASET, RANKED, "fear", index=index)] == [
+        tuple(hit) for hit in search(DATASET, RANKED, "fear")
+    ]

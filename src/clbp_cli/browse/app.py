@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from clbp_cli.core.citation import CitationStyle, cite, short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
-from clbp_cli.core.search import SearchHit, fold, nearest_names, search
+from clbp_cli.core.search import SearchHit, SearchIndex, fold, nearest_names, prepare_search, search
 from clbp_cli.core.views import mechanism_view, percent, quoted, trial_share_label
 from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.terminal import ACCENT, MAX_BAR_WIDTH, MIN_BAR_WIDTH, as_renderable, bar, render_show
@@ -157,6 +157,7 @@ class BrowseApp(App[int]):
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
         self._last_search: tuple[str, list[SearchHit]] | None = None
+        self._search_index: SearchIndex | None = None  # the data prepared for search, at the first search
         self.card_row: RankedMechanism | None = None
 
     # Layout --------------------------------------------------------------------------------------------------
@@ -209,7 +210,9 @@ class BrowseApp(App[int]):
         if self._last_search is not None and self._last_search[0] == query:
             hits = self._last_search[1]
         else:
-            hits = search(self.dataset, self.ranked, query, typing=True)  # re-ranked on every key
+            if self._search_index is None:
+                self._search_index = prepare_search(self.dataset, self.ranked)
+            hits = search(self.dataset, self.ranked, query, typing=True, index=self._search_index)  # every key
             self._last_search = (query, hits)
         by_id = {hit.row.mechanism.id: hit for hit in hits}
         rows = select_mechanisms(self.dataset, [hit.row for hit in hits], theme_id=theme_id)

@@ -7,7 +7,7 @@ import gc
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -195,10 +195,106 @@ class _Row(NamedTuple):
         return [piece.strip() for piece in self.haystack.split(_SEPARATOR)]
 
 
-class _Index(NamedTuple):
-    rows: list[_Row]
-    vocabulary: frozenset[str]  # every folded word of the data
-    initials: dict[int, list[tuple[str, str]]]  # row number -> its values' acronyms, worked out when first asked
+class _Value(NamedTuple):
+    field: str
+    weight: float
+    words: list[str]  # its folded words
+    folded: str
+    content_stems: list[str]  # the stems of its words but stopwords, for _whole_query_bonus
+    initials: tuple[str, str]  # _initials(folded); none for a description
+
+
+class SearchIndex:
+    """The data prepared for searching, built once per (dataset, ranked) by prepare_search and reused by every
+    search over it (clbp browse searches on every key): the folded rows, the vocabulary, which rows hold each
+    word, and, worked out when first asked, each row's values split into words and their acronyms."""
+
+    def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism], rows: list[_Row]) -> None:
+        self.dataset = dataset
+        self.ranked = ranked
+        self.rows = rows
+        postings: dict[str, list[int]] = {}
+        for row_number, prepared in enumerate(rows):
+            for word in set(prepared.haystack.split()):
+                found = postings.get(word)
+                if found is None:
+                    postings[word] = [row_number]
+                else:
+                    found.append(row_number)
+        postings.pop(_SEPARATOR, None)
+        self.postings = postings  # folded word -> the rows holding it, in order
+        self.vocabulary = frozenset(postings)  # every folded word of the data
+        self.initials: dict[int, list[tuple[str, str]]] = {}  # row number -> its values' acronyms
+        self._sorted_words: list[str] | None = None
+        self._joined_words: str | None = None
+        self._by_length: dict[int, list[str]] | None = None
+        self._acronym_rows: dict[str, list[int]] | None = None
+        self._values: dict[int, tuple[list[_Value], dict[str, list[tuple[int, int]]]]] = {}
+        self._bounds: dict[str, list[tuple[int, int]]] = {}
+        self.order = {id(row): position for position, row in enumerate(ranked)}
+
+    @property
+    def sorted_words(self) -> list[str]:
+        if self._sorted_words is None:
+            self._sorted_words = sorted(self.vocabulary)
+        return self._sorted_words
+
+    @property
+    def joined_words(self) -> str:
+        """The vocabulary as one string, a word a line, to find words holding a piece at C speed."""
+        if self._joined_words is None:
+            self._joined_words = "\n" + "\n".join(self.sorted_words) + "\n"
+        return self._joined_words
+
+    @property
+    def by_length(self) -> dict[int, list[str]]:
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for word in self.sorted_words:
+                by_length.setdefault(len(word), []).append(word)
+            self._by_length = by_length
+        return self._by_length
+
+    def acronym_rows(self) -> dict[str, list[int]]:
+        """Acronym -> the rows with a value (but the description) of that acronym, in order."""
+        if self._acronym_rows is None:
+            found: dict[str, list[int]] = {}
+            for row_number in range(len(self.rows)):
+                for acronym in {a for pair in _row_initials(self, row_number) for a in pair if a}:
+                    found.setdefault(acronym, []).append(row_number)
+            self._acronym_rows = found
+        return self._acronym_rows
+
+    def values(self, row_number: int) -> tuple[list[_Value], dict[str, list[tuple[int, int]]]]:
+        """The row's values split into words, and where each of its words occurs: (value number, position)."""
+        found = self._values.get(row_number)
+        if found is None:
+            prepared = self.rows[row_number]
+            values = []
+            occurrences: dict[str, list[tuple[int, int]]] = {}
+            fields = _row_fields(prepared.row)
+            for value_number, (field, folded) in enumerate(zip(fields, prepared.folded, strict=True)):
+                words = folded.split()
+                stems = [_stem_of(word) for word in words if word not in STOPWORDS]
+                initials = _initials(folded) if field != "description" else ("", "")
+                values.append(_Value(field, FIELD_WEIGHTS[field], words, folded, stems, initials))
+                for position, word in enumerate(words):
+                    occurrences.setdefault(word, []).append((value_number, position))
+            found = self._values[row_number] = (values, occurrences)
+        return found
+
+    def bounds(self, text: str) -> list[tuple[int, int]]:
+        """_word_bounds(text), kept."""
+        found = self._bounds.get(text)
+        if found is None:
+            found = self._bounds[text] = _word_bounds(text)
+        return found
+
+
+def prepare_search(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
+    """The data prepared for search(..., index=): build it once, search with it often (the same results). A row's
+    words, stems and acronyms are worked out when a search first reaches the row, and kept."""
+    return _index(dataset, ranked)
 
 
 def _fold_row(texts: list[str]) -> str:
@@ -209,10 +305,10 @@ def _fold_row(texts: list[str]) -> str:
     return f" {joined} "
 
 
-_index_cache: list[tuple[Sequence[RankedMechanism], Dataset, _Index]] = []
+_index_cache: list[tuple[Sequence[RankedMechanism], Dataset, SearchIndex]] = []
 
 
-def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> _Index:
+def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
     """The prepared rows and vocabulary, kept for the last (dataset, ranked) searched (clbp browse searches often)."""
     for cached_ranked, cached_dataset, index in _index_cache:
         if cached_ranked is ranked and cached_dataset is dataset:
@@ -225,11 +321,10 @@ def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> _Index:
         for row in ranked:
             texts = _row_texts(row, theme_names)
             rows.append(_Row(row, texts, _fold_row(texts)))
+        index = SearchIndex(dataset, ranked, rows)
     finally:
         if collecting:
             gc.enable()
-    vocabulary = frozenset(" ".join(prepared.haystack for prepared in rows).split()) - {_SEPARATOR}
-    index = _Index(rows, vocabulary, {})
     _index_cache[:] = [(ranked, dataset, index)]
     return index
 
@@ -287,13 +382,24 @@ def _stem_of(word: str) -> str:
     return found
 
 
-def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
-    """The data's words this query word matches, each with how (a key of MATCH_QUALITY)."""
+def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | None = None) -> dict[str, str]:
+    """The data's words this query word matches, each with how (a key of MATCH_QUALITY). With `index`, only the
+    words that can match are tried (those starting as the word or its stem, holding it, or of a typo's length)."""
     found: dict[str, str] = {}
     partial = len(word.folded) >= MIN_PARTIAL_WORD_LENGTH or word.being_typed
     long_stem = len(word.stem) >= 4
     head = word.stem[:-1] or word.stem  # a word's stem starts its word, but for a final y (injuries -> injury)
-    for data_word in vocabulary:
+    candidates: frozenset[str] | set[str] = vocabulary
+    if index is not None:
+        starts = {head}
+        if partial:
+            starts.add(word.folded)
+            if long_stem:
+                starts.update((word.stem, word.stem[:5]))
+        candidates = {data_word for start in starts for data_word in _starting(index.sorted_words, start)}
+        if partial and len(word.folded) >= MIN_INSIDE_LENGTH:
+            candidates.update(_holding(index.joined_words, word.folded))
+    for data_word in candidates:
         if data_word.startswith(head) and _stem_of(data_word) == word.stem:
             found[data_word] = "word"
         elif partial:
@@ -305,13 +411,39 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str]) -> dict[str, str]:
     if length >= MIN_TYPO_LENGTH and not any(how in ("word", "prefix") for how in found.values()):
         allowed = 1 if length < LONG_WORD_LENGTH else 2
         typed = _sounded(word.folded)
-        for data_word in vocabulary:
+        if index is not None:
+            lengths = range(length - allowed - 1, length + allowed + 2)
+            candidates = {data_word for size in lengths for data_word in index.by_length.get(size, ())}
+        for data_word in candidates if index is not None else vocabulary:
             if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha():
                 distance = edit_distance(typed, _sounded(data_word), allowed)
                 if distance <= min(allowed, 1) or (
                     distance <= allowed and data_word[0] == typed[0]
                 ):  # 2: not the 1st letter
                     found.setdefault(data_word, "typo")
+    return found
+
+
+def _starting(words: list[str], start: str) -> list[str]:
+    """The words of a sorted list that start with `start`."""
+    from bisect import bisect_left
+
+    first = bisect_left(words, start)
+    last = first
+    while last < len(words) and words[last].startswith(start):
+        last += 1
+    return words[first:last]
+
+
+def _holding(joined: str, piece: str) -> set[str]:
+    """The words of a vocabulary joined a word a line (and a line break at each end) that hold `piece`."""
+    found = set()
+    at = joined.find(piece)
+    while at >= 0:
+        start = joined.rfind("\n", 0, at) + 1
+        end = joined.find("\n", at)
+        found.add(joined[start:end])
+        at = joined.find(piece, end)
     return found
 
 
@@ -371,7 +503,7 @@ def _initials(folded: str) -> tuple[str, str]:
     return "".join(w[0] for w in words), "".join(w[0] for w in words if w not in STOPWORDS)
 
 
-def _row_initials(index: _Index, row_number: int) -> list[tuple[str, str]]:
+def _row_initials(index: SearchIndex, row_number: int) -> list[tuple[str, str]]:
     """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
     found = index.initials.get(row_number)
     if found is None:
@@ -383,48 +515,63 @@ def _idf(matched: int, total: int) -> float:
     return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
 
 
-def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str, *, typing: bool = False) -> list[SearchHit]:
+def search(
+    dataset: Dataset,
+    ranked: Sequence[RankedMechanism],
+    query: str,
+    *,
+    typing: bool = False,
+    index: SearchIndex | None = None,
+) -> list[SearchHit]:
     """Mechanisms matching any content word of `query`, most relevant first (ties in published rank order).
 
     `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
-    follows it, also matches as the start of any word, however short ("fe" finds fear)."""
+    follows it, also matches as the start of any word, however short ("fe" finds fear). `index` is the data
+    prepared by prepare_search(dataset, ranked), for many searches over the same data; without it, it is built
+    (and kept for the next search over the same objects). The results are the same either way."""
     if not fold(query):
         return []
-    index = _index(dataset, ranked)
+    if index is None or index.dataset is not dataset or index.ranked is not ranked:
+        index = _index(dataset, ranked)
     words = _query_words(query, index.vocabulary, typing)
     if not words:
         return []
-    expansions = [_expand(word, index.vocabulary) for word in words]
-    needles = [[f" {data_word} " for data_word in expansion] for expansion in expansions]
+    expansions = [_expand(word, index.vocabulary, index) for word in words]
     # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion).
     acronym_words = [
         i
         for i, word in enumerate(words)
         if 2 <= len(word.folded) <= 6 and word.folded.isalpha() and "word" not in expansions[i].values()
     ]
-    # Which rows each query word occurs in, for its rarity.
-    matched_rows: list[set[int]] = [set() for _ in words]
-    candidates: list[int] = []
-    for row_number, prepared in enumerate(index.rows):
-        hit = False
-        for i, word_needles in enumerate(needles):
-            if any(needle in prepared.haystack for needle in word_needles):
-                matched_rows[i].add(row_number)
-                hit = True
-        if acronym_words:
-            for initials in _row_initials(index, row_number):
-                for i in acronym_words:
-                    if words[i].folded in initials:
-                        matched_rows[i].add(row_number)
-                        hit = True
-        if hit:
-            candidates.append(row_number)
+    # Which rows each query word occurs in, for its rarity: from the rows holding each word it matches.
+    postings = index.postings
+    matched_rows: list[set[int]] = []
+    for i, expansion in enumerate(expansions):
+        rows: set[int] = set()
+        for data_word in expansion:
+            rows.update(postings[data_word])
+        if i in acronym_words:
+            rows.update(index.acronym_rows().get(words[i].folded, ()))
+        matched_rows.append(rows)
+    candidates = sorted(set().union(*matched_rows))
     total = len(index.rows)
     rarity = [_idf(len(rows), total) for rows in matched_rows]
     query_stems = [word.stem for word in words]
     full_rarity = sum(rarity)
     acronyms = frozenset(acronym_words)
-    hits = [_score(index.rows[n], words, expansions, acronyms, rarity, query_stems, full_rarity) for n in candidates]
+    # Per data word, the query words it matches and how well: (query word, quality, how).
+    matching: dict[str, list[tuple[int, float, str]]] = {}
+    for i, expansion in enumerate(expansions):
+        for data_word, how in expansion.items():
+            matching.setdefault(data_word, []).append((i, MATCH_QUALITY[how], how))
+    scoring = _Scoring(words, matching, acronyms, rarity, query_stems, full_rarity)
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of new hits, no cycles: the collector's passes cost more than the scoring
+    try:
+        hits = [_score(index, n, scoring) for n in candidates]
+    finally:
+        if collecting:
+            gc.enable()
     if not all(matched_rows):
         # A word matched nothing ("shoulder pain", "diabetes medication"): the query is partly outside the review,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
@@ -433,72 +580,92 @@ def search(dataset: Dataset, ranked: Sequence[RankedMechanism], query: str, *, t
     if hits:  # the tail: mechanisms that only mention a word in passing, far below the best
         floor = TAIL_SHARE * max(score for score, _, _ in hits)
         hits = [scored for scored in hits if scored[0] >= floor]
-    order = {id(row): position for position, row in enumerate(ranked)}
+    order = index.order
     hits.sort(key=lambda scored: (-scored[0], order[id(scored[2].row)]))
     return [hit for _, _, hit in hits]
 
 
-def _score(
-    prepared: _Row,
-    words: list[_QueryWord],
-    expansions: list[dict[str, str]],
-    acronyms: frozenset[int],
-    rarity: list[float],
-    query_stems: list[str],
-    full_rarity: float,
-) -> tuple[float, set[int], SearchHit]:
+class _Scoring(NamedTuple):
+    """What scoring a row needs to know of the query."""
+
+    words: list[_QueryWord]
+    matching: dict[str, list[tuple[int, float, str]]]  # data word -> (query word, quality, how) for each it matches
+    acronyms: frozenset[int]  # the query words that may be acronyms
+    rarity: list[float]
+    query_stems: list[str]
+    full_rarity: float
+
+
+def _score(index: SearchIndex, row_number: int, scoring: _Scoring) -> tuple[float, set[int], SearchHit]:
     """The row's score, the query words that match one of its words whole (or the start of one), and its hit."""
-    best = [0.0] * len(words)  # per query word: its best field weight times match quality
-    how_best = [""] * len(words)
+    words, matching, acronyms, rarity = scoring.words, scoring.matching, scoring.acronyms, scoring.rarity
+    prepared = index.rows[row_number]
+    size = len(words)
+    best = [0.0] * size  # per query word: its best field weight times match quality
+    how_best = [""] * size
     fields_seen: list[set[str]] = [set() for _ in words]
     shown: tuple[float, int, list[int], float] | None = None  # (value score, value index, matched positions, bonus)
     bonus_total = 0.0
-    every_expansion = frozenset().union(*expansions)
-    fields = _row_fields(prepared.row)
-    for value_number, (field, folded) in enumerate(zip(fields, prepared.folded, strict=True)):
-        value_words = folded.split()
-        if every_expansion.isdisjoint(value_words) and not (acronyms and field != "description"):
+    values, occurrences = index.values(row_number)
+    # Per value holding a word that matches: per query word its best match quality and how, and the positions.
+    per_value: dict[int, tuple[list[float], list[str], list[int]]] = {}
+    few = len(matching) <= len(occurrences)
+    for data_word in matching if few else occurrences:
+        places = occurrences.get(data_word) if few else occurrences[data_word]
+        found = matching.get(data_word)
+        if places is None or found is None:
             continue
-        weight = FIELD_WEIGHTS[field]
+        for value_number, position in places:
+            entry = per_value.get(value_number)
+            if entry is None:
+                entry = per_value[value_number] = ([0.0] * size, [""] * size, [])
+            quality, how, positions = entry
+            for i, match_quality, match in found:
+                positions.append(position)
+                if match_quality > quality[i]:
+                    quality[i], how[i] = match_quality, match
+    visited: Iterable[int] = sorted(per_value)
+    if acronyms:  # every value but the description may hold an acronym
+        visited = sorted(set(per_value) | set(range(len(values) - 1)))
+    for value_number in visited:
+        value = values[value_number]
+        field = value.field
+        weight = value.weight
+        entry = per_value.get(value_number)
+        if entry is None:
+            entry = ([0.0] * size, [""] * size, [])
+        quality, how, positions = entry
         value_score = 0.0
-        positions: list[int] = []
-        for i, expansion in enumerate(expansions):
-            quality = 0.0
-            how = ""
-            for position, value_word in enumerate(value_words):
-                match = expansion.get(value_word)
-                if match is not None:
-                    positions.append(position)
-                    if MATCH_QUALITY[match] > quality:
-                        quality, how = MATCH_QUALITY[match], match
-            if not quality and i in acronyms and field != "description" and words[i].folded in _initials(folded):
-                quality, how = MATCH_QUALITY["acronym"], "acronym"
-                positions.extend(range(len(value_words)))
-            if quality:
+        for i in range(size):
+            word_quality = quality[i]
+            if not word_quality and i in acronyms and field != "description" and words[i].folded in value.initials:
+                word_quality, how[i] = MATCH_QUALITY["acronym"], "acronym"
+                positions.extend(range(len(value.words)))
+            if word_quality:
                 fields_seen[i].add(field)
-                value_score += rarity[i] * weight * quality
-                if weight * quality > best[i]:
-                    best[i], how_best[i] = weight * quality, how
+                value_score += rarity[i] * weight * word_quality
+                if weight * word_quality > best[i]:
+                    best[i], how_best[i] = weight * word_quality, how[i]
         if not positions:
             continue
-        bonus = _whole_query_bonus(value_words, query_stems) * weight * full_rarity
+        bonus = _stems_bonus(value.content_stems, scoring.query_stems) * weight * scoring.full_rarity
         bonus_total = max(bonus_total, bonus)
         if shown is None or (value_score, bonus) > (shown[0], shown[3]):  # the strongest field shows why
             shown = (value_score, value_number, positions, bonus)
     assert shown is not None  # a candidate matched at least one word somewhere
     score = bonus_total
-    for i in range(len(words)):
+    for i in range(size):
         if best[i]:
             others = min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS)
             score += rarity[i] * (best[i] + OTHER_FIELDS_BONUS * others)
     _, value_number, positions, bonus = shown
-    field, text = fields[value_number], prepared.texts[value_number]
-    matched = [i for i in range(len(words)) if best[i]]
-    kind = _kind(bonus, matched, how_best, len(words))
-    spans = _word_spans(text, sorted(set(positions)))
+    field, text = values[value_number].field, prepared.texts[value_number]
+    matched = [i for i in range(size) if best[i]]
+    kind = _kind(bonus, matched, how_best, size)
+    spans = _word_spans(text, sorted(set(positions)), index.bounds(text))
     if field == "description":
         text, spans = _snippet(text, spans)
-    ideal = full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
+    ideal = scoring.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
     relevance = max(1, min(100, round(100 * score / ideal)))
     terms = tuple(words[i].typed for i in matched)
     anchors = {i for i in matched if how_best[i] in ("word", "acronym", "prefix")}
@@ -508,11 +675,14 @@ def _score(
 def _whole_query_bonus(value_words: list[str], query_stems: list[str]) -> float:
     """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words
     in order and together, else 0."""
-    content = [word for word in value_words if word not in STOPWORDS]
+    return _stems_bonus([_stem_of(word) for word in value_words if word not in STOPWORDS], query_stems)
+
+
+def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
+    """_whole_query_bonus from the stems of the value's words but stopwords."""
     size = len(query_stems)
-    if len(content) < size or (size == 1 and len(content) > 1):  # cannot hold the query: no need to stem
+    if len(value_stems) < size or (size == 1 and len(value_stems) > 1):  # cannot hold the query
         return 0.0
-    value_stems = [_stem_of(word) for word in content]
     if value_stems == query_stems:
         return EXACT_BONUS
     if any(value_stems[i : i + size] == query_stems for i in range(len(value_stems) - size + 1)):
@@ -532,25 +702,40 @@ def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
     return "words" if len(matched) == size else "some"
 
 
-def _word_spans(text: str, positions: list[int]) -> tuple[tuple[int, int], ...]:
-    """Character ranges of `text` covering its folded words at `positions`: whole words of the original text,
-    sorted and merged, wherever folding moved or shortened them ('behaviour' is folded to 'behavior')."""
+def _word_bounds(text: str) -> list[tuple[int, int]]:
+    """For each folded word of `text`, the [start, end) of the original text it comes from: to its next word's
+    start, or to the end of the text's last letter or digit."""
     folded, origins = fold_with_origins(text)
-    starts = []
-    offset = 0
-    for word in folded.split(" "):
-        starts.append((offset, offset + len(word)))
-        offset += len(word) + 1
     end_of_text = len(text)
     while end_of_text > 0 and not (text[end_of_text - 1].isalnum() or unicodedata.combining(text[end_of_text - 1])):
         end_of_text -= 1
+    bounds = []
+    offset = 0
+    for word in folded.split(" "):
+        start, end = offset, offset + len(word)
+        bounds.append(
+            (
+                origins[start] if start < len(origins) else end_of_text,
+                origins[end] if end < len(origins) else end_of_text,
+            )
+        )
+        offset += len(word) + 1
+    return bounds
+
+
+def _word_spans(
+    text: str, positions: list[int], bounds: list[tuple[int, int]] | None = None
+) -> tuple[tuple[int, int], ...]:
+    """Character ranges of `text` covering its folded words at `positions`: whole words of the original text,
+    sorted and merged, wherever folding moved or shortened them ('behaviour' is folded to 'behavior').
+    `bounds` is _word_bounds(text), when known."""
+    if bounds is None:
+        bounds = _word_bounds(text)
     spans: list[tuple[int, int]] = []
     for position in positions:
-        if position >= len(starts):  # pragma: no cover - fold and fold_with_origins agree (a tested property)
+        if position >= len(bounds):  # pragma: no cover - fold and fold_with_origins agree (a tested property)
             continue
-        start, end = starts[position]
-        original_start = origins[start]
-        original_end = origins[end] if end < len(origins) else end_of_text
+        original_start, original_end = bounds[position]
         if spans and not text[spans[-1][1] : original_start].strip(_SEPARATOR_CHARACTERS):
             spans[-1] = (spans[-1][0], max(spans[-1][1], original_end))
         else:
@@ -587,16 +772,32 @@ def nearest_names(dataset: Dataset, query: str, limit: int = 3) -> list[str]:
         return []
     allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
     found: list[tuple[int, int, str]] = []
-    for position, mechanism in enumerate(dataset.mechanisms):
+    for position, (name, others) in enumerate(_name_keys(dataset)):
         distances = []
-        for text in (mechanism.name, *mechanism.aliases):
-            other = _sounded(compact(text))
+        for other in others:
             distances.append(edit_distance(key, other, allowed))
             if len(key) >= 6 and len(other) > len(key) and other[0] == key[0]:  # the start of a name, mistyped
                 distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # ("catastrofy")
         if min(distances) <= allowed:
-            found.append((min(distances), position, mechanism.name))
+            found.append((min(distances), position, name))
     return [name for _, _, name in sorted(found)[:limit]]
+
+
+_name_keys_cache: list[tuple[Dataset, list[tuple[str, list[str]]]]] = []
+
+
+def _name_keys(dataset: Dataset) -> list[tuple[str, list[str]]]:
+    """Each mechanism's name, with its name and aliases as nearest_names compares them; kept for the last dataset
+    (clbp browse asks on every key that finds nothing)."""
+    for cached_dataset, keys in _name_keys_cache:
+        if cached_dataset is dataset:
+            return keys
+    keys = [
+        (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
+        for mechanism in dataset.mechanisms
+    ]
+    _name_keys_cache[:] = [(dataset, keys)]
+    return keys
 
 
 class LookupFailed(Exception):
