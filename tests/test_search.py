@@ -21,6 +21,7 @@ from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism, rank_mechanisms
 from clbp_cli.core.search import (
     LookupFailed,
+    SearchHit,
     _expand,
     _initials,
     _query_words,
@@ -230,6 +231,23 @@ def _unmarked_text(hit_text: str, field_text: str) -> bool:
     return hit_text in field_text
 
 
+def _assert_marks_sorted_merged_on_matched_words(query: str, hit: SearchHit) -> None:
+    """The marks are in order, apart (merged), inside the text, and each covers a word of a matched term."""
+    previous_end = -1
+    term_words = [word for term in hit.matched_terms for word in fold(term).split()]
+    for start, end in hit.spans:
+        assert previous_end < start < end <= len(hit.text), (query, hit.text, hit.spans)
+        previous_end = end
+        marked = fold(hit.text[start:end]).split()
+        assert any(
+            word_match(term_word, word) or edit_distance(term_word, word, 2) <= 2
+            for word in marked
+            for term_word in term_words
+        ) or any(term_word in _initials(" ".join(marked)) for term_word in term_words), (
+            query, hit.text, (start, end), hit.matched_terms,
+        )  # fmt: skip
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(QUERY_WORDS, min_size=1, max_size=4), upper=st.booleans())
 def test_marks_are_sorted_merged_inside_the_fields_own_text_and_cover_a_matched_word(words, upper) -> None:
@@ -240,20 +258,7 @@ def test_marks_are_sorted_merged_inside_the_fields_own_text_and_cover_a_matched_
         texts = [text for field, text in _row_values(hit.row, theme_names) if field == hit.field]
         assert any(_unmarked_text(hit.text, text) for text in texts), (query, hit)
         assert hit.spans, (query, hit)
-        previous_end = -1
-        for start, end in hit.spans:
-            assert previous_end < start < end <= len(hit.text), (query, hit.spans)
-            previous_end = end
-            marked = fold(hit.text[start:end]).split()
-            terms = [fold(term) for term in hit.matched_terms]
-            term_words = [word for term in terms for word in term.split()]
-            assert any(
-                word_match(term_word, word) or edit_distance(term_word, word, 2) <= 2
-                for word in marked
-                for term_word in term_words
-            ) or any(term_word in _initials(" ".join(marked)) for term_word in term_words), (
-                query, hit.text, (start, end), hit.matched_terms,
-            )  # fmt: skip
+        _assert_marks_sorted_merged_on_matched_words(query, hit)
         assert hit.matched_terms, (query, hit)
 
 
@@ -283,19 +288,7 @@ def test_marks_hold_for_random_fields_too(alias: str, description: str, picks: l
             continue
         field_text = alias if hit.field == "alias" else description
         assert _unmarked_text(hit.text, field_text), (query, hit)
-        previous_end = -1
-        for start, end in hit.spans:
-            assert previous_end < start < end <= len(hit.text), (query, hit.text, hit.spans)
-            previous_end = end
-            marked = fold(hit.text[start:end]).split()
-            term_words = [word for term in hit.matched_terms for word in fold(term).split()]
-            assert any(
-                word_match(term_word, word) or edit_distance(term_word, word, 2) <= 2
-                for word in marked
-                for term_word in term_words
-            ) or any(term_word in _initials(" ".join(marked)) for term_word in term_words), (
-                query, hit.text, (start, end), hit.matched_terms,
-            )  # fmt: skip
+        _assert_marks_sorted_merged_on_matched_words(query, hit)
 
 
 # ---- show -----------------------------------------------------------------------------------------------------
