@@ -120,6 +120,7 @@ def test_the_readme_commands_are_what_ci_runs(section: str) -> None:
         pytest.skip("awk is not installed")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert 'for section in "Install and first run" "Run the tests"; do' in ci
+    assert f"#   {README_COMMANDS['Run the tests']}\n" in ci  # the comment that names it agrees too
     helper = ci.split("readme_command() {", 1)[1].split("\n}", 1)[0].split("\n", 1)[1]
     done = subprocess.run(["bash", "-c", f"readme_command() {{\n{helper}\n}}\nreadme_command '{section}'"],
                           cwd=REPO, capture_output=True, text=True, check=True)  # fmt: skip
