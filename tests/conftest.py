@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from clbp_cli.cli import run
 
@@ -18,6 +19,12 @@ REPO = Path(__file__).resolve().parent.parent
 # The data cache of every test run (in-process and subprocesses alike) goes to a fresh folder, never the user's.
 os.environ["CLBP_CACHE_DIR"] = tempfile.mkdtemp(prefix="clbp-test-cache-")
 os.environ.pop("CLBP_NO_CACHE", None)
+
+# CI replays the same examples on every run (a red CI is then reproducible, never a roll of the dice); a developer's
+# run keeps exploring new ones. The examples that found bugs are pinned with @example beside their tests.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -186,8 +186,8 @@ ARGUMENTS = st.lists(st.one_of(ARGUMENT_WORDS, st.text(max_size=12)), max_size=6
 @example(argv=["validate", "\x00"])  # found by hypothesis on Python 3.10: ValueError, embedded null byte
 @example(argv=["list", "--data", "a\x00b"])
 @example(argv=["cite", "-o", "\x00"])
-def test_random_arguments_never_crash(clbp, tmp_path_factory, argv: list[str]) -> None:
-    os.chdir(tmp_path_factory.getbasetemp())  # in case an argument names a file
+def test_random_arguments_never_crash(clbp, tmp_path_factory, monkeypatch, argv: list[str]) -> None:
+    monkeypatch.chdir(tmp_path_factory.getbasetemp())  # in case an argument names a file; undone after the test
     result = clbp(*argv)
     assert result.code in (0, 1, 2), (argv, result)
     assert "Traceback" not in result.err
