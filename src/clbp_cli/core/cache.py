@@ -19,10 +19,10 @@ import zlib
 from typing import Any
 
 from clbp_cli import __version__
-from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Theme
+from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Subject, Theme
 
 CACHE_FORMAT = 1
-_RECORDS = (Author, Source, Study, Theme, Measure, Mechanism, Dataset)
+_RECORDS = (Author, Source, Study, Subject, Theme, Measure, Mechanism, Dataset)
 
 
 def cache_dir() -> str | None:
@@ -91,6 +91,7 @@ def _to_plain(dataset: Dataset) -> tuple[Any, ...]:
     return (
         (tuple(source._replace(authors=())), tuple(tuple(author) for author in source.authors)),
         tuple(dataset.study),
+        tuple(dataset.subject),
         dataset.theme_provenance,
         dataset.caveat,
         tuple(tuple(theme) for theme in dataset.themes),
@@ -102,10 +103,11 @@ def _to_plain(dataset: Dataset) -> tuple[Any, ...]:
 
 
 def _from_plain(plain: tuple[Any, ...], origin: str) -> Dataset:
-    (source, authors), study, provenance, caveat, themes, mechanisms = plain
+    (source, authors), study, subject, provenance, caveat, themes, mechanisms = plain
     return Dataset(
         source=Source._make(source)._replace(authors=tuple(map(Author._make, authors))),
         study=Study._make(study),
+        subject=Subject._make(subject),
         theme_provenance=provenance,
         caveat=caveat,
         themes=tuple(map(Theme._make, themes)),

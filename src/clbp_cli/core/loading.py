@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from clbp_cli.core import cache
-from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Theme
+from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Subject, Theme
 
 BUNDLED_NAME = "wun2021.yaml"
 FORMAT_VERSION = 1
@@ -327,7 +327,7 @@ class _Validator:
             self.raw,
             "",
             ("source", "study", "themes", "mechanisms"),
-            ("format_version", "theme_provenance", "caveat"),
+            ("format_version", "subject", "theme_provenance", "caveat"),
         )
         version = top.get("format_version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
@@ -337,6 +337,7 @@ class _Validator:
             )
         source = self.source(top.get("source"))
         study = self.study(top.get("study"))
+        subject = self.subject(top["subject"]) if "subject" in top else Subject("", "", "", ())
         themes = self.records(top.get("themes"), "themes", self.theme)
         mechanisms = self.records(top.get("mechanisms"), "mechanisms", self.mechanism)
         self.check_themes(themes, study)
@@ -348,6 +349,7 @@ class _Validator:
         return Dataset(
             source=source,
             study=study,
+            subject=subject,
             theme_provenance=provenance,
             caveat=caveat or "Trials = how many trials proposed the mechanism, not evidence that it works.",
             themes=tuple(themes),
@@ -416,6 +418,17 @@ class _Validator:
         if ok(f"{path}.last_trial_year") and study.first_trial_year > study.last_trial_year:
             self.problem(f"{path}.first_trial_year", f"cannot be after last_trial_year ({study.last_trial_year})")
         return study
+
+    def subject(self, value: Any) -> Subject:
+        path = "subject"
+        fields = self.mapping(value, path, ("headline", "condition", "intervention"), ("words",))
+        words = self.text_list(fields, "words", path) if "words" in fields else ()
+        return Subject(
+            headline=" ".join(self.text(fields, "headline", path).split()),
+            condition=" ".join(self.text(fields, "condition", path).split()),
+            intervention=" ".join(self.text(fields, "intervention", path).split()),
+            words=tuple(dict.fromkeys(word.strip().lower() for word in words)),
+        )
 
     def theme(self, value: Any, path: str) -> Theme:
         fields = self.mapping(value, path, ("id", "name", "published_total", "description"), ("quotes",))

@@ -61,6 +61,17 @@ class Study(NamedTuple):
         return self.trials_included - self.trials_without_mechanism
 
 
+class Subject(NamedTuple):
+    """What the review is about, in the data's own words. Views take the review's headline and condition from
+    here (never from code), and search treats `words` as naming the subject itself: they tell no mechanism apart.
+    Every field is empty for a data file that does not say, and the views then fall back to neutral wording."""
+
+    headline: str  # the review's question as a headline: "Why is exercise prescribed for chronic low back pain?"
+    condition: str  # "chronic low back pain"
+    intervention: str  # "exercise"
+    words: tuple[str, ...]  # lower-case words that name the subject: "back", "pain", "exercise", "clbp", ...
+
+
 class Theme(NamedTuple):
     id: str
     name: str
@@ -101,6 +112,7 @@ class Dataset(NamedTuple):
 
     source: Source
     study: Study
+    subject: Subject
     theme_provenance: str
     caveat: str
     themes: tuple[Theme, ...]
