@@ -166,8 +166,8 @@ def test_markdown_has_a_title_and_the_notes_that_fit_under_the_table(clbp) -> No
     )
     assert paragraphs[3] == (
         "published\\_total = how often trialists proposed a mechanism of the theme (241 proposals in all); "
-        "published\\_share = published\\_total / 241, a share of proposals, not of trials; listed\\_total = the sum "
-        "of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+        "published\\_share = its share of those 241 proposals, not of trials; listed\\_total = the sum of its "
+        "mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
     assert "Trials =" not in text and "count =" not in text
 

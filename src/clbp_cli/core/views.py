@@ -135,6 +135,37 @@ class SearchRecord(NamedTuple):
 SEARCH_FIELDS = SearchRecord._fields
 
 
+def themes_columns_note(dataset: Dataset, published: str, share: str, listed: str) -> str:
+    """What a themes table's columns mean, under whatever names a format heads them with ('Published' on a table,
+    'published_total' in a document)."""
+    proposals = dataset.study.published_proposals
+    return (
+        f"{published} = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
+        f"{share} = its share of those {proposals} proposals, not of trials; {listed} = the sum of its mechanisms' "
+        f"counts. Proposals, not evidence that a mechanism works."
+    )
+
+
+# ---- One ruler for every bar, in every renderer (terminal, SVG, HTML) -----------------------------------------
+
+
+def mechanism_ruler(dataset: Dataset) -> int:
+    """The count a full-length mechanism bar stands for: the data's most proposed mechanism's, whichever rows are
+    shown (`list --top 3`, `list --theme`, `theme`), so that a bar's length always means the same number of trials
+    and a theme's small counts draw short bars (Blood flow's 6 is 6/30 of a bar)."""
+    return max((mechanism.count for mechanism in dataset.mechanisms), default=0)
+
+
+def theme_ruler(summaries: Sequence[ThemeSummary]) -> int:
+    """The published total a full-length theme bar stands for: the largest theme's."""
+    return max((summary.theme.published_total for summary in summaries), default=0)
+
+
+def bar_fraction(value: float, maximum: float) -> float:
+    """How much of a full bar `value` fills on a ruler of `maximum` (0 when there is nothing to measure)."""
+    return value / maximum if maximum > 0 else 0.0
+
+
 def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
     mechanism = row.mechanism
     record: Record = MechanismRecord(
@@ -241,14 +272,29 @@ class ThemeView(NamedTuple):
     def document(self) -> Any:
         return self.records()
 
+    def proposed_times(self) -> str:
+        """'proposed 87 of 241 times (36% of all proposals)'."""
+        summary = self.summary
+        return (
+            f"proposed {summary.theme.published_total} of {self.dataset.study.published_proposals} times "
+            f"({percent(summary.published_share)} of all proposals)"
+        )
+
+    def discrepancy(self) -> str:
+        """'Note: the published total is 87, but the listed counts add up to 86' ('' when they agree); each
+        renderer says where the explanation is."""
+        summary = self.summary
+        if not summary.discrepancy:
+            return ""
+        return (
+            f"Note: the published total is {summary.theme.published_total}, but the listed counts add up to "
+            f"{summary.listed_total}"
+        )
+
     def record_notes(self) -> list[str]:
         dataset = self.dataset
         summary = self.summary
-        published = dataset.study.published_proposals
-        notes = [
-            f"{summary.theme.name}: proposed {summary.theme.published_total} of {published} times "
-            f"({percent(summary.published_share)} of all proposals)."
-        ]
+        notes = [f"{summary.theme.name}: {self.proposed_times()}."]
         if summary.discrepancy:
             notes.append(discrepancy_note(summary, dataset.theme_provenance))
         return [*notes, count_fields_note(dataset)]
@@ -273,14 +319,8 @@ class ThemesView(NamedTuple):
         return self.records()
 
     def record_notes(self) -> list[str]:
-        published = self.dataset.study.published_proposals
-        return [
-            *self.discrepancy_notes,
-            f"published_total = how often trialists proposed a mechanism of the theme ({published} "
-            f"proposals in all); published_share = published_total / {published}, a share of "
-            f"proposals, not of trials; listed_total = the sum of its mechanisms' counts. Proposals, not evidence "
-            f"that a mechanism works.",
-        ]
+        note = themes_columns_note(self.dataset, "published_total", "published_share", "listed_total")
+        return [*self.discrepancy_notes, note]
 
     @property
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
@@ -357,6 +397,18 @@ class MechanismView(NamedTuple):
 
     def record_notes(self) -> list[str]:
         return [count_fields_note(self.dataset)]
+
+    def proposed_by(self) -> str:
+        """Who proposed it, after 'Proposed by': '10 of the 110 trials (9% of 110; 14% of the 74 that proposed any
+        mechanism)'."""
+        row = self.row
+        study = self.dataset.study
+        trials = study.trials_included
+        return (
+            f"{row.mechanism.count} of the {trials} trials ({percent(row.share_of_trials)} of {trials}; "
+            f"{percent(row.share_of_trials_with_mechanism)} of the {study.trials_with_mechanism} that proposed any "
+            f"mechanism)"
+        )
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -30,10 +30,14 @@ from clbp_cli.core.views import (
     ThemesView,
     ThemeView,
     View,
+    bar_fraction,
     count_caveat,
     headline,
+    mechanism_ruler,
     percent,
     proposal_share_label,
+    theme_ruler,
+    themes_columns_note,
     trial_share_label,
     trial_share_note,
 )
@@ -78,7 +82,7 @@ def glyphs(settings: RenderSettings) -> Glyphs:
 def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> Text:
     """A horizontal bar `width` cells long at `maximum`, with eighth-cell precision where Unicode is available."""
     g = glyphs(settings)
-    cells = value / maximum * width if maximum > 0 else 0.0
+    cells = bar_fraction(value, maximum) * width
     full = int(cells)
     text = g.bar_full * full
     eighths = int((cells - full) * 8)
@@ -376,7 +380,7 @@ def _mechanism_table(
         bar_width = _bar_width(view.dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((mechanism.count for mechanism in view.dataset.mechanisms), default=0)
+    ruler = mechanism_ruler(view.dataset)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
@@ -390,7 +394,7 @@ def _mechanism_table(
         else:
             line.append(percent(row.share_of_trials))
             if bar_width:
-                line.append(bar(mechanism.count, dataset_max, bar_width, settings))
+                line.append(bar(mechanism.count, ruler, bar_width, settings))
         cells.append(line)
     return grid(columns, cells, content_width(settings), settings)
 
@@ -450,37 +454,21 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     summary = view.summary
     theme = summary.theme
     g = glyphs(settings)
-    study = view.dataset.study
-    header = _spread(
-        Text(theme.name, style=f"bold {ACCENT}"),
-        Text(
-            f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times "
-            f"({percent(summary.published_share)} of all proposals)"
-        ),
-        settings,
-    )
+    header = _spread(Text(theme.name, style=f"bold {ACCENT}"), Text(f"theme {g.dot} {view.proposed_times()}"), settings)
     listed = f"{summary.mechanism_count} mechanisms, listed counts adding up to {summary.listed_total}"
     parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
     parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
-    note = (
-        f"Note: the published total is {theme.published_total}, but the listed counts add up to "
-        f"{summary.listed_total}; clbp themes explains why."
-    )
+    note = f"{view.discrepancy()}; clbp themes explains why." if summary.discrepancy else ""
     dataset = view.dataset
-    parts.append(_footer(view, note if summary.discrepancy else "", dataset.caveat, trial_share_note(dataset)))
+    parts.append(_footer(view, note, dataset.caveat, trial_share_note(dataset)))
     return parts
 
 
 def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
-    study = dataset.study
-    explain = (
-        f"Published = how often trialists proposed a mechanism of the theme ({study.published_proposals} proposals "
-        f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
-        f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
-    )
+    explain = themes_columns_note(dataset, "Published", proposal_share_label(dataset), "Listed")
     notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
     return [_title(view.title()), Text(""), table, Text(""), _footer(view, *notes, explain)]
@@ -490,7 +478,7 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
     """The themes side by side: published totals and shares (of proposals), mechanisms, listed sums."""
     dataset = view.dataset
     summaries = view.summaries
-    maximum = max((summary.theme.published_total for summary in summaries), default=0)
+    ruler = theme_ruler(summaries)
     total_published = sum(summary.theme.published_total for summary in summaries)
     columns = [
         Column("Theme", footer="Total", flexible=True, min_width=12),
@@ -515,7 +503,7 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
             f"{summary.listed_total}{mark}",
         ]
         if bar_width >= MIN_BAR_WIDTH:
-            cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
+            cells.append(bar(summary.theme.published_total, ruler, bar_width, settings))
         rows.append(cells)
     return grid(columns, rows, content_width(settings), settings)
 
@@ -588,7 +576,6 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         Text(f"{view.theme.name} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}"),
         settings,
     )
-    trials = dataset.study.trials_included
     dot = f" {g.dot} "
     details: list[tuple[str, Sequence[str], str]] = []
     if mechanism.aliases:
@@ -606,11 +593,7 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     return [
         header,
         _rule(settings),
-        Text(
-            f"Proposed by {mechanism.count} of the {trials} trials ({percent(row.share_of_trials)} of {trials}; "
-            f"{percent(row.share_of_trials_with_mechanism)} of the {dataset.study.trials_with_mechanism} that "
-            f"proposed any mechanism)"
-        ),
+        Text(f"Proposed by {view.proposed_by()}"),
         Text(""),
         Text(mechanism.description),
         Text(""),
