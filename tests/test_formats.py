@@ -19,6 +19,7 @@ COMMANDS = {
     "themes": ["themes"],
     "search": ["search", "fear"],
     "show": ["show", "mood"],
+    "measures": ["measures"],
 }
 MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism"]
 THEME_FIELDS = ["id", "name", "published_total", "published_share", "mechanism_count", "listed_total"]

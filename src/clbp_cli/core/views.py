@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from clbp_cli.core.citation import apa, short_author_year
-from clbp_cli.core.model import Dataset, Theme
+from clbp_cli.core.model import Dataset, Measure, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
@@ -23,6 +23,11 @@ SHARE_DECIMALS = 4  # shares are fractions 0-1, rounded to 4 decimals (0.2727 = 
 def percent(share: float) -> str:
     """A 0-1 share as a whole percentage for people: 0.2727 -> '27%'."""
     return f"{share * 100:.0f}%"
+
+
+def theme_names(dataset: Dataset) -> dict[str, str]:
+    """Theme id -> name: people read names, programs ids."""
+    return {theme.id: theme.name for theme in dataset.themes}
 
 
 def quoted(text: str) -> str:
@@ -536,6 +541,128 @@ class AboutView(NamedTuple):
         return notes
 
 
+class MeasureRecord(NamedTuple):
+    """The stable fields of an instrument in `clbp measures`' machine formats, in column order (see README)."""
+
+    name: str
+    abbreviation: str
+    mechanisms: list[str]  # ids, most proposed first
+    mechanism_names: list[str]
+    themes: list[str]  # the mechanisms' theme ids, each once
+
+
+class MeasureRow(NamedTuple):
+    """One instrument of the vocabulary and the mechanisms whose construct it measures."""
+
+    measure: Measure
+    mechanisms: tuple[RankedMechanism, ...]  # most proposed first
+
+    def mechanism_names(self) -> str:
+        return ", ".join(row.mechanism.name for row in self.mechanisms)
+
+    def theme_names(self, names: dict[str, str]) -> str:
+        """Its mechanisms' themes, each once, by name (`names`: theme_names(dataset))."""
+        return ", ".join(dict.fromkeys(names.get(row.mechanism.theme, row.mechanism.theme) for row in self.mechanisms))
+
+
+def measure_rows(
+    ranked: Sequence[RankedMechanism], *, theme_id: str | None = None, mechanism_id: str | None = None
+) -> tuple[MeasureRow, ...]:
+    """Every instrument that measures the chosen mechanisms (all, a theme's, or one), A-Z by name; an instrument
+    listed under several mechanisms is one row (matched by name, in any case)."""
+    chosen = [
+        row
+        for row in ranked
+        if (theme_id is None or row.mechanism.theme == theme_id)
+        and (mechanism_id is None or row.mechanism.id == mechanism_id)
+    ]
+    found: dict[str, tuple[Measure, list[RankedMechanism]]] = {}
+    for row in chosen:
+        for measure in row.mechanism.measures:
+            measure_seen, rows = found.setdefault(measure.name.casefold(), (measure, []))
+            if not measure_seen.abbreviation and measure.abbreviation:
+                found[measure.name.casefold()] = (measure, rows)
+            if row not in rows:
+                rows.append(row)
+    return tuple(
+        MeasureRow(measure, tuple(rows)) for _key, (measure, rows) in sorted(found.items(), key=lambda item: item[0])
+    )
+
+
+class MeasuresView(NamedTuple):
+    """`clbp measures`: the instruments in clbp's search vocabulary, and the mechanisms each measures."""
+
+    dataset: Dataset
+    rows: tuple[MeasureRow, ...]
+    theme: Theme | None = None  # the --theme filter, if any
+    mechanism: Mechanism | None = None  # the --mechanism filter, if any
+
+    def _chosen(self) -> list[Mechanism]:
+        return [
+            mechanism
+            for mechanism in self.dataset.mechanisms
+            if (self.theme is None or mechanism.theme == self.theme.id)
+            and (self.mechanism is None or mechanism.id == self.mechanism.id)
+        ]
+
+    def chosen(self) -> str:
+        """The mechanisms asked about, for a sentence: 'Mood', 'the psychosocial mechanisms', 'the mechanisms'."""
+        theme = f"the {self.theme.name.lower()}" if self.theme else "the"
+        if self.mechanism is not None:
+            return f"{self.mechanism.name} in {theme} theme" if self.theme else self.mechanism.name
+        return f"{theme} mechanisms"
+
+    def title(self) -> str:
+        count = len(self.rows)
+        noun = "instrument" if count == 1 else "instruments"
+        if self.mechanism is not None:
+            scope = self.mechanism.name
+        else:
+            measured = len({row.mechanism.id for measure in self.rows for row in measure.mechanisms})
+            kind = f" {self.theme.name.lower()}" if self.theme else ""
+            scope = f"{measured} of the {len(self._chosen())}{kind} mechanisms"
+        return f"{count} {noun} for {scope}: clbp's search vocabulary, not the review's ({_cite(self.dataset)})"
+
+    def vocabulary_note(self) -> str:
+        """Whose list this is, said under it in every format."""
+        return (
+            "The instruments (questionnaires, physical tests, lab values) are clbp's search vocabulary: what clbp "
+            "lists as measuring each mechanism's construct. They are not from the review, and not a record of "
+            "what its trials measured."
+        )
+
+    def unmeasured_note(self) -> str:
+        """The chosen mechanisms with no instrument in the vocabulary ('' when every one has some)."""
+        names = [mechanism.name for mechanism in self._chosen() if not mechanism.measures]
+        return f"No instrument listed for: {', '.join(names)}." if names else ""
+
+    def fields(self) -> tuple[str, ...]:
+        return MeasureRecord._fields
+
+    def records(self) -> list[Record]:
+        return [
+            MeasureRecord(
+                name=row.measure.name,
+                abbreviation=row.measure.abbreviation,
+                mechanisms=[ranked.mechanism.id for ranked in row.mechanisms],
+                mechanism_names=[ranked.mechanism.name for ranked in row.mechanisms],
+                themes=list(dict.fromkeys(ranked.mechanism.theme for ranked in row.mechanisms)),
+            )._asdict()
+            for row in self.rows
+        ]
+
+    def document(self) -> Any:
+        return self.records()
+
+    def record_notes(self) -> list[str]:
+        notes = [
+            "name, abbreviation = the instrument; mechanisms = the ids of the mechanisms whose construct it "
+            "measures (mechanism_names: their names), most proposed first; themes = their themes' ids.",
+            self.vocabulary_note(),
+        ]
+        return [*notes, self.unmeasured_note()] if self.unmeasured_note() else notes
+
+
 def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: RankedMechanism) -> MechanismView:
     """One mechanism's card, with the other mechanisms of its theme in rank order (`clbp show`, `clbp browse`)."""
     mechanism = row.mechanism
@@ -545,7 +672,7 @@ def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: Ran
     return MechanismView(dataset, row, dataset.theme_by_id(mechanism.theme), same_theme)
 
 
-View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]
+View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView, MeasuresView]
 
 
 def view_title(view: View) -> str:

@@ -14,6 +14,7 @@ from clbp_cli.core.citation import CitationMarkup, apa, short_author_year, short
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     AboutView,
+    MeasuresView,
     MechanismListView,
     MechanismView,
     SearchView,
@@ -26,6 +27,7 @@ from clbp_cli.core.views import (
     percent,
     proposal_share_label,
     proposals_note,
+    theme_names,
     theme_ruler,
     themes_columns_note,
     trial_share_label,
@@ -198,7 +200,7 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
 def _mechanism_rows(
     view: View, rows: Sequence[RankedMechanism], *, show_theme: bool
 ) -> tuple[list[_Column], list[list[str]]]:
-    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
+    names = theme_names(view.dataset)  # people read names; programs ids
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
     if show_theme:
         columns.append(_Column("Theme"))
@@ -210,7 +212,7 @@ def _mechanism_rows(
         mechanism = row.mechanism
         line = [_escaped(row.rank_label), _escaped(mechanism.name)]
         if show_theme:
-            line.append(_escaped(theme_names.get(mechanism.theme, mechanism.theme)))
+            line.append(_escaped(names.get(mechanism.theme, mechanism.theme)))
         line += [
             _escaped(mechanism.count),
             _escaped(percent(row.share_of_trials)),
@@ -282,7 +284,7 @@ def _themes_body(view: ThemesView) -> str:
 def _search_body(view: SearchView) -> str:
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
                _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
-    names = {theme.id: theme.name for theme in view.dataset.themes}
+    names = theme_names(view.dataset)
     cells = [
         [_escaped(hit.row.rank_label), _escaped(hit.row.mechanism.name), _escaped(names.get(hit.row.mechanism.theme, "")),
          _escaped(hit.row.mechanism.count),
@@ -290,6 +292,18 @@ def _search_body(view: SearchView) -> str:
         for hit in view.hits
     ]  # fmt: skip
     return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
+
+
+def _measures_body(view: MeasuresView) -> str:
+    show_theme = view.theme is None and view.mechanism is None
+    columns = [_Column("Instrument", row_header=True), _Column("Abbreviation"), _Column("Mechanism")]
+    names = theme_names(view.dataset)
+    cells = []
+    for row in view.rows:
+        line = [_escaped(row.measure.name), _escaped(row.measure.abbreviation), _escaped(row.mechanism_names())]
+        cells.append([*line, _escaped(row.theme_names(names))] if show_theme else line)
+    columns += [_Column("Theme")] if show_theme else []
+    return _table("Instruments A-Z, with the mechanisms whose construct each measures", columns, cells)
 
 
 def _about_body(view: AboutView) -> str:
@@ -350,6 +364,7 @@ _PAGES: dict[type, _Page] = {
     SearchView: _Page(_search_body, lambda view: [view.dataset.caveat]),
     MechanismView: _Page(_show_body, lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset)]),
     AboutView: _Page(_about_body, lambda view: []),  # its notes are in its body
+    MeasuresView: _Page(_measures_body, lambda view: [view.vocabulary_note(), view.unmeasured_note()]),
 }
 
 

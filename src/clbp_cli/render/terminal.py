@@ -24,6 +24,7 @@ from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     AboutView,
+    MeasuresView,
     MechanismListView,
     MechanismView,
     SearchView,
@@ -36,6 +37,7 @@ from clbp_cli.core.views import (
     mechanism_ruler,
     percent,
     proposal_share_label,
+    theme_names,
     theme_ruler,
     themes_columns_note,
     trial_share_label,
@@ -367,7 +369,7 @@ def _mechanism_table(
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
-    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
+    names = theme_names(view.dataset)  # people read names; programs ids
     columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
     if show_theme:
         columns.append(Column("Theme", flexible=True, min_width=8))  # "neurom…" and "neurop…" stay apart
@@ -386,7 +388,7 @@ def _mechanism_table(
         mechanism = row.mechanism
         line: list[Cell] = [row.rank_label, mechanism.name]
         if show_theme:
-            line.append(theme_names.get(mechanism.theme, mechanism.theme))
+            line.append(names.get(mechanism.theme, mechanism.theme))
         line.append(str(mechanism.count))
         if matched is not None:
             hit = matched[index]
@@ -624,6 +626,27 @@ def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
     ]
 
 
+def render_measures(view: MeasuresView, settings: RenderSettings) -> list[Part]:
+    show_theme = view.theme is None and view.mechanism is None
+    columns = [
+        Column("Instrument", flexible=True, wrap=True, min_width=12),
+        Column("Abbreviation", flexible=True, min_width=6),
+        Column("Mechanism", flexible=True, wrap=True, min_width=10),
+    ]
+    if show_theme:
+        columns.append(Column("Theme", flexible=True, wrap=True, min_width=8))
+    names = theme_names(view.dataset)
+    cells: list[list[Cell]] = []
+    for row in view.rows:
+        line: list[Cell] = [row.measure.name, row.measure.abbreviation, row.mechanism_names()]
+        if show_theme:
+            line.append(row.theme_names(names))
+        cells.append(line)
+    table = grid(columns, cells, content_width(settings), settings)
+    footer = _footer(view, view.vocabulary_note(), view.unmeasured_note())
+    return [_title(view.title()), Text(""), table, Text(""), footer]
+
+
 class Layout(NamedTuple):
     """How the terminal draws one view: its parts, and whether it is a card (prose at most CARD_WIDTH wide) or a
     table (the whole width)."""
@@ -640,6 +663,7 @@ LAYOUTS: dict[type, Layout] = {
     SearchView: Layout(render_search, card=False),
     MechanismView: Layout(render_show, card=True),
     AboutView: Layout(render_about, card=True),
+    MeasuresView: Layout(render_measures, card=False),
 }
 
 
