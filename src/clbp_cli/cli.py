@@ -419,14 +419,14 @@ def search_mechanisms(
         if nearest:
             hint = f"; did you mean: {', '.join(nearest)}?"
         elif chosen is not None and search(dataset, ranked, query):
-            hint = f"; other themes have some: clbp search {_quoted(query)}"
+            hint = f"; other themes have some: clbp search {_shell_quoted(query)}"
         else:
             hint = "; see every name with: clbp list"
         raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
     _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
 
 
-def _quoted(text: str) -> str:
+def _shell_quoted(text: str) -> str:
     """What the user typed, quoted for the shell, for a command to run next."""
     import shlex
 
@@ -469,7 +469,7 @@ def show_mechanism(
             raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_NOT_FOUND) from None
         raise UserError(
             f"no mechanism called {quoted(name)}; search finds: {', '.join(failed.suggestions)} "
-            f"(see why with: clbp search {_quoted(name)})",
+            f"(see why with: clbp search {_shell_quoted(name)})",
             EXIT_NOT_FOUND,
         ) from None
     if not resolved.exact:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-from clbp_cli.core.citation import apa, short_author_year
+from clbp_cli.core.citation import MONTHS, apa, short_author_year
 from clbp_cli.core.model import Dataset, Measure, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
@@ -31,8 +31,9 @@ def theme_names(dataset: Dataset) -> dict[str, str]:
 
 
 def quoted(text: str) -> str:
-    """What the user typed, as every message and title quotes it: in straight single quotes, as click's own
-    messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the terminal."""
+    """Display quoting: what the user typed, as every message and title quotes it, in straight single quotes as
+    click's own messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the
+    terminal. Not for the shell: a command to run next quotes with cli._shell_quoted."""
     return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
 
 
@@ -416,10 +417,6 @@ class MechanismView(NamedTuple):
         )
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
-
-
 class AboutView(NamedTuple):
     """`clbp about`: the review at a glance: its question, design, numbers, conclusion, dates and themes."""
 
@@ -518,7 +515,7 @@ class AboutView(NamedTuple):
         online_year, month, day = source.first_online.split("-")
         if int(online_year) != source.year:
             published += (
-                f" First online on {int(day)} {_MONTHS[int(month) - 1]} {online_year}, so some cite it as "
+                f" First online on {int(day)} {MONTHS[int(month) - 1]} {online_year}, so some cite it as "
                 f"{online_year}; the article's year is {source.year}."
             )
         facts.append(("Year", published))
