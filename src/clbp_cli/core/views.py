@@ -244,6 +244,10 @@ class MechanismListView(NamedTuple):
     theme: Theme | None  # the --theme filter, if any
     available: int  # how many there were before --top
 
+    def showing(self) -> str:
+        """'Showing 8 of 33'."""
+        return f"Showing {len(self.rows)} of {self.available}"
+
     def title(self) -> str:
         dataset = self.dataset
         if self.theme:
@@ -290,6 +294,15 @@ class ThemeView(NamedTuple):
             f"proposed {summary.theme.published_total} of {self.dataset.study.published_proposals} times "
             f"({percent(summary.published_share)} of all proposals)"
         )
+
+    def listed(self) -> str:
+        """'12 mechanisms whose listed counts add up to 86'."""
+        summary = self.summary
+        return f"{summary.mechanism_count} mechanisms whose listed counts add up to {summary.listed_total}"
+
+    def quoted_by(self) -> str:
+        """Whose words the theme's quotations are: 'trialists, as quoted by Wun et al. 2021'."""
+        return f"trialists, as quoted by {_cite(self.dataset)}"
 
     def discrepancy(self) -> str:
         """'Note: the published total is 87, but the listed counts add up to 86' ('' when they agree); each
