@@ -275,3 +275,21 @@ def test_record_fields_are_the_views_declared_fields() -> None:
     ]
     for view in answers:
         assert list(view.records()[0]) == list(view.fields()), type(view).__name__
+
+
+def test_every_view_has_one_entry_in_each_renderers_table() -> None:
+    """A new view is one class in core/views.py plus one entry per renderer (docs/extending.md); forgetting one is
+    caught here rather than by a user."""
+    from typing import get_args
+
+    from clbp_cli.core.views import View
+    from clbp_cli.render.export import _PAGES
+    from clbp_cli.render.terminal import LAYOUTS
+
+    kinds = set(get_args(View))
+    assert len(kinds) == 7
+    assert set(LAYOUTS) == kinds
+    assert set(_PAGES) == kinds
+    for kind in kinds:
+        for method in ("title", "fields", "records", "document", "record_notes"):
+            assert callable(getattr(kind, method, None)), (kind.__name__, method)
