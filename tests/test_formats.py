@@ -11,7 +11,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from clbp_cli.render.formats import FORMATTERS, MACHINE_FORMATS, OutputFormat, formatter_for
+from clbp_cli.render.formats import FORMATS, MACHINE_FORMATS, OutputFormat, formatter_for
 
 COMMANDS = {
     "list": ["list"],
@@ -19,6 +19,7 @@ COMMANDS = {
     "themes": ["themes"],
     "search": ["search", "fear"],
     "show": ["show", "mood"],
+    "measures": ["measures"],
 }
 MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism"]
 THEME_FIELDS = ["id", "name", "published_total", "published_share", "mechanism_count", "listed_total"]
@@ -26,7 +27,7 @@ ESCAPE = "\x1b"
 
 
 def test_every_format_has_a_formatter() -> None:
-    assert set(FORMATTERS) == set(OutputFormat)
+    assert set(FORMATS) == set(OutputFormat)
     for output_format in OutputFormat:
         assert callable(formatter_for(output_format))
 
@@ -166,8 +167,8 @@ def test_markdown_has_a_title_and_the_notes_that_fit_under_the_table(clbp) -> No
     )
     assert paragraphs[3] == (
         "published\\_total = how often trialists proposed a mechanism of the theme (241 proposals in all); "
-        "published\\_share = published\\_total / 241, a share of proposals, not of trials; listed\\_total = the sum "
-        "of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+        "published\\_share = its share of those 241 proposals, not of trials; listed\\_total = the sum of its "
+        "mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
     assert "Trials =" not in text and "count =" not in text
 
@@ -228,3 +229,67 @@ def test_force_color_colours_the_table_but_never_machine_formats(clbp) -> None:
     assert ESCAPE in clbp("list", "--color", "always").out
     for output_format in MACHINE_FORMATS:
         assert ESCAPE not in clbp("list", "--format", output_format.value, "--color", "always").out
+
+
+def test_the_format_help_names_every_format_once_from_the_registry(clbp) -> None:
+    from clbp_cli.render.formats import format_help
+
+    assert format_help() == (
+        "Output format: table (default; for people), json, csv, yaml, markdown (for programs), svg, html (pictures)."
+    )
+    result = clbp("list", "--help")
+    assert result.code == 0
+    assert " ".join(format_help().split()) in " ".join(result.out.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+def test_only_the_empty_answer_formats_print_when_nothing_matches(clbp, output_format: OutputFormat) -> None:
+    from clbp_cli.render.formats import EMPTY_ANSWER_FORMATS
+
+    result = clbp("search", "zzzzqqqq", "--format", output_format.value)
+    assert result.code == 1
+    assert "no mechanism matches 'zzzzqqqq'" in result.err
+    assert bool(result.out) == (output_format in EMPTY_ANSWER_FORMATS)
+    assert {OutputFormat.json, OutputFormat.csv, OutputFormat.yaml} == EMPTY_ANSWER_FORMATS
+
+
+def test_record_fields_are_the_views_declared_fields() -> None:
+    """Mechanism and search records are written as dict literals for speed; view.fields() (the header of an empty
+    answer) comes from the record NamedTuples. They agree, field for field, in order, for every view."""
+    from clbp_cli.core import views
+    from clbp_cli.core.loading import default_data_path, load_dataset
+    from clbp_cli.core.ranking import rank_mechanisms, summarise_themes
+    from clbp_cli.core.search import search
+
+    dataset = load_dataset(default_data_path())
+    ranked = rank_mechanisms(dataset)
+    summaries = summarise_themes(dataset)
+    answers = [
+        views.MechanismListView(dataset, ranked, None, len(ranked)),
+        views.ThemeView(dataset, summaries[0], tuple(r for r in ranked if r.mechanism.theme == summaries[0].theme.id)),
+        views.ThemesView(dataset, summaries),
+        views.SearchView(dataset, "fear", tuple(search(dataset, ranked, "fear"))),
+        views.mechanism_view(dataset, ranked, ranked[0]),
+        views.AboutView(dataset, summaries),
+        views.MeasuresView(dataset, views.measure_rows(ranked)),
+    ]
+    for view in answers:
+        assert list(view.records()[0]) == list(view.fields()), type(view).__name__
+
+
+def test_every_view_has_one_entry_in_each_renderers_table() -> None:
+    """A new view is one class in core/views.py plus one entry per renderer (docs/extending.md); forgetting one is
+    caught here rather than by a user."""
+    from typing import get_args
+
+    from clbp_cli.core.views import View
+    from clbp_cli.render.export import _PAGES
+    from clbp_cli.render.terminal import LAYOUTS
+
+    kinds = set(get_args(View))
+    assert len(kinds) == 7
+    assert set(LAYOUTS) == kinds
+    assert set(_PAGES) == kinds
+    for kind in kinds:
+        for method in ("title", "fields", "records", "document", "record_notes"):
+            assert callable(getattr(kind, method, None)), (kind.__name__, method)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-from clbp_cli.core.citation import apa, short_author_year
-from clbp_cli.core.model import Dataset, Theme
+from clbp_cli.core.citation import MONTHS, apa, short_author_year
+from clbp_cli.core.model import Dataset, Measure, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
@@ -25,9 +25,15 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+def theme_names(dataset: Dataset) -> dict[str, str]:
+    """Theme id -> name: people read names, programs ids."""
+    return {theme.id: theme.name for theme in dataset.themes}
+
+
 def quoted(text: str) -> str:
-    """What the user typed, as every message and title quotes it: in straight single quotes, as click's own
-    messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the terminal."""
+    """Display quoting: what the user typed, as every message and title quotes it, in straight single quotes as
+    click's own messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the
+    terminal. Not for the shell: a command to run next quotes with cli._shell_quoted."""
     return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
 
 
@@ -98,7 +104,80 @@ def discrepancy_note(summary: ThemeSummary, provenance: str) -> str:
     ).strip()
 
 
+class MechanismRecord(NamedTuple):
+    """The stable fields of a ranked mechanism in every machine format, in column order (see README)."""
+
+    rank: int
+    tied: bool
+    id: str
+    name: str
+    theme: str
+    count: int  # type: ignore[assignment]  # the data's own word; shadows tuple.count on purpose
+    share_of_trials: float
+    share_of_trials_with_mechanism: float
+
+
+class ThemeRecord(NamedTuple):
+    """The stable fields of a theme in every machine format, in column order (see README)."""
+
+    id: str
+    name: str
+    published_total: int
+    published_share: float
+    mechanism_count: int
+    listed_total: int
+
+
+class SearchRecord(NamedTuple):
+    """What a search hit adds to its mechanism's fields."""
+
+    relevance: float
+    matched_field: str
+    match_type: str
+    matched_text: str
+    matched_terms: list[str]
+
+
+SEARCH_FIELDS = SearchRecord._fields
+
+
+def themes_columns_note(dataset: Dataset, published: str, share: str, listed: str) -> str:
+    """What a themes table's columns mean, under whatever names a format heads them with ('Published' on a table,
+    'published_total' in a document)."""
+    proposals = dataset.study.published_proposals
+    return (
+        f"{published} = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
+        f"{share} = its share of those {proposals} proposals, not of trials; {listed} = the sum of its mechanisms' "
+        f"counts. Proposals, not evidence that a mechanism works."
+    )
+
+
+# ---- One ruler for every bar, in every renderer (terminal, SVG, HTML) -----------------------------------------
+
+
+def mechanism_ruler(dataset: Dataset) -> int:
+    """The count a full-length mechanism bar stands for: the data's most proposed mechanism's, whichever rows are
+    shown (`list --top 3`, `list --theme`, `theme`), so that a bar's length always means the same number of trials
+    and a theme's small counts draw short bars (Blood flow's 6 is 6/30 of a bar)."""
+    return max((mechanism.count for mechanism in dataset.mechanisms), default=0)
+
+
+def theme_ruler(summaries: Sequence[ThemeSummary]) -> int:
+    """The published total a full-length theme bar stands for: the largest theme's."""
+    return max((summary.theme.published_total for summary in summaries), default=0)
+
+
+def bar_fraction(value: float, maximum: float) -> float:
+    """How much of a full bar `value` fills on a ruler of `maximum` (0 when there is nothing to measure)."""
+    return value / maximum if maximum > 0 else 0.0
+
+
 def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
+    """A mechanism's MechanismRecord fields (and, in detail, its word lists), as a dict.
+
+    Written as a dict literal, in MechanismRecord's order (a test keeps the two the same): building the NamedTuple
+    and calling _asdict() tripled the cost of 10,000 records.
+    """
     mechanism = row.mechanism
     record: Record = {
         "rank": row.rank,
@@ -122,14 +201,39 @@ def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
 
 
 def theme_record(summary: ThemeSummary) -> Record:
-    return {
-        "id": summary.theme.id,
-        "name": summary.theme.name,
-        "published_total": summary.theme.published_total,
-        "published_share": round(summary.published_share, SHARE_DECIMALS),
-        "mechanism_count": summary.mechanism_count,
-        "listed_total": summary.listed_total,
-    }
+    return ThemeRecord(
+        id=summary.theme.id,
+        name=summary.theme.name,
+        published_total=summary.theme.published_total,
+        published_share=round(summary.published_share, SHARE_DECIMALS),
+        mechanism_count=summary.mechanism_count,
+        listed_total=summary.listed_total,
+    )._asdict()
+
+
+def _cite(dataset: Dataset) -> str:
+    return short_author_year(dataset.source)
+
+
+def count_fields_note(dataset: Dataset) -> str:
+    """What a mechanism table's fields mean (count, share_of_trials, ...), with the caveat, for a document."""
+    study = dataset.study
+    return (
+        f"count = how many of the {study.trials_included} included trials proposed the mechanism: a proposal, not "
+        f"evidence that it works. share_of_trials = count / {study.trials_included}; "
+        f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
+        f"least one mechanism ({study.trials_without_mechanism} proposed none). Most trials proposed several "
+        f"mechanisms, so the shares do not add up to 100%."
+    )
+
+
+# Every view answers the same questions, each in one method, so that a renderer never asks which view it has:
+#   title()        the same words at the top of the terminal table, in the SVG, the HTML page and Markdown;
+#   fields()       the record fields, in column order, for a table's header even when there are no rows;
+#   records()      one flat record per row (CSV, Markdown); document() the nested answer (JSON, YAML);
+#   record_notes() what the record fields mean, with the caveats that fit, for a document (Markdown). Named by
+#                  field (count, published_share), since that is how such a table's columns are headed. Plain
+#                  text: the renderer escapes it.
 
 
 class MechanismListView(NamedTuple):
@@ -140,11 +244,28 @@ class MechanismListView(NamedTuple):
     theme: Theme | None  # the --theme filter, if any
     available: int  # how many there were before --top
 
+    def showing(self) -> str:
+        """'Showing 8 of 33'."""
+        return f"Showing {len(self.rows)} of {self.available}"
+
+    def title(self) -> str:
+        dataset = self.dataset
+        if self.theme:
+            scope = f"{self.theme.name.lower()} mechanisms, {self.available} of the {len(dataset.mechanisms)}"
+            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({_cite(dataset)})"
+        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({_cite(dataset)})"
+
+    def fields(self) -> tuple[str, ...]:
+        return MechanismRecord._fields
+
     def records(self) -> list[Record]:
         return [mechanism_record(row) for row in self.rows]
 
     def document(self) -> Any:
         return self.records()
+
+    def record_notes(self) -> list[str]:
+        return [count_fields_note(self.dataset)]
 
 
 class ThemeView(NamedTuple):
@@ -154,11 +275,53 @@ class ThemeView(NamedTuple):
     summary: ThemeSummary
     rows: tuple[RankedMechanism, ...]
 
+    def title(self) -> str:
+        return f"{self.summary.theme.name} mechanisms of exercise for chronic low back pain ({_cite(self.dataset)})"
+
+    def fields(self) -> tuple[str, ...]:
+        return MechanismRecord._fields
+
     def records(self) -> list[Record]:
         return [mechanism_record(row) for row in self.rows]
 
     def document(self) -> Any:
         return self.records()
+
+    def proposed_times(self) -> str:
+        """'proposed 87 of 241 times (36% of all proposals)'."""
+        summary = self.summary
+        return (
+            f"proposed {summary.theme.published_total} of {self.dataset.study.published_proposals} times "
+            f"({percent(summary.published_share)} of all proposals)"
+        )
+
+    def listed(self) -> str:
+        """'12 mechanisms whose listed counts add up to 86'."""
+        summary = self.summary
+        return f"{summary.mechanism_count} mechanisms whose listed counts add up to {summary.listed_total}"
+
+    def quoted_by(self) -> str:
+        """Whose words the theme's quotations are: 'trialists, as quoted by Wun et al. 2021'."""
+        return f"trialists, as quoted by {_cite(self.dataset)}"
+
+    def discrepancy(self) -> str:
+        """'Note: the published total is 87, but the listed counts add up to 86' ('' when they agree); each
+        renderer says where the explanation is."""
+        summary = self.summary
+        if not summary.discrepancy:
+            return ""
+        return (
+            f"Note: the published total is {summary.theme.published_total}, but the listed counts add up to "
+            f"{summary.listed_total}"
+        )
+
+    def record_notes(self) -> list[str]:
+        dataset = self.dataset
+        summary = self.summary
+        notes = [f"{summary.theme.name}: {self.proposed_times()}."]
+        if summary.discrepancy:
+            notes.append(discrepancy_note(summary, dataset.theme_provenance))
+        return [*notes, count_fields_note(dataset)]
 
 
 class ThemesView(NamedTuple):
@@ -167,11 +330,21 @@ class ThemesView(NamedTuple):
     dataset: Dataset
     summaries: tuple[ThemeSummary, ...]
 
+    def title(self) -> str:
+        return f"Themes of the {headline(self.dataset)} of exercise for chronic low back pain ({_cite(self.dataset)})"
+
+    def fields(self) -> tuple[str, ...]:
+        return ThemeRecord._fields
+
     def records(self) -> list[Record]:
         return [theme_record(summary) for summary in self.summaries]
 
     def document(self) -> Any:
         return self.records()
+
+    def record_notes(self) -> list[str]:
+        note = themes_columns_note(self.dataset, "published_total", "published_share", "listed_total")
+        return [*self.discrepancy_notes, note]
 
     @property
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
@@ -187,9 +360,6 @@ class ThemesView(NamedTuple):
         )
 
 
-SEARCH_FIELDS = ("relevance", "matched_field", "match_type", "matched_text", "matched_terms")
-
-
 class SearchView(NamedTuple):
     """`clbp search QUERY`: the hits, most relevant first."""
 
@@ -198,9 +368,19 @@ class SearchView(NamedTuple):
     hits: tuple[SearchHit, ...]
     available: int = 0  # how many matched before --top (0: as many as shown)
 
+    def title(self) -> str:
+        count = len(self.hits)
+        noun = "mechanism matches" if count == 1 else "mechanisms match"
+        fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in self.hits) else ""
+        first = f" (the first {count} of {self.available})" if self.available > count else ""
+        return f"{count} {noun} {quoted(self.query)}{first}{fuzzy}"
+
+    def fields(self) -> tuple[str, ...]:
+        return MechanismRecord._fields + SearchRecord._fields
+
     def records(self) -> list[Record]:
         return [
-            {
+            {  # a dict literal for speed, as in mechanism_record, in SearchRecord's order
                 **mechanism_record(hit.row),
                 "relevance": hit.relevance,
                 "matched_field": hit.field,
@@ -214,6 +394,9 @@ class SearchView(NamedTuple):
     def document(self) -> Any:
         return self.records()
 
+    def record_notes(self) -> list[str]:
+        return [count_fields_note(self.dataset)]
+
 
 class MechanismView(NamedTuple):
     """`clbp show NAME`: one mechanism's card."""
@@ -223,15 +406,37 @@ class MechanismView(NamedTuple):
     theme: Theme
     same_theme: tuple[RankedMechanism, ...]  # the theme's other mechanisms, ranked
 
+    def title(self) -> str:
+        """On a terminal a card's header is the name; pictures and documents need a sentence."""
+        mechanism = self.row.mechanism
+        return (
+            f"{mechanism.name}: a mechanism proposed in {mechanism.count} of the "
+            f"{self.dataset.study.trials_included} trials ({_cite(self.dataset)})"
+        )
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.document())
+
     def records(self) -> list[Record]:
         return [self.document()]
 
     def document(self) -> Any:
         return {**mechanism_record(self.row, detail=True), "theme_name": self.theme.name}
 
+    def record_notes(self) -> list[str]:
+        return [count_fields_note(self.dataset)]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
+    def proposed_by(self) -> str:
+        """Who proposed it, after 'Proposed by': '10 of the 110 trials (9% of 110; 14% of the 74 that proposed any
+        mechanism)'."""
+        row = self.row
+        study = self.dataset.study
+        trials = study.trials_included
+        return (
+            f"{row.mechanism.count} of the {trials} trials ({percent(row.share_of_trials)} of {trials}; "
+            f"{percent(row.share_of_trials_with_mechanism)} of the {study.trials_with_mechanism} that proposed any "
+            f"mechanism)"
+        )
 
 
 class AboutView(NamedTuple):
@@ -247,6 +452,17 @@ class AboutView(NamedTuple):
     @property
     def listed_total(self) -> int:
         return sum(summary.listed_total for summary in self.summaries)
+
+    def title(self) -> str:
+        return f"About the review: {_cite(self.dataset)}, the {headline(self.dataset)} of exercise for chronic low back pain"
+
+    def fields(self) -> tuple[str, ...]:
+        return ("field", "value")
+
+    def record_notes(self) -> list[str]:
+        """The dates' sentences too: a table of values cannot say them."""
+        dates = [f"{label}: {value}" for label, value in self.facts() if label in ("Trials' years", "Year")]
+        return dates + self.theme_notes()
 
     def document(self) -> Any:
         dataset = self.dataset
@@ -321,7 +537,7 @@ class AboutView(NamedTuple):
         online_year, month, day = source.first_online.split("-")
         if int(online_year) != source.year:
             published += (
-                f" First online on {int(day)} {_MONTHS[int(month) - 1]} {online_year}, so some cite it as "
+                f" First online on {int(day)} {MONTHS[int(month) - 1]} {online_year}, so some cite it as "
                 f"{online_year}; the article's year is {source.year}."
             )
         facts.append(("Year", published))
@@ -344,6 +560,128 @@ class AboutView(NamedTuple):
         return notes
 
 
+class MeasureRecord(NamedTuple):
+    """The stable fields of an instrument in `clbp measures`' machine formats, in column order (see README)."""
+
+    name: str
+    abbreviation: str
+    mechanisms: list[str]  # ids, most proposed first
+    mechanism_names: list[str]
+    themes: list[str]  # the mechanisms' theme ids, each once
+
+
+class MeasureRow(NamedTuple):
+    """One instrument of the vocabulary and the mechanisms whose construct it measures."""
+
+    measure: Measure
+    mechanisms: tuple[RankedMechanism, ...]  # most proposed first
+
+    def mechanism_names(self) -> str:
+        return ", ".join(row.mechanism.name for row in self.mechanisms)
+
+    def theme_names(self, names: dict[str, str]) -> str:
+        """Its mechanisms' themes, each once, by name (`names`: theme_names(dataset))."""
+        return ", ".join(dict.fromkeys(names.get(row.mechanism.theme, row.mechanism.theme) for row in self.mechanisms))
+
+
+def measure_rows(
+    ranked: Sequence[RankedMechanism], *, theme_id: str | None = None, mechanism_id: str | None = None
+) -> tuple[MeasureRow, ...]:
+    """Every instrument that measures the chosen mechanisms (all, a theme's, or one), A-Z by name; an instrument
+    listed under several mechanisms is one row (matched by name, in any case)."""
+    chosen = [
+        row
+        for row in ranked
+        if (theme_id is None or row.mechanism.theme == theme_id)
+        and (mechanism_id is None or row.mechanism.id == mechanism_id)
+    ]
+    found: dict[str, tuple[Measure, list[RankedMechanism]]] = {}
+    for row in chosen:
+        for measure in row.mechanism.measures:
+            measure_seen, rows = found.setdefault(measure.name.casefold(), (measure, []))
+            if not measure_seen.abbreviation and measure.abbreviation:
+                found[measure.name.casefold()] = (measure, rows)
+            if row not in rows:
+                rows.append(row)
+    return tuple(
+        MeasureRow(measure, tuple(rows)) for _key, (measure, rows) in sorted(found.items(), key=lambda item: item[0])
+    )
+
+
+class MeasuresView(NamedTuple):
+    """`clbp measures`: the instruments in clbp's search vocabulary, and the mechanisms each measures."""
+
+    dataset: Dataset
+    rows: tuple[MeasureRow, ...]
+    theme: Theme | None = None  # the --theme filter, if any
+    mechanism: Mechanism | None = None  # the --mechanism filter, if any
+
+    def _chosen(self) -> list[Mechanism]:
+        return [
+            mechanism
+            for mechanism in self.dataset.mechanisms
+            if (self.theme is None or mechanism.theme == self.theme.id)
+            and (self.mechanism is None or mechanism.id == self.mechanism.id)
+        ]
+
+    def chosen(self) -> str:
+        """The mechanisms asked about, for a sentence: 'Mood', 'the psychosocial mechanisms', 'the mechanisms'."""
+        theme = f"the {self.theme.name.lower()}" if self.theme else "the"
+        if self.mechanism is not None:
+            return f"{self.mechanism.name} in {theme} theme" if self.theme else self.mechanism.name
+        return f"{theme} mechanisms"
+
+    def title(self) -> str:
+        count = len(self.rows)
+        noun = "instrument" if count == 1 else "instruments"
+        if self.mechanism is not None:
+            scope = self.mechanism.name
+        else:
+            measured = len({row.mechanism.id for measure in self.rows for row in measure.mechanisms})
+            kind = f" {self.theme.name.lower()}" if self.theme else ""
+            scope = f"{measured} of the {len(self._chosen())}{kind} mechanisms"
+        return f"{count} {noun} for {scope}: clbp's search vocabulary, not the review's ({_cite(self.dataset)})"
+
+    def vocabulary_note(self) -> str:
+        """Whose list this is, said under it in every format."""
+        return (
+            "The instruments (questionnaires, physical tests, lab values) are clbp's search vocabulary: what clbp "
+            "lists as measuring each mechanism's construct. They are not from the review, and not a record of "
+            "what its trials measured."
+        )
+
+    def unmeasured_note(self) -> str:
+        """The chosen mechanisms with no instrument in the vocabulary ('' when every one has some)."""
+        names = [mechanism.name for mechanism in self._chosen() if not mechanism.measures]
+        return f"No instrument listed for: {', '.join(names)}." if names else ""
+
+    def fields(self) -> tuple[str, ...]:
+        return MeasureRecord._fields
+
+    def records(self) -> list[Record]:
+        return [
+            MeasureRecord(
+                name=row.measure.name,
+                abbreviation=row.measure.abbreviation,
+                mechanisms=[ranked.mechanism.id for ranked in row.mechanisms],
+                mechanism_names=[ranked.mechanism.name for ranked in row.mechanisms],
+                themes=list(dict.fromkeys(ranked.mechanism.theme for ranked in row.mechanisms)),
+            )._asdict()
+            for row in self.rows
+        ]
+
+    def document(self) -> Any:
+        return self.records()
+
+    def record_notes(self) -> list[str]:
+        notes = [
+            "name, abbreviation = the instrument; mechanisms = the ids of the mechanisms whose construct it "
+            "measures (mechanism_names: their names), most proposed first; themes = their themes' ids.",
+            self.vocabulary_note(),
+        ]
+        return [*notes, self.unmeasured_note()] if self.unmeasured_note() else notes
+
+
 def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: RankedMechanism) -> MechanismView:
     """One mechanism's card, with the other mechanisms of its theme in rank order (`clbp show`, `clbp browse`)."""
     mechanism = row.mechanism
@@ -353,72 +691,14 @@ def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: Ran
     return MechanismView(dataset, row, dataset.theme_by_id(mechanism.theme), same_theme)
 
 
-View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]
+View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView, MeasuresView]
 
 
 def view_title(view: View) -> str:
     """A view's title: the same words at the top of the terminal table, in the SVG, the HTML page and Markdown."""
-    dataset = view.dataset
-    cite = short_author_year(dataset.source)
-    study = dataset.study
-    if isinstance(view, MechanismListView):
-        if view.theme:
-            scope = f"{view.theme.name.lower()} mechanisms, {view.available} of the {len(dataset.mechanisms)}"
-            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({cite})"
-        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({cite})"
-    if isinstance(view, ThemesView):
-        return f"Themes of the {headline(dataset)} of exercise for chronic low back pain ({cite})"
-    if isinstance(view, SearchView):
-        count = len(view.hits)
-        noun = "mechanism matches" if count == 1 else "mechanisms match"
-        fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in view.hits) else ""
-        first = f" (the first {count} of {view.available})" if view.available > count else ""
-        return f"{count} {noun} {quoted(view.query)}{first}{fuzzy}"
-    # Cards: on a terminal their header is the name; pictures and documents need a sentence.
-    if isinstance(view, ThemeView):
-        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
-    if isinstance(view, AboutView):
-        return f"About the review: {cite}, the {headline(dataset)} of exercise for chronic low back pain"
-    return (
-        f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of the "
-        f"{study.trials_included} trials ({cite})"
-    )
+    return view.title()
 
 
 def record_notes(view: View) -> list[str]:
-    """What the record fields of a view's table mean, with the caveats that fit it, for a document (Markdown).
-
-    Named by field (count, published_share), since that is how such a table's columns are headed. Plain text:
-    the renderer escapes it.
-    """
-    dataset = view.dataset
-    study = dataset.study
-    notes: list[str] = []
-    if isinstance(view, AboutView):  # the dates' sentences too: a table of values cannot say them
-        dates = [f"{label}: {value}" for label, value in view.facts() if label in ("Trials' years", "Year")]
-        return dates + view.theme_notes()
-    if isinstance(view, ThemesView):
-        notes += list(view.discrepancy_notes)
-        notes.append(
-            f"published_total = how often trialists proposed a mechanism of the theme ({study.published_proposals} "
-            f"proposals in all); published_share = published_total / {study.published_proposals}, a share of "
-            f"proposals, not of trials; listed_total = the sum of its mechanisms' counts. Proposals, not evidence "
-            f"that a mechanism works."
-        )
-        return notes
-    if isinstance(view, ThemeView):
-        summary = view.summary
-        notes.append(
-            f"{summary.theme.name}: proposed {summary.theme.published_total} of {study.published_proposals} times "
-            f"({percent(summary.published_share)} of all proposals)."
-        )
-        if summary.discrepancy:
-            notes.append(discrepancy_note(summary, dataset.theme_provenance))
-    notes.append(
-        f"count = how many of the {study.trials_included} included trials proposed the mechanism: a proposal, not "
-        f"evidence that it works. share_of_trials = count / {study.trials_included}; "
-        f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
-        f"least one mechanism ({study.trials_without_mechanism} proposed none). Most trials proposed several "
-        f"mechanisms, so the shares do not add up to 100%."
-    )
-    return notes
+    """What the record fields of a view's table mean, with the caveats that fit it, for a document (Markdown)."""
+    return view.record_notes()

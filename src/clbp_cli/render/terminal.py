@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -24,19 +24,24 @@ from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     AboutView,
+    MeasuresView,
     MechanismListView,
     MechanismView,
     SearchView,
     ThemesView,
     ThemeView,
     View,
+    bar_fraction,
     count_caveat,
     headline,
+    mechanism_ruler,
     percent,
     proposal_share_label,
+    theme_names,
+    theme_ruler,
+    themes_columns_note,
     trial_share_label,
     trial_share_note,
-    view_title,
 )
 from clbp_cli.render.formats import RenderSettings
 
@@ -79,7 +84,7 @@ def glyphs(settings: RenderSettings) -> Glyphs:
 def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> Text:
     """A horizontal bar `width` cells long at `maximum`, with eighth-cell precision where Unicode is available."""
     g = glyphs(settings)
-    cells = value / maximum * width if maximum > 0 else 0.0
+    cells = bar_fraction(value, maximum) * width
     full = int(cells)
     text = g.bar_full * full
     eighths = int((cells - full) * 8)
@@ -364,7 +369,7 @@ def _mechanism_table(
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
-    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
+    names = theme_names(view.dataset)  # people read names; programs ids
     columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
     if show_theme:
         columns.append(Column("Theme", flexible=True, min_width=8))  # "neurom…" and "neurop…" stay apart
@@ -377,13 +382,13 @@ def _mechanism_table(
         bar_width = _bar_width(view.dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((mechanism.count for mechanism in view.dataset.mechanisms), default=0)
+    ruler = mechanism_ruler(view.dataset)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
         line: list[Cell] = [row.rank_label, mechanism.name]
         if show_theme:
-            line.append(theme_names.get(mechanism.theme, mechanism.theme))
+            line.append(names.get(mechanism.theme, mechanism.theme))
         line.append(str(mechanism.count))
         if matched is not None:
             hit = matched[index]
@@ -391,7 +396,7 @@ def _mechanism_table(
         else:
             line.append(percent(row.share_of_trials))
             if bar_width:
-                line.append(bar(mechanism.count, dataset_max, bar_width, settings))
+                line.append(bar(mechanism.count, ruler, bar_width, settings))
         cells.append(line)
     return grid(columns, cells, content_width(settings), settings)
 
@@ -426,9 +431,9 @@ def _rule(settings: RenderSettings) -> list[Text]:
 
 def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
-    showing = f"Showing {len(view.rows)} of {view.available}."
+    showing = f"{view.showing()}."
     return [
-        _title(view_title(view)),
+        _title(view.title()),
         Text(""),
         _mechanism_table(view, view.rows, settings, show_theme=view.theme is None),
         Text(""),
@@ -443,7 +448,7 @@ def _quote(text: str, settings: RenderSettings) -> str:
 
 def _theme_quotes(view: ThemeView, settings: RenderSettings) -> Text:
     quotes = " and ".join(_quote(quote, settings) for quote in view.summary.theme.quotes)
-    source = f" {glyphs(settings).dash} trialists, as quoted by {short_author_year(view.dataset.source)}"
+    source = f" {glyphs(settings).dash} {view.quoted_by()}"
     return Text.assemble(Text(quotes, style="italic"), Text(source, style="dim"))
 
 
@@ -451,47 +456,31 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     summary = view.summary
     theme = summary.theme
     g = glyphs(settings)
-    study = view.dataset.study
-    header = _spread(
-        Text(theme.name, style=f"bold {ACCENT}"),
-        Text(
-            f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times "
-            f"({percent(summary.published_share)} of all proposals)"
-        ),
-        settings,
-    )
-    listed = f"{summary.mechanism_count} mechanisms, listed counts adding up to {summary.listed_total}"
+    header = _spread(Text(theme.name, style=f"bold {ACCENT}"), Text(f"theme {g.dot} {view.proposed_times()}"), settings)
+    listed = view.listed()
     parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
     parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
-    note = (
-        f"Note: the published total is {theme.published_total}, but the listed counts add up to "
-        f"{summary.listed_total}; clbp themes explains why."
-    )
+    note = f"{view.discrepancy()}; clbp themes explains why." if summary.discrepancy else ""
     dataset = view.dataset
-    parts.append(_footer(view, note if summary.discrepancy else "", dataset.caveat, trial_share_note(dataset)))
+    parts.append(_footer(view, note, dataset.caveat, trial_share_note(dataset)))
     return parts
 
 
 def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
-    study = dataset.study
-    explain = (
-        f"Published = how often trialists proposed a mechanism of the theme ({study.published_proposals} proposals "
-        f"in all); {proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
-        f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
-    )
+    explain = themes_columns_note(dataset, "Published", proposal_share_label(dataset), "Listed")
     notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
-    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return [_title(view.title()), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
 
 def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Text]:
     """The themes side by side: published totals and shares (of proposals), mechanisms, listed sums."""
     dataset = view.dataset
     summaries = view.summaries
-    maximum = max((summary.theme.published_total for summary in summaries), default=0)
+    ruler = theme_ruler(summaries)
     total_published = sum(summary.theme.published_total for summary in summaries)
     columns = [
         Column("Theme", footer="Total", flexible=True, min_width=12),
@@ -516,14 +505,14 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
             f"{summary.listed_total}{mark}",
         ]
         if bar_width >= MIN_BAR_WIDTH:
-            cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
+            cells.append(bar(summary.theme.published_total, ruler, bar_width, settings))
         rows.append(cells)
     return grid(columns, rows, content_width(settings), settings)
 
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     table = _mechanism_table(view, [hit.row for hit in view.hits], settings, matched=view.hits)
-    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
+    return [_title(view.title()), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
 
 
 DETAIL_LABEL_WIDTH = len("Exercise types")
@@ -589,7 +578,6 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         Text(f"{view.theme.name} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}"),
         settings,
     )
-    trials = dataset.study.trials_included
     dot = f" {g.dot} "
     details: list[tuple[str, Sequence[str], str]] = []
     if mechanism.aliases:
@@ -607,11 +595,7 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     return [
         header,
         _rule(settings),
-        Text(
-            f"Proposed by {mechanism.count} of the {trials} trials ({percent(row.share_of_trials)} of {trials}; "
-            f"{percent(row.share_of_trials_with_mechanism)} of the {dataset.study.trials_with_mechanism} that "
-            f"proposed any mechanism)"
-        ),
+        Text(f"Proposed by {view.proposed_by()}"),
         Text(""),
         Text(mechanism.description),
         Text(""),
@@ -642,25 +626,55 @@ def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
     ]
 
 
-RENDERERS = {
-    MechanismListView: render_list,
-    ThemeView: render_theme,
-    ThemesView: render_themes,
-    SearchView: render_search,
-    MechanismView: render_show,
-    AboutView: render_about,
+def render_measures(view: MeasuresView, settings: RenderSettings) -> list[Part]:
+    show_theme = view.theme is None and view.mechanism is None
+    columns = [
+        Column("Instrument", flexible=True, wrap=True, min_width=12),
+        Column("Abbreviation", flexible=True, min_width=6),
+        Column("Mechanism", flexible=True, wrap=True, min_width=10),
+    ]
+    if show_theme:
+        columns.append(Column("Theme", flexible=True, wrap=True, min_width=8))
+    names = theme_names(view.dataset)
+    cells: list[list[Cell]] = []
+    for row in view.rows:
+        line: list[Cell] = [row.measure.name, row.measure.abbreviation, row.mechanism_names()]
+        if show_theme:
+            line.append(row.theme_names(names))
+        cells.append(line)
+    table = grid(columns, cells, content_width(settings), settings)
+    footer = _footer(view, view.vocabulary_note(), view.unmeasured_note())
+    return [_title(view.title()), Text(""), table, Text(""), footer]
+
+
+class Layout(NamedTuple):
+    """How the terminal draws one view: its parts, and whether it is a card (prose at most CARD_WIDTH wide) or a
+    table (the whole width)."""
+
+    render: Callable[[Any, RenderSettings], list[Part]]
+    card: bool
+
+
+# One entry per view: a new view adds one line here.
+LAYOUTS: dict[type, Layout] = {
+    MechanismListView: Layout(render_list, card=False),
+    ThemeView: Layout(render_theme, card=True),
+    ThemesView: Layout(render_themes, card=False),
+    SearchView: Layout(render_search, card=False),
+    MechanismView: Layout(render_show, card=True),
+    AboutView: Layout(render_about, card=True),
+    MeasuresView: Layout(render_measures, card=False),
 }
 
 
 def renderables(view: View, settings: RenderSettings) -> list[Part]:
-    renderer: Callable[[View, RenderSettings], list[Part]] = RENDERERS[type(view)]  # type: ignore[assignment]
-    return renderer(view, settings)
+    return LAYOUTS[type(view)].render(view, settings)
 
 
 def fitted(view: View, settings: RenderSettings) -> RenderSettings:
     """The settings to lay `view` out with: a card (show, theme, about) is at most CARD_WIDTH wide, a table takes
     the whole width."""
-    if isinstance(view, ThemeView | MechanismView | AboutView) and settings.width > CARD_WIDTH:
+    if LAYOUTS[type(view)].card and settings.width > CARD_WIDTH:
         return settings._replace(width=CARD_WIDTH)
     return settings
 
