@@ -254,3 +254,37 @@ def test_a_narrow_terminal_cuts_headers_before_names_and_never_numbers(clbp) -> 
     theme = clbp("theme", "psychosocial", env={"COLUMNS": "40"}).out
     assert "Pain self-efficacy     14    13%" in theme
     assert "Disability percep…      7     6%" in theme  # cut with an ellipsis, numbers whole
+
+
+# Every usage error in one form (issue 17): "clbp: error: ..." then "Try 'clbp COMMAND --help' for help.", exit 2,
+# nothing on stdout; whether click found it (an unknown option) or the command did (an unknown theme).
+@pytest.mark.parametrize(
+    ("args", "command", "message"),
+    [
+        (["theme", "foo"], "clbp theme", "no theme called 'foo'; the themes are: "),
+        (["list", "--theme", "foo"], "clbp list", "no theme called 'foo'; the themes are: "),
+        (["search", "fear", "-t", "foo"], "clbp search", "no theme called 'foo'; the themes are: "),
+        (["search", ""], "clbp search", "the search query is empty; give a word to look for, e.g. clbp search fear"),
+        (["search", " \t"], "clbp search", "the search query is empty; "),
+        (["cite", "--style", "ris", "--format", "html"], "clbp cite", "--format html is for --style apa or vancouver"),
+        (["list", "-f", "csv", "-o", "x.json"], "clbp list", "--format csv and -o x.json disagree"),
+        (["foo"], "clbp", "No such command 'foo'."),
+        (["--bogus"], "clbp", "No such option: --bogus"),
+        (["--data"], "clbp", "Option '--data' requires an argument."),
+        (["list", "-o"], "clbp list", "Option '-o' requires an argument."),
+        (["show", "--data"], "clbp show", "Option '--data' requires an argument."),
+        (["list", "--top", "0"], "clbp list", "Invalid value for '--top' / '-n': 0 is not in the range x>=1."),
+        (["list", "extra"], "clbp list", "Got unexpected extra argument(s) (extra)"),
+        (["themes", "--format", "pdf"], "clbp themes", "Invalid value for '--format' / '-f': 'pdf' is not one of "),
+    ],
+)
+def test_every_usage_error_has_one_form(
+    clbp, monkeypatch, tmp_path, args: list[str], command: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # should a refused -o write after all, it writes here
+    result = clbp(*args)
+    assert (result.code, result.out) == (2, "")
+    first, *rest = result.err.splitlines()
+    assert first.startswith(f"clbp: error: {message}")
+    assert rest == [f"Try '{command} --help' for help."]
+    assert list(tmp_path.iterdir()) == []
