@@ -284,3 +284,11 @@ def test_a_misspelt_section_brings_no_knock_on_errors(clbp, tmp_path) -> None:
         "studie: is not a known field; did you mean study? (known: source, study, themes, mechanisms, format_version, "
         "subject, theme_provenance, caveat)"
     )
+
+
+def test_an_unclosed_bracket_gets_a_bracket_hint_not_an_indentation_one(clbp, tmp_path) -> None:
+    path = write(tmp_path, "format_version: 1\nsource: [a, b\nstudy: {}\n")
+    assert _problems(clbp("validate", str(path)).err) == [
+        f"{path}:3: is not valid YAML: did not find expected ',' or ']'; a bracket opened on this line or above is "
+        "not closed, or a comma is missing between two items"
+    ]

@@ -193,6 +193,11 @@ def _syntax_problem(text: str, error: Any) -> Problem:
         example = f'{key.strip()}: "{quoted}"'
         hint = f"a colon and a space inside a value; put the value in double quotes: {example}"
         return Problem("", f"is not valid YAML: {hint} ({problem})", at + 1)
+    if "expected ',' or" in problem:  # inside brackets ([a, b] or {...}, and JSON): indentation does not matter
+        hint = "a bracket opened on this line or above is not closed, or a comma is missing between two items"
+        return Problem("", f"is not valid YAML: {problem}; {hint}", at + 1)
+    if not any(block in problem for block in _BLOCK_PROBLEMS):
+        return Problem("", f"is not valid YAML: {problem}", at + 1)
     # Where the scanner began a key it could not finish: a line of text that slipped out of its block reads as one.
     context = getattr(error, "context_mark", None) if "simple key" in str(getattr(error, "context", "")) else None
     culprit, hint = _badly_indented(lines, at, context.line if context is not None else None, problem)
@@ -201,6 +206,16 @@ def _syntax_problem(text: str, error: Any) -> Problem:
         return Problem("", f"is not valid YAML: {problem}; {hint}", at + 1)
     where = "" if culprit == at else f" at line {at + 1}"
     return Problem("", f"is not valid YAML: {hint} (the parser stopped{where}: {problem})", culprit + 1)
+
+
+# PyYAML's words for a line that does not fit the block structure (its indentation), as opposed to brackets.
+_BLOCK_PROBLEMS = (
+    "expected key",
+    "mapping values are not allowed",
+    "could not find expected ':'",
+    "'-' indicator",
+    "expected <block end>",
+)
 
 
 def _badly_indented(lines: list[str], at: int, began: int | None, problem: str) -> tuple[int | None, str]:
