@@ -268,6 +268,8 @@ def test_a_narrow_terminal_shortens_headers_before_names_and_never_cuts_numbers(
         (["search", " \t"], "clbp search", "the search query is empty; "),
         (["cite", "--style", "ris", "--format", "html"], "clbp cite", "--format html is for --style apa or vancouver"),
         (["list", "-f", "csv", "-o", "x.json"], "clbp list", "--format csv and -o x.json disagree"),
+        (["show", "xyzzy", "-f", "CSV", "-o", "x.json"], "clbp show", "--format csv and -o x.json disagree"),
+        (["list", "--data", "missing.yaml", "-f", "csv", "-o", "x.md"], "clbp list", "--format csv and -o x.md"),
         (["foo"], "clbp", "No such command 'foo'."),
         (["--bogus"], "clbp", "No such option: --bogus"),
         (["--data"], "clbp", "Option '--data' requires an argument."),

@@ -30,7 +30,7 @@ from clbp_cli.render.output import (
     write_message,
     write_output,
 )
-from clbp_cli.render.output import is_terminal as _is_terminal
+from clbp_cli.render.output import is_terminal as _is_terminal  # the one terminal test; browse tests replace it
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -196,6 +196,9 @@ class Command(TyperCommand):
     def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
         """A usage error found by the command itself (`clbp theme foo`) takes the form of click's own."""
         try:
+            given = ctx.params.get("output_format")  # still text here: Typer makes it an OutputFormat later
+            if given is not None:  # a --format that -o FILE contradicts: said before any other work
+                _output_format(OutputFormat(given), ctx.params.get("output"))
             return super().invoke(ctx)
         except UserError as error:
             if error.exit_code != EXIT_USAGE:
