@@ -314,7 +314,7 @@ def test_without_a_terminal_it_points_to_list_and_search(clbp) -> None:
     assert result.out == ""
     assert result.err == (
         "clbp: error: clbp browse needs a terminal (stdin and stdout); for a pipe or a file use clbp list "
-        "or clbp search QUERY\n"
+        "or clbp search QUERY\nTry 'clbp browse --help' for help.\n"
     )
 
 
@@ -324,6 +324,7 @@ def test_a_dumb_terminal_is_told_what_to_use_instead(clbp, monkeypatch: pytest.M
     assert result.code == 2
     assert result.err == (
         "clbp: error: clbp browse cannot draw on this terminal (TERM=dumb); use clbp list or clbp search QUERY\n"
+        "Try 'clbp browse --help' for help.\n"
     )
 
 

@@ -177,6 +177,7 @@ def test_markup_is_for_prose_styles_only(clbp, style: str, markup: str) -> None:
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         f"clbp: error: --format {markup} is for --style apa or vancouver; {style} is plain text (use --format text)\n"
+        "Try 'clbp cite --help' for help.\n"
     )
 
 

@@ -243,14 +243,50 @@ def test_table_columns_line_up_with_the_title(clbp) -> None:
     assert lines[4] == "    1  Muscle strength   Neuromuscular      30       27%"
 
 
-def test_a_narrow_terminal_cuts_headers_before_names_and_never_numbers(clbp) -> None:
+def test_a_narrow_terminal_shortens_headers_before_names_and_never_cuts_numbers(clbp) -> None:
     themes = clbp("themes", env={"COLUMNS": "50"}).out.splitlines()
     header = next(line for line in themes if line.startswith(" Theme "))
-    assert header.split() == ["Theme", "Publ…", "%", "of…", "Mecha…", "Listed"]  # the footer spells out % of 241
+    assert header.split() == ["Theme", "Pub.", "%", "Mech.", "Listed"]  # short forms; the footer spells them out
     rows = {line.split()[0]: line.split() for line in themes if line.startswith(" Neuro") or line.startswith(" Total")}
     assert rows["Neurophysiological"] == ["Neurophysiological", "22", "9%", "4", "22"]
     assert rows["Total"] == ["Total", "241", "100%", "33", "240"]
     assert max(len(line) for line in themes) <= 50
     theme = clbp("theme", "psychosocial", env={"COLUMNS": "40"}).out
-    assert "Pain self-efficacy     14    13%" in theme
-    assert "Disability percep…      7     6%" in theme  # cut with an ellipsis, numbers whole
+    assert "   5  Pain self-efficacy       14  13%\n" in theme
+    assert "  13  Disability                7   6%\n       perception\n" in theme  # wrapped, never cut
+
+
+# Every usage error in one form (issue 17): "clbp: error: ..." then "Try 'clbp COMMAND --help' for help.", exit 2,
+# nothing on stdout; whether click found it (an unknown option) or the command did (an unknown theme).
+@pytest.mark.parametrize(
+    ("args", "command", "message"),
+    [
+        (["theme", "foo"], "clbp theme", "no theme called 'foo'; the themes are: "),
+        (["list", "--theme", "foo"], "clbp list", "no theme called 'foo'; the themes are: "),
+        (["search", "fear", "-t", "foo"], "clbp search", "no theme called 'foo'; the themes are: "),
+        (["search", ""], "clbp search", "the search query is empty; give a word to look for, e.g. clbp search fear"),
+        (["search", " \t"], "clbp search", "the search query is empty; "),
+        (["cite", "--style", "ris", "--format", "html"], "clbp cite", "--format html is for --style apa or vancouver"),
+        (["list", "-f", "csv", "-o", "x.json"], "clbp list", "--format csv and -o x.json disagree"),
+        (["show", "xyzzy", "-f", "CSV", "-o", "x.json"], "clbp show", "--format csv and -o x.json disagree"),
+        (["list", "--data", "missing.yaml", "-f", "csv", "-o", "x.md"], "clbp list", "--format csv and -o x.md"),
+        (["foo"], "clbp", "No such command 'foo'."),
+        (["--bogus"], "clbp", "No such option: --bogus"),
+        (["--data"], "clbp", "Option '--data' requires an argument."),
+        (["list", "-o"], "clbp list", "Option '-o' requires an argument."),
+        (["show", "--data"], "clbp show", "Option '--data' requires an argument."),
+        (["list", "--top", "0"], "clbp list", "Invalid value for '--top' / '-n': 0 is not in the range x>=1."),
+        (["list", "extra"], "clbp list", "Got unexpected extra argument(s) (extra)"),
+        (["themes", "--format", "pdf"], "clbp themes", "Invalid value for '--format' / '-f': 'pdf' is not one of "),
+    ],
+)
+def test_every_usage_error_has_one_form(
+    clbp, monkeypatch, tmp_path, args: list[str], command: str, message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # should a refused -o write after all, it writes here
+    result = clbp(*args)
+    assert (result.code, result.out) == (2, "")
+    first, *rest = result.err.splitlines()
+    assert first.startswith(f"clbp: error: {message}")
+    assert rest == [f"Try '{command} --help' for help."]
+    assert list(tmp_path.iterdir()) == []

@@ -189,9 +189,10 @@ def test_a_word_longer_than_any_column_is_broken_but_never_lost(clbp, tmp_path) 
         text.replace("aliases: [neuromuscular control,", f"aliases: [neuromuscular control, {word},"), encoding="utf-8"
     )
     search = clbp("search", "electromyographic", "--data", str(path), env={"COLUMNS": "50"}).out.splitlines()
-    assert search[3:7] == [  # the whole matched word is marked; Muscle tension's EMG (=26) follows
-        "   2  Motor …  Neuromu…  21  alias:",
-        "                             [electromyographicbi",
+    assert search[2:7] == [  # the whole matched word is marked; Muscle tension's EMG (=26) follows; names wrap
+        "   #  Name     Theme      n  Matched in",
+        "   2  Motor    Neuromu…  21  alias:",
+        "      control                [electromyographicbi",
         "                             ofeedbackretrainingp",
         "                             rotocol]",
     ]
@@ -203,3 +204,59 @@ def test_a_word_longer_than_any_column_is_broken_but_never_lost(clbp, tmp_path) 
         "   ingprotocol, movement control,",
         "   trunk control",
     ]
+
+
+# Narrow widths cut the right things (issue 17): a name is never cut while another column can wrap; headers have
+# short forms that fit; a theme that would be cut to a few letters is left out instead.
+def test_at_40_columns_a_search_wraps_names_instead_of_cutting_them(clbp) -> None:
+    assert _table(clbp("search", "stress cortisol", env={"COLUMNS": "40"}).out) == [
+        " Rank  Mechanism    Trials  Matched in",
+        "  =19  Stress            4  measure:",
+        "       response             [cortisol]",
+        "    6  Mood             12  measure:",
+        "                            Depression",
+        "                            Anxiety",
+        "                            [Stress]",
+        "                            Scales",
+        "                            (DASS)",
+    ]
+
+
+def test_at_40_columns_list_shows_short_headers_and_whole_names(clbp) -> None:
+    assert _table(clbp("list", "--top", "5", env={"COLUMNS": "40"}).out)[:5] == [  # names wrap, nothing is cut
+        " #  Mechanism    Theme           n    %",
+        " 1  Muscle       Neuromuscular  30  27%",
+        "    strength",
+        " 2  Motor        Neuromuscular  21  19%",
+        "    control",
+    ]
+    assert _table(clbp("list", env={"COLUMNS": "40"}).out)[:3] == [  # all 33: a theme cut to "Neu…" is left out
+        " Rank  Mechanism            Trials    %",
+        "    1  Muscle strength          30  27%",
+        "    2  Motor control            21  19%",
+    ]
+
+
+def _table(out: str) -> list[str]:
+    """The header and the rows: from the header line to the next blank line (the title above may wrap)."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:1] in (["Rank"], ["#"], ["Theme"]))
+    return lines[start : lines.index("", start)]
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "pain"], ["theme", "psychosocial"], ["themes"]])
+def test_no_header_and_no_name_is_ever_cut_from_40_columns_up(clbp, command: list[str]) -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(clbp(*command, "--format", "csv").out)))
+    names = [row["name"] for row in rows] if command != ["themes"] else []
+    for columns in range(40, 124, 3):
+        table = _table(clbp(*command, env={"COLUMNS": str(columns)}).out)
+        assert "…" not in table[0], (columns, table[0])
+        tokens = {piece for line in table for word in line.split() for piece in re.split(r"(?<=-)", word)}
+        for name in names:  # every word of every name is there whole, on one line or wrapped over two
+            assert all(piece in tokens for word in name.split() for piece in re.split(r"(?<=-)", word) if piece), (
+                columns,
+                name,
+            )

@@ -30,7 +30,8 @@ THEMES = "neuromuscular, psychosocial, neurophysiological, cardiometabolic, tiss
 )  # fmt: skip
 def test_theme_and_show_say_not_found_and_ambiguous_alike(clbp, args: list[str], code: int, message: str) -> None:
     result = clbp(*args)
-    assert (result.code, result.out, result.err) == (code, "", f"clbp: error: {message}\n")
+    usage = f"Try 'clbp {args[0]} --help' for help.\n" if code == 2 else ""  # a usage error's one form
+    assert (result.code, result.out, result.err) == (code, "", f"clbp: error: {message}\n{usage}")
 
 
 def test_one_quote_style_in_titles_errors_and_notes(clbp) -> None:

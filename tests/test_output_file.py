@@ -237,3 +237,96 @@ def test_a_hard_linked_file_is_written_in_place_so_both_names_agree(clbp, tmp_pa
     assert (tmp_path / "second.txt").read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     assert first.stat().st_nlink == 2
     assert _leftovers(tmp_path, "first.txt", "second.txt") == []
+
+
+# -o FILE chooses the format from the extension when --format is not given (issue 17).
+@pytest.mark.parametrize(
+    ("name", "output_format"),
+    [("list.json", "json"), ("list.csv", "csv"), ("list.yaml", "yaml"), ("list.yml", "yaml"), ("list.md", "markdown"),
+     ("list.html", "html"), ("slide.svg", "svg"), ("list.txt", "table"), ("LIST.JSON", "json")],
+)  # fmt: skip
+def test_the_extension_chooses_the_format(clbp, tmp_path, name: str, output_format: str) -> None:
+    result = clbp("list", "--top", "10", "-o", str(tmp_path / name))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    expected = clbp("list", "--top", "10", "--format", output_format).out
+    assert (tmp_path / name).read_bytes().decode("utf-8") == expected  # bytes: CSV's lines end in CRLF
+    assert _leftovers(tmp_path, name) == []
+
+
+@pytest.mark.parametrize("name", ["list.xyz", "list", "list.json.bak", ".json"])
+def test_an_unknown_extension_gets_the_plain_table(clbp, tmp_path, name: str) -> None:
+    assert clbp("list", "-o", str(tmp_path / name)).code == 0
+    written = (tmp_path / name).read_text("utf-8")
+    assert written == clbp("list").out
+    assert "\x1b[" not in written and "Rank  Mechanism" in written
+
+
+def test_format_wins_where_the_extension_says_nothing(clbp, tmp_path) -> None:
+    assert clbp("themes", "--format", "svg", "-o", str(tmp_path / "themes.png")).code == 0
+    assert (tmp_path / "themes.png").read_text("utf-8").startswith("<svg")
+    assert clbp("themes", "--format", "json", "-o", str(tmp_path / "themes.json")).code == 0  # agreeing is fine
+    assert (tmp_path / "themes.json").read_text("utf-8") == clbp("themes", "--format", "json").out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list", "--format", "csv", "-o", "{tmp}/list.json"], "--format csv and -o {tmp}/list.json disagree: "
+         ".json means json; drop --format, or give the file a matching extension"),
+        (["list", "--format", "table", "-o", "{tmp}/slide.svg"], "--format table and -o {tmp}/slide.svg disagree: "
+         ".svg means svg; drop --format, or give the file a matching extension"),
+        (["search", "fear", "-f", "yaml", "-o", "{tmp}/hits.md"], "--format yaml and -o {tmp}/hits.md disagree: "
+         ".md means markdown; drop --format, or give the file a matching extension"),
+        (["cite", "--style", "apa", "-o", "{tmp}/wun.bib"], "--style apa and -o {tmp}/wun.bib disagree: "
+         ".bib means bibtex; drop --style, or give the file a matching extension"),
+        (["cite", "--format", "html", "-o", "{tmp}/wun.md"], "--format html and -o {tmp}/wun.md disagree: "
+         ".md means markdown; drop --format, or give the file a matching extension"),
+        (["cite", "--style", "ris", "-o", "{tmp}/wun.html"], "--style ris and -o {tmp}/wun.html disagree: .html "
+         "means html, and only apa and vancouver come in markdown or html; drop --style, or give the file another "
+         "extension"),
+        (["cite", "--format", "markdown", "-o", "{tmp}/wun.ris"], "--format markdown and -o {tmp}/wun.ris disagree: "
+         ".ris means ris, and only apa and vancouver come in markdown or html; drop --format, or give the file "
+         "another extension"),
+    ],
+)  # fmt: skip
+def test_a_format_and_an_extension_that_disagree_are_refused(clbp, tmp_path, args: list[str], message: str) -> None:
+    result = clbp(*(arg.format(tmp=tmp_path) for arg in args))
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"clbp: error: {message.format(tmp=tmp_path)}\nTry 'clbp {args[0]} --help' for help.\n"
+    assert _leftovers(tmp_path) == []  # no file written, none left half-written
+
+
+@pytest.mark.parametrize(
+    ("name", "style", "markup"),
+    [("wun.bib", "bibtex", "text"), ("wun.ris", "ris", "text"), ("wun.json", "csl-json", "text"),
+     ("wun.md", "apa", "markdown"), ("wun.html", "apa", "html"), ("wun.txt", "apa", "text"),
+     ("wun.xyz", "apa", "text")],
+)  # fmt: skip
+def test_cite_takes_the_style_from_the_extension(clbp, tmp_path, name: str, style: str, markup: str) -> None:
+    result = clbp("cite", "-o", str(tmp_path / name))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert (tmp_path / name).read_text("utf-8") == clbp("cite", "--style", style, "--format", markup).out
+
+
+def test_cite_combines_a_given_style_with_the_extension(clbp, tmp_path) -> None:
+    assert clbp("cite", "--style", "vancouver", "-o", str(tmp_path / "ref.md")).code == 0
+    expected = clbp("cite", "--style", "vancouver", "--format", "markdown").out
+    assert (tmp_path / "ref.md").read_text("utf-8") == expected
+    assert clbp("cite", "--format", "html", "-o", str(tmp_path / "ref.htm")).code == 0  # .htm: not one of ours
+    assert (tmp_path / "ref.htm").read_text("utf-8") == clbp("cite", "--format", "html").out
+
+
+def test_an_empty_search_writes_an_empty_answer_in_the_extensions_format(clbp, tmp_path) -> None:
+    result = clbp("search", "zzzqqq", "-o", str(tmp_path / "hits.json"))
+    assert result.code == 1 and result.err.startswith("clbp: error: no mechanism matches 'zzzqqq'")
+    assert (tmp_path / "hits.json").read_text("utf-8") == "[]\n"
+
+
+def test_help_says_the_extension_chooses_the_format(clbp) -> None:
+    flat = " ".join(clbp("list", "--help").out.split())
+    assert (
+        "Without --format, FILE's extension chooses the format: .json .csv .yaml/.yml .md (markdown) .html .svg;"
+        in flat
+    )
+    flat = " ".join(clbp("cite", "--help").out.split())
+    assert ".bib (bibtex), .ris (ris), .json (csl-json), .md (markdown), .html (html); else plain text." in flat

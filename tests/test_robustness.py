@@ -308,7 +308,7 @@ def test_ascii_stream_falls_back_for_data_text_too(tmp_path) -> None:
 def test_any_terminal_width_renders(clbp, monkeypatch, width: int, args: list[str]) -> None:
     import clbp_cli.render.output
 
-    monkeypatch.setattr(clbp_cli.render.output, "_isatty", lambda stream: True)  # as if on a terminal
+    monkeypatch.setattr(clbp_cli.render.output, "is_terminal", lambda stream: True)  # as if on a terminal
     result = clbp(*args, env={"COLUMNS": str(width), "TERM": "xterm-256color"})
     assert (result.code, result.err) == (0, "")
     assert "\x1b[" in result.out

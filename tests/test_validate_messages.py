@@ -187,3 +187,108 @@ def test_a_top_level_text_of_the_wrong_kind_is_named_by_its_field(clbp, tmp_path
     result = clbp("validate", str(path))
     assert (result.code, result.out) == (1, "")
     assert result.err.splitlines()[1:] == [f"  {path}:{_line_of(text, 'caveat:')}: caveat: must be text, got a number"]
+
+
+# What loses data (issue 16, item 8): a key written twice, a syntax error at the wrong line, a misspelt field.
+LESS = "this line is indented less than the lines around it; indent it like the lines of its block"
+
+
+def test_a_key_written_twice_is_an_error_naming_both_lines(clbp, tmp_path) -> None:
+    text = bundled_text().replace("    count: 30\n", "    count: 21\n    count: 22\n", 1)
+    path = write(tmp_path, text)
+    first = _line_of(text, "    count: 21")
+    result = clbp("validate", str(path))
+    assert (result.code, result.out) == (1, "")
+    assert _problems(result.err) == [
+        f"{path}:{first + 1}: mechanisms[0].count: is written twice, at lines {first} and {first + 1}; delete one of "
+        "them (YAML would silently keep the last)"
+    ]
+    assert clbp("show", "muscle strength", "--data", str(path)).code == 1  # never shown with either value
+
+
+def test_a_key_written_twice_in_a_json_file_is_found_with_its_lines(clbp, tmp_path) -> None:
+    path = write(tmp_path, '{"format_version": 1,\n "format_version": 1,\n "source": {}}\n', "data.json")
+    problems = _problems(clbp("validate", str(path)).err)
+    assert problems[0] == (
+        f"{path}:2: format_version: is written twice, at lines 1 and 2; delete one of them (YAML would silently keep "
+        "the last)"
+    )
+
+
+def test_a_de_indented_field_is_reported_at_its_own_line_not_lines_later(clbp, tmp_path) -> None:
+    text = bundled_text().replace("  title: >-\n", "title: >-\n", 1)
+    path = write(tmp_path, text)
+    line = _line_of(text, "title: >-")
+    parser_line = _line_of(text, "  journal: ")  # where PyYAML notices, three lines later
+    assert parser_line == line + 3
+    assert _problems(clbp("validate", str(path)).err) == [
+        f"{path}:{line}: is not valid YAML: {LESS} (the parser stopped at line {parser_line}: did not find expected key)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("    count: 30\n", "count: 30\n"), ("    name: Muscle strength\n", "  name: Muscle strength\n")]
+)
+def test_a_field_that_slipped_out_of_its_mechanism_is_reported_at_its_line(clbp, tmp_path, old: str, new: str) -> None:
+    text = bundled_text().replace(old, new, 1)
+    path = write(tmp_path, text)
+    problem = _problems(clbp("validate", str(path)).err)[0]
+    assert problem.startswith(f"{path}:{_line_of(text, new.rstrip())}: is not valid YAML: {LESS} (the parser stopped")
+
+
+def test_an_indented_field_is_reported_at_its_line(clbp, tmp_path) -> None:
+    text = bundled_text().replace("    count: 30\n", "      count: 30\n", 1)
+    path = write(tmp_path, text)
+    assert _problems(clbp("validate", str(path)).err) == [
+        f"{path}:{_line_of(text, '      count: 30')}: is not valid YAML: this line is indented more than the line above "
+        "it, which opens no block; indent it like the line above (the parser stopped: mapping values are not allowed "
+        "in this context)"
+    ]
+
+
+def test_a_tab_in_the_indentation_gets_its_hint(clbp, tmp_path) -> None:
+    text = bundled_text().replace("    count: 30\n", "\tcount: 30\n", 1)
+    path = write(tmp_path, text)
+    assert _problems(clbp("validate", str(path)).err) == [
+        f"{path}:{_line_of(text, chr(9) + 'count: 30')}: is not valid YAML: a tab in the indentation; YAML indents "
+        "with spaces only: replace the tab with spaces (found a tab character that violates indentation)"
+    ]
+
+
+def test_an_unquoted_colon_gets_the_value_quoted_as_the_fix(clbp, tmp_path) -> None:
+    text = bundled_text().replace("    name: Muscle strength\n", '    name: Muscle strength: the "core"\n', 1)
+    path = write(tmp_path, text)
+    assert _problems(clbp("validate", str(path)).err) == [
+        f"{path}:{_line_of(text, '    name: Muscle strength:')}: is not valid YAML: a colon and a space inside a "
+        'value; put the value in double quotes: name: "Muscle strength: the \\"core\\"" (mapping values are not '
+        "allowed in this context)"
+    ]
+
+
+@pytest.mark.parametrize("typo", ["cuont", "Count", "coutn"])
+def test_a_misspelt_field_gets_did_you_mean_and_is_one_problem(clbp, tmp_path, typo: str) -> None:
+    text = bundled_text().replace("    count: 30\n", f"    {typo}: 30\n", 1)
+    path = write(tmp_path, text)
+    result = clbp("validate", str(path))
+    assert (result.code, result.out) == (1, "")
+    assert _problems(result.err) == [
+        f"{path}:{_line_of(text, f'    {typo}: 30')}: mechanisms[0].{typo}: is not a known field; did you mean count? "
+        "(known: id, name, count, theme, description, aliases, keywords, measures, exercises, phrases, anatomy)"
+    ]
+
+
+def test_a_misspelt_section_brings_no_knock_on_errors(clbp, tmp_path) -> None:
+    path = write(tmp_path, bundled_text().replace("\nstudy:\n", "\nstudie:\n", 1))
+    problems = _problems(clbp("validate", str(path)).err)
+    assert len(problems) == 1 and problems[0].endswith(
+        "studie: is not a known field; did you mean study? (known: source, study, themes, mechanisms, format_version, "
+        "subject, theme_provenance, caveat)"
+    )
+
+
+def test_an_unclosed_bracket_gets_a_bracket_hint_not_an_indentation_one(clbp, tmp_path) -> None:
+    path = write(tmp_path, "format_version: 1\nsource: [a, b\nstudy: {}\n")
+    assert _problems(clbp("validate", str(path)).err) == [
+        f"{path}:3: is not valid YAML: did not find expected ',' or ']'; a bracket opened on this line or above is "
+        "not closed, or a comma is missing between two items"
+    ]

@@ -8,30 +8,32 @@ type checking are quoted instead.
 
 import os
 import sys
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional, TypeVar
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from clbp_cli import __version__
 from clbp_cli.core.citation import CitationMarkup, CitationStyle
 from clbp_cli.core.ranking import SortKey
 from clbp_cli.render.formats import EMPTY_ANSWER_FORMATS, MACHINE_FORMATS, OutputFormat, format_help
 from clbp_cli.render.output import (
+    CITATION_EXTENSIONS,
+    EXTENSION_FORMATS,
     ColorChoice,
     OutputError,
     QuietExit,
     UserError,
+    extension,
     prepare_streams,
     settings_for,
     write_message,
     write_output,
 )
+from clbp_cli.render.output import is_terminal as _is_terminal  # the one terminal test; browse tests replace it
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from typer._click import Context
+    from collections.abc import Callable, Iterable, Sequence
 
     from clbp_cli.core.loading import DataError
     from clbp_cli.core.model import Dataset, Mechanism, Theme
@@ -82,16 +84,28 @@ def complete_mechanism(ctx: typer.Context, incomplete: str) -> list[str]:
 
 # Options shared by every command, defined once.
 FormatOption = Annotated[
-    OutputFormat,
+    Optional[OutputFormat],
     typer.Option(
         "--format", "-f", case_sensitive=False, show_default=False,
-        help=format_help(),
+        help=f"{format_help()} With -o FILE, the file's extension chooses it when this is not given.",
     ),
 ]  # fmt: skip
 OutputOption = Annotated[
     Optional[str],
-    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout ('-' is stdout)."),
-]
+    typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Write to FILE instead of stdout ('-' is stdout). Without --format, FILE's extension chooses the format: "
+        ".json .csv .yaml/.yml .md (markdown) .html .svg; any other (.txt) gets the plain table.",
+    ),
+]  # fmt: skip
+CiteOutputOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--output", "-o", metavar="FILE",
+        help="Write to FILE instead of stdout ('-' is stdout). FILE's extension chooses what --style and --format "
+        "leave unsaid: .bib (bibtex), .ris (ris), .json (csl-json), .md (markdown), .html (html); else plain text.",
+    ),
+]  # fmt: skip
 # `--data` is one option, accepted before the command (`clbp --data PATH list`) or after it (`clbp list --data PATH`).
 # CLBP_DATA belongs to the first, so that a --data typed anywhere wins over it; _data_path reads both.
 MainDataOption = Annotated[
@@ -117,9 +131,9 @@ ColorOption = Annotated[
 ]
 
 CiteFormatOption = Annotated[
-    CitationMarkup,
+    Optional[CitationMarkup],
     typer.Option(
-        "--format", "-f", case_sensitive=False,
+        "--format", "-f", case_sensitive=False, show_default=False,
         help="text (default), or markdown or html for apa and vancouver: APA's italics (journal, volume) kept.",
     ),
 ]  # fmt: skip
@@ -134,6 +148,30 @@ def _data_path(ctx: typer.Context, data: Optional[str]) -> Optional[str]:
     return data
 
 
+def _parse_naming_the_command(
+    parse: "Callable[[Any, list[str]], list[str]]", ctx: typer.Context, args: list[str]
+) -> list[str]:
+    """Usage errors that name the command they are about, so that every one ends "Try 'clbp COMMAND --help'".
+
+    Click's option parser raises some without a context ("Option '-o' requires an argument.").
+    """
+    from typer._click.exceptions import UsageError  # Typer 0.28 vendors click here
+
+    try:
+        return parse(ctx, args)
+    except UsageError as error:
+        if error.ctx is None:
+            error.ctx = ctx
+        raise
+
+
+class Group(TyperGroup):
+    """Typer's group (the `clbp` command itself), with usage errors that name it."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        return _parse_naming_the_command(super().parse_args, ctx, args)
+
+
 class Command(TyperCommand):
     """Typer's command, with usage lines that name arguments plainly and summaries that are never cut.
 
@@ -142,12 +180,31 @@ class Command(TyperCommand):
     and wrap, uncut, on narrower terminals.
     """
 
-    def collect_usage_pieces(self, ctx: "Context") -> list[str]:
+    # typer.Context is the public name of the context Typer hands to commands; click's base class, which these
+    # methods are declared with, is private to Typer (typer._click), hence the ignores.
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
         pieces = super().collect_usage_pieces(ctx)
         return [piece[1:-1] if piece[:1] == "{" and piece[-1:] == "}" else piece for piece in pieces]
 
     def get_short_help_str(self, limit: int = 45) -> str:
         return super().get_short_help_str(limit=10_000)
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        return _parse_naming_the_command(super().parse_args, ctx, args)
+
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        """A usage error found by the command itself (`clbp theme foo`) takes the form of click's own."""
+        try:
+            given = ctx.params.get("output_format")  # still text here: Typer makes it an OutputFormat later
+            if given is not None:  # a --format that -o FILE contradicts: said before any other work
+                _output_format(OutputFormat(given), ctx.params.get("output"))
+            return super().invoke(ctx)
+        except UserError as error:
+            if error.exit_code != EXIT_USAGE:
+                raise
+            from typer._click.exceptions import UsageError  # Typer 0.28 vendors click here
+
+            raise UsageError(error.message, ctx) from None
 
 
 def _version(value: bool) -> None:
@@ -165,6 +222,7 @@ APP_HELP = (
 
 app = typer.Typer(
     name="clbp",
+    cls=Group,
     help=APP_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -191,9 +249,29 @@ def _load(ctx: typer.Context, data: Optional[str]) -> "tuple[Dataset, tuple[Rank
     return dataset, rank_mechanisms(dataset)
 
 
-def _emit(view: "View", output_format: OutputFormat, output: Optional[str], color: ColorChoice) -> None:
+Choice = TypeVar("Choice", OutputFormat, CitationStyle, CitationMarkup)
+
+
+def _chosen(option: str, given: Optional[Choice], implied: Optional[Choice], output: Optional[str]) -> Optional[Choice]:
+    """What the option says, else what the output file's extension implies; refused when the two disagree."""
+    if given is not None and implied is not None and implied is not given:
+        raise UserError(
+            f"{option} {given.value} and -o {output} disagree: {extension(output)} means {implied.value}; "
+            f"drop {option}, or give the file a matching extension",
+            EXIT_USAGE,
+        )
+    return given if given is not None else implied
+
+
+def _output_format(given: Optional[OutputFormat], output: Optional[str]) -> OutputFormat:
+    """--format, else the format the extension of -o FILE names (`-o slide.svg`), else the table."""
+    return _chosen("--format", given, EXTENSION_FORMATS.get(extension(output)), output) or OutputFormat.table
+
+
+def _emit(view: "View", output_format: Optional[OutputFormat], output: Optional[str], color: ColorChoice) -> None:
     from clbp_cli.render.formats import render
 
+    output_format = _output_format(output_format, output)
     settings = settings_for(color, output, output_format)
     write_output(render(view, output_format, settings), output, binary=output_format in MACHINE_FORMATS)
 
@@ -217,7 +295,7 @@ def list_mechanisms(
             "lists them: the review's, largest first; ranked within each).",
         ),
     ] = SortKey.rank,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -249,7 +327,7 @@ def show_theme(
             help="A theme, e.g. psychosocial, tissue (any case; a unique prefix will do).",
         ),
     ],
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -273,7 +351,7 @@ def show_theme(
 @app.command("themes", cls=Command)
 def list_themes(
     ctx: typer.Context,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -295,7 +373,7 @@ def list_themes(
 @app.command("about", cls=Command)
 def about_review(
     ctx: typer.Context,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -388,7 +466,7 @@ def search_mechanisms(
         ),
     ] = None,
     top: Annotated[Optional[int], typer.Option("--top", "-n", min=1, metavar="N", help="Only the first N.")] = None,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -404,6 +482,7 @@ def search_mechanisms(
     from clbp_cli.core.search import fold, nearest_names, search
     from clbp_cli.core.views import SearchView, quoted
 
+    output_format = _output_format(output_format, output)  # the empty answer below depends on it
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
     dataset, ranked = _load(ctx, data)
@@ -419,15 +498,15 @@ def search_mechanisms(
         if nearest:
             hint = f"; did you mean: {', '.join(nearest)}?"
         elif chosen is not None and search(dataset, ranked, query):
-            hint = f"; other themes have some: clbp search {_shell_quoted(query)}"
+            hint = f"; other themes have some: clbp search {shell_quoted(query)}"
         else:
             hint = "; see every name with: clbp list"
         raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
     _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
 
 
-def _shell_quoted(text: str) -> str:
-    """What the user typed, quoted for the shell, for a command to run next."""
+def shell_quoted(text: str) -> str:
+    """What the user typed, quoted for the shell, for a command to run next (views.quoted quotes for reading)."""
     import shlex
 
     return shlex.quote(text)
@@ -444,7 +523,7 @@ def show_mechanism(
             help="A mechanism's id, name or alias, e.g. motor-control, kinesiophobia (a unique start will do).",
         ),
     ],
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -469,7 +548,7 @@ def show_mechanism(
             raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_NOT_FOUND) from None
         raise UserError(
             f"no mechanism called {quoted(name)}; search finds: {', '.join(failed.suggestions)} "
-            f"(see why with: clbp search {_shell_quoted(name)})",
+            f"(see why with: clbp search {shell_quoted(name)})",
             EXIT_NOT_FOUND,
         ) from None
     if not resolved.exact:
@@ -481,30 +560,49 @@ def show_mechanism(
 def cite_review(
     ctx: typer.Context,
     style: Annotated[
-        CitationStyle,
+        Optional[CitationStyle],
         typer.Option(
-            "--style", "-s", case_sensitive=False, help="apa (APA 7), vancouver (NLM), bibtex, ris or csl-json."
+            "--style",
+            "-s",
+            case_sensitive=False,
+            show_default=False,
+            help="apa (APA 7; the default), vancouver (NLM), bibtex, ris or csl-json.",
         ),
-    ] = CitationStyle.apa,
-    markup: CiteFormatOption = CitationMarkup.text,
-    output: OutputOption = None,
+    ] = None,
+    markup: CiteFormatOption = None,
+    output: CiteOutputOption = None,
     data: DataOption = None,
 ) -> None:
     """Cite the review: APA, Vancouver, BibTeX, RIS or CSL-JSON.
 
     The reference managers' formats (bibtex, ris, csl-json) import as the 2021 article.
 
-    Example: clbp cite --style bibtex -o wun2021.bib
+    Example: clbp cite -o wun2021.bib
     """
     from clbp_cli.core.citation import PROSE_STYLES, cite
 
-    if markup is not CitationMarkup.text and style not in PROSE_STYLES:
+    implied = CITATION_EXTENSIONS.get(extension(output))
+    chosen_style = _chosen("--style", style, implied if isinstance(implied, CitationStyle) else None, output)
+    chosen_markup = _chosen("--format", markup, implied if isinstance(implied, CitationMarkup) else None, output)
+    if chosen_markup not in (None, CitationMarkup.text) and chosen_style not in (None, *PROSE_STYLES):
+        assert chosen_markup is not None and chosen_style is not None  # for mypy: both were just tested
+        if style is None or markup is None:  # one of the two came from the file name
+            given, option = (chosen_style, "--style") if markup is None else (chosen_markup, "--format")
+            implied_value = chosen_markup if markup is None else chosen_style
+            raise UserError(
+                f"{option} {given.value} and -o {output} disagree: {extension(output)} means {implied_value.value}, "
+                f"and only apa and vancouver come in markdown or html; drop {option}, or give the file another "
+                "extension",
+                EXIT_USAGE,
+            )
         raise UserError(
-            f"--format {markup.value} is for --style apa or vancouver; {style.value} is plain text (use --format text)",
+            f"--format {chosen_markup.value} is for --style apa or vancouver; {chosen_style.value} is plain text "
+            "(use --format text)",
             EXIT_USAGE,
         )
     dataset, _ = _load(ctx, data)
-    write_output(cite(dataset.source, style, markup) + "\n", output, binary=True)
+    text = cite(dataset.source, chosen_style or CitationStyle.apa, chosen_markup or CitationMarkup.text)
+    write_output(text + "\n", output, binary=True)
 
 
 @app.command("browse", cls=Command)
@@ -532,13 +630,6 @@ def browse_review(ctx: typer.Context, data: DataOption = None) -> None:
     browser.run()
     if browser.return_code:
         raise UserError("clbp browse stopped on an error (shown above)", EXIT_INTERNAL)
-
-
-def _is_terminal(stream: object) -> bool:
-    try:
-        return bool(stream.isatty())  # type: ignore[attr-defined]
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 @app.command("validate", cls=Command, no_args_is_help=True)

@@ -15,6 +15,7 @@ import stat
 import sys
 from pathlib import Path
 
+from clbp_cli.core.citation import CitationMarkup, CitationStyle
 from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat, RenderSettings
 
 MIN_WIDTH = 20
@@ -48,6 +49,35 @@ class QuietExit(Exception):
     """The reader went away (broken pipe): stop without a word."""
 
 
+# What a file name's extension asks for when no --format is given (`-o slide.svg`); any other extension gets the
+# plain table. `cite` has its own: the reference managers' formats, or APA's italics in markdown or HTML.
+EXTENSION_FORMATS: dict[str, OutputFormat] = {
+    ".json": OutputFormat.json,
+    ".csv": OutputFormat.csv,
+    ".yaml": OutputFormat.yaml,
+    ".yml": OutputFormat.yaml,
+    ".md": OutputFormat.markdown,
+    ".html": OutputFormat.html,
+    ".svg": OutputFormat.svg,
+    ".txt": OutputFormat.table,
+}
+CITATION_EXTENSIONS: dict[str, CitationStyle | CitationMarkup] = {
+    ".bib": CitationStyle.bibtex,
+    ".ris": CitationStyle.ris,
+    ".json": CitationStyle.csl_json,
+    ".md": CitationMarkup.markdown,
+    ".html": CitationMarkup.html,
+    ".txt": CitationMarkup.text,
+}
+
+
+def extension(output: str | None) -> str:
+    """The extension of an output file, in lower case ("" for stdout or a name without one)."""
+    if _to_stdout(output):
+        return ""
+    return os.path.splitext(str(output))[1].lower()
+
+
 def _to_stdout(output: str | None) -> bool:
     return output is None or output == "-"
 
@@ -63,7 +93,7 @@ def settings_for(color: ColorChoice, output: str | None, output_format: OutputFo
     """Decide colour, width and character set for this run, from the options, the stream and the environment."""
     environ = os.environ
     stream = sys.stdout if _to_stdout(output) else None
-    is_tty = stream is not None and _isatty(stream)
+    is_tty = stream is not None and is_terminal(stream)
     dumb = environ.get("TERM", "") == "dumb"
     if output_format in MACHINE_FORMATS or color is ColorChoice.never:
         use_color = False
@@ -93,7 +123,8 @@ def _columns_from_environment() -> int:
         return PIPE_WIDTH
 
 
-def _isatty(stream: object) -> bool:
+def is_terminal(stream: object) -> bool:
+    """The stream is a terminal (a person reads it); anything without isatty, or closed, is not."""
     try:
         return bool(stream.isatty())  # type: ignore[attr-defined]
     except (AttributeError, ValueError, OSError):

@@ -100,13 +100,16 @@ class Column(NamedTuple):
     wrap: bool = False  # narrowed by wrapping onto more lines instead of cutting
     min_width: int = 1  # narrowed below this only when cutting the headers was not enough
     footer: str | None = None
+    short: str | None = None  # the header where the column is narrower than `header` ("#" for "Rank")
+    optional: bool = False  # left out, rather than cut below min_width, when the others need the room
+    name: bool = False  # the row's name: of the wrapping columns, the last to break a word
 
 
 def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings) -> list[Text]:
     """Lay rows out in aligned columns within `width` cells: a bold header, the rows, an optional bold footer.
 
     When the natural widths do not fit, flexible columns give way down to their minimum widths (what is still too
-    wide is cropped). Linear in the number of cells.
+    wide is cropped); a header wider than its column shows its short form. Linear in the number of cells.
     """
     has_footer = any(column.footer is not None for column in columns)
     body = [0] * len(columns)  # the widest cell below the header: numbers are never cut, headers may be
@@ -116,6 +119,7 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
     for index, footer in enumerate(column.footer for column in columns):
         body[index] = max(body[index], len(footer or ""))
     widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
+    natural = list(widths)
     # A wrapping column keeps room for its longest word, so that it wraps at spaces rather than inside words; a
     # word longer than LONG_WORD (a long unbroken name) is broken rather than squeezing every other column.
     words = [
@@ -123,19 +127,25 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
         for index, column in enumerate(columns)
     ]
     excess = sum(widths) + GAP * (len(columns) - 1) - width
-    # Wrapping at spaces loses nothing, so wrapping columns give way first, down to their longest word. Then long
-    # headers over short numbers, to a few letters (the footers explain them); then text columns, widest first, to
-    # their minimum; then headers to their numbers' width; then text to a few letters; last, wrapping columns break
-    # inside words. Numbers are never cut; what is still too wide is cropped.
+    # Wrapping at spaces loses nothing, so wrapping columns (names, matches) give way first, down to their longest
+    # word. Then long headers over short numbers, to their short forms (the footers explain them) or a few letters;
+    # then cut text columns, widest first, to their minimum; then headers to their numbers' width; then text to a few
+    # letters (or an optional column is left out); last, wrapping columns break inside words, names last. So a name
+    # is never cut while another column can wrap. Numbers are never cut; what is still too wide is cropped.
+    shortest = [len(column.short) if column.short is not None else 1 for column in columns]
     stages: list[tuple[Callable[[Column], bool], Callable[[int], int]]] = [
         (lambda column: column.wrap, lambda index: max(columns[index].min_width, words[index])),
-        (lambda column: not column.flexible, lambda index: max(body[index], MIN_CUT_WIDTH + 1)),
+        (
+            lambda column: not column.flexible,
+            lambda index: max(body[index], shortest[index] if columns[index].short else MIN_CUT_WIDTH + 1),
+        ),
         (lambda column: column.flexible and not column.wrap, lambda index: columns[index].min_width),
-        (lambda column: not column.flexible, lambda index: max(body[index], 1)),
+        (lambda column: not column.flexible, lambda index: max(body[index], shortest[index])),
         (
             lambda column: column.flexible and not column.wrap,
             lambda index: min(columns[index].min_width, MIN_CUT_WIDTH),
         ),
+        (lambda column: column.wrap and not column.name, lambda index: columns[index].min_width),
         (lambda column: column.wrap, lambda index: columns[index].min_width),
     ]
     for may_shrink, floor_of in stages:
@@ -148,7 +158,27 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
             step = min(excess, widths[widest] - floor) or 1  # at a tie, one cell at a time, in turn
             widths[widest] -= step
             excess -= step
-    lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings)[0]]
+    # A header in its short form needs no more room than the short form and its cells: what that frees goes back to
+    # the text columns that gave way, in their order (names first).
+    for index, column in enumerate(columns):
+        if column.short is not None and not column.flexible and widths[index] < len(column.header):
+            spare = max(0, widths[index] - max(body[index], len(column.short)))
+            widths[index] -= spare
+            excess -= spare
+    for index, column in enumerate(columns):
+        if column.flexible and excess < 0:
+            given = min(-excess, natural[index] - widths[index])
+            widths[index] += given
+            excess += given
+    dropped = [index for index, column in enumerate(columns) if column.optional and widths[index] < column.min_width]
+    if dropped:  # cut to a few letters ("Psy…") it would say nothing: the others get its room instead
+        kept = [index for index in range(len(columns)) if index not in dropped]
+        return grid([columns[i] for i in kept], [[row[i] for i in kept] for row in rows], width, settings)
+    headers = [
+        column.short if column.short is not None and len(column.header) > width else column.header
+        for column, width in zip(columns, widths, strict=True)
+    ]
+    lines = [_grid_row([Text(header, style="bold") for header in headers], columns, widths, settings)[0]]
     for row in rows:
         lines += _grid_row(row, columns, widths, settings)
     if has_footer:
@@ -370,15 +400,21 @@ def _mechanism_table(
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
     names = theme_names(view.dataset)  # people read names; programs ids
-    columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
+    # Names wrap rather than being cut ("Muscle st…" and "Muscle en…" would read alike); themes, which the
+    # narrowest tables cut, keep enough letters to stay apart.
+    columns = [
+        Column("Rank", right=True, short="#"),
+        Column("Mechanism", flexible=True, wrap=True, min_width=6, short="Name", name=True),
+    ]
     if show_theme:
-        columns.append(Column("Theme", flexible=True, min_width=8))  # "neurom…" and "neurop…" stay apart
-    columns.append(Column("Trials", right=True))
+        # "Neurom…" and "Neurop…" stay apart; narrower, the column is left out (`show` names a mechanism's theme)
+        columns.append(Column("Theme", flexible=True, min_width=8, optional=True))
+    columns.append(Column("Trials", right=True, short="n"))
     if matched is not None:
         columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
         bar_width = 0
     else:
-        columns.append(Column(trial_share_label(view.dataset), right=True))
+        columns.append(Column(trial_share_label(view.dataset), right=True, short="%"))
         bar_width = _bar_width(view.dataset, settings)
         if bar_width:
             columns.append(Column(""))
@@ -484,10 +520,10 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
     total_published = sum(summary.theme.published_total for summary in summaries)
     columns = [
         Column("Theme", footer="Total", flexible=True, min_width=12),
-        Column("Published", footer=str(total_published), right=True),
-        Column(proposal_share_label(dataset), footer=percent(1.0 if total_published else 0.0), right=True),
-        Column("Mechanisms", footer=str(sum(s.mechanism_count for s in summaries)), right=True),
-        Column("Listed", footer=str(sum(s.listed_total for s in summaries)), right=True),
+        Column("Published", footer=str(total_published), right=True, short="Pub."),
+        Column(proposal_share_label(dataset), footer=percent(1.0 if total_published else 0.0), right=True, short="%"),
+        Column("Mechanisms", footer=str(sum(s.mechanism_count for s in summaries)), right=True, short="Mech."),
+        Column("Listed", footer=str(sum(s.listed_total for s in summaries)), right=True, short="List."),
     ]
     names_width = max((len(summary.theme.name) for summary in summaries), default=5)
     used = names_width + len("Published") + len(columns[2].header) + len("Mechanisms") + len("Listed") + GAP * 5
