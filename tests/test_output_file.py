@@ -253,6 +253,17 @@ def test_the_extension_chooses_the_format(clbp, tmp_path, name: str, output_form
     assert _leftovers(tmp_path, name) == []
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("theme", "psychosocial"), ("themes",), ("about",), ("search", "fear"), ("show", "mood"), ("measures",),
+     ("measures", "--theme", "psychosocial")],
+)  # fmt: skip
+def test_every_command_takes_the_format_from_the_extension(clbp, tmp_path, command: tuple[str, ...]) -> None:
+    result = clbp(*command, "-o", str(tmp_path / "out.json"))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert (tmp_path / "out.json").read_text("utf-8") == clbp(*command, "--format", "json").out
+
+
 @pytest.mark.parametrize("name", ["list.xyz", "list", "list.json.bak", ".json"])
 def test_an_unknown_extension_gets_the_plain_table(clbp, tmp_path, name: str) -> None:
     assert clbp("list", "-o", str(tmp_path / name)).code == 0

@@ -411,7 +411,7 @@ def list_measures(
             "--theme", "-t", metavar="NAME", autocompletion=complete_theme, help="Only this theme's mechanisms."
         ),
     ] = None,
-    output_format: FormatOption = OutputFormat.table,
+    output_format: FormatOption = None,
     output: OutputOption = None,
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
@@ -425,6 +425,7 @@ def list_measures(
     """
     from clbp_cli.core.views import MeasuresView, measure_rows
 
+    output_format = _output_format(output_format, output)  # the empty answer below depends on it
     dataset, ranked = _load(ctx, data)
     chosen_theme = _theme_or_exit(dataset, theme) if theme is not None else None
     chosen = _mechanism_or_exit(dataset, ranked, mechanism) if mechanism is not None else None
