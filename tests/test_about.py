@@ -58,7 +58,7 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
     assert ["Tissue", "healing", "12", "5%", "4", "12"] in lines
     assert ["Total", "241", "100%", "33", "240"] in lines
     assert "Theme Published % of 241 Mechanisms Listed" in out
-    assert "* The theme of each mechanism is reconstructed" in out
+    assert "* Each mechanism's theme is clbp's reconstruction, not the review's" in out
     assert (
         "Under this reconstruction, the difference between the listed counts of Table 2 (240) and the published "
         "total (241) falls in psychosocial."
@@ -141,7 +141,7 @@ def test_about_says_only_what_the_data_holds(clbp, tmp_path) -> None:
     text = (
         bundled_text()
         .replace('first_online: "2020-11-24"', 'first_online: "2021-01-05"')
-        .replace("  trial_years_source: ", "  # trial_years_source: ")
+        .replace("  trial_years: article", "  trial_years: abstract")  # the years from the study's own source
     )
     text = re.sub(r"\n  question: >-\n(    .*\n)+", "\n", text)  # the question is optional
     out = words(clbp("about", "--data", str(write(tmp_path, text))).out)

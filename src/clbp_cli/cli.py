@@ -490,7 +490,7 @@ def validate_file(
 
     Example: clbp validate my-table.yaml
     """
-    from clbp_cli.core.loading import DataError, load_dataset
+    from clbp_cli.core.loading import DataError, load_dataset, upgrade_note
 
     try:
         dataset = load_dataset(path)
@@ -499,6 +499,8 @@ def validate_file(
     write_output(
         f"{path}: OK: {len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes\n", None, binary=False
     )
+    if upgrade_note(dataset):
+        write_message(f"clbp: {upgrade_note(dataset)}")
 
 
 def _theme_or_exit(dataset: "Dataset", name: str) -> "Theme":
