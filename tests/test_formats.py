@@ -11,7 +11,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
-from clbp_cli.render.formats import FORMATTERS, MACHINE_FORMATS, OutputFormat, formatter_for
+from clbp_cli.render.formats import FORMATS, MACHINE_FORMATS, OutputFormat, formatter_for
 
 COMMANDS = {
     "list": ["list"],
@@ -26,7 +26,7 @@ ESCAPE = "\x1b"
 
 
 def test_every_format_has_a_formatter() -> None:
-    assert set(FORMATTERS) == set(OutputFormat)
+    assert set(FORMATS) == set(OutputFormat)
     for output_format in OutputFormat:
         assert callable(formatter_for(output_format))
 
@@ -228,3 +228,25 @@ def test_force_color_colours_the_table_but_never_machine_formats(clbp) -> None:
     assert ESCAPE in clbp("list", "--color", "always").out
     for output_format in MACHINE_FORMATS:
         assert ESCAPE not in clbp("list", "--format", output_format.value, "--color", "always").out
+
+
+def test_the_format_help_names_every_format_once_from_the_registry(clbp) -> None:
+    from clbp_cli.render.formats import format_help
+
+    assert format_help() == (
+        "Output format: table (default; for people), json, csv, yaml, markdown (for programs), svg, html (pictures)."
+    )
+    result = clbp("list", "--help")
+    assert result.code == 0
+    assert " ".join(format_help().split()) in " ".join(result.out.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("output_format", list(OutputFormat))
+def test_only_the_empty_answer_formats_print_when_nothing_matches(clbp, output_format: OutputFormat) -> None:
+    from clbp_cli.render.formats import EMPTY_ANSWER_FORMATS
+
+    result = clbp("search", "zzzzqqqq", "--format", output_format.value)
+    assert result.code == 1
+    assert "no mechanism matches 'zzzzqqqq'" in result.err
+    assert bool(result.out) == (output_format in EMPTY_ANSWER_FORMATS)
+    assert {OutputFormat.json, OutputFormat.csv, OutputFormat.yaml} == EMPTY_ANSWER_FORMATS

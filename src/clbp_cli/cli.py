@@ -16,7 +16,7 @@ from typer.core import TyperCommand
 from clbp_cli import __version__
 from clbp_cli.core.citation import CitationMarkup, CitationStyle
 from clbp_cli.core.ranking import SortKey
-from clbp_cli.render.formats import MACHINE_FORMATS, OutputFormat
+from clbp_cli.render.formats import EMPTY_ANSWER_FORMATS, MACHINE_FORMATS, OutputFormat, format_help
 from clbp_cli.render.output import (
     ColorChoice,
     OutputError,
@@ -85,7 +85,7 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option(
         "--format", "-f", case_sensitive=False, show_default=False,
-        help="Output format: table (default; for people), json, csv, yaml, markdown (for programs), svg, html (pictures).",
+        help=format_help(),
     ),
 ]  # fmt: skip
 OutputOption = Annotated[
@@ -351,7 +351,7 @@ def search_mechanisms(
     if chosen is not None:
         hits = [hit for hit in hits if hit.row.mechanism.theme == chosen.id]
     if not hits:
-        if output_format in (OutputFormat.json, OutputFormat.yaml, OutputFormat.csv):  # scripts get an empty answer
+        if output_format in EMPTY_ANSWER_FORMATS:  # scripts get an empty answer
             _emit(SearchView(dataset, query, ()), output_format, output, color)
         scope = f" in theme {chosen.id}" if chosen is not None else ""
         nearest = nearest_names(dataset, query)

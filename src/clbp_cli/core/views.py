@@ -98,18 +98,55 @@ def discrepancy_note(summary: ThemeSummary, provenance: str) -> str:
     ).strip()
 
 
+class MechanismRecord(NamedTuple):
+    """The stable fields of a ranked mechanism in every machine format, in column order (see README)."""
+
+    rank: int
+    tied: bool
+    id: str
+    name: str
+    theme: str
+    count: int  # type: ignore[assignment]  # the data's own word; shadows tuple.count on purpose
+    share_of_trials: float
+    share_of_trials_with_mechanism: float
+
+
+class ThemeRecord(NamedTuple):
+    """The stable fields of a theme in every machine format, in column order (see README)."""
+
+    id: str
+    name: str
+    published_total: int
+    published_share: float
+    mechanism_count: int
+    listed_total: int
+
+
+class SearchRecord(NamedTuple):
+    """What a search hit adds to its mechanism's fields."""
+
+    relevance: float
+    matched_field: str
+    match_type: str
+    matched_text: str
+    matched_terms: list[str]
+
+
+SEARCH_FIELDS = SearchRecord._fields
+
+
 def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
     mechanism = row.mechanism
-    record: Record = {
-        "rank": row.rank,
-        "tied": row.tied,
-        "id": mechanism.id,
-        "name": mechanism.name,
-        "theme": mechanism.theme,
-        "count": mechanism.count,
-        "share_of_trials": round(row.share_of_trials, SHARE_DECIMALS),
-        "share_of_trials_with_mechanism": round(row.share_of_trials_with_mechanism, SHARE_DECIMALS),
-    }
+    record: Record = MechanismRecord(
+        rank=row.rank,
+        tied=row.tied,
+        id=mechanism.id,
+        name=mechanism.name,
+        theme=mechanism.theme,
+        count=mechanism.count,
+        share_of_trials=round(row.share_of_trials, SHARE_DECIMALS),
+        share_of_trials_with_mechanism=round(row.share_of_trials_with_mechanism, SHARE_DECIMALS),
+    )._asdict()
     if detail:
         record["aliases"] = list(mechanism.aliases)
         record["keywords"] = list(mechanism.keywords)
@@ -122,14 +159,39 @@ def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
 
 
 def theme_record(summary: ThemeSummary) -> Record:
-    return {
-        "id": summary.theme.id,
-        "name": summary.theme.name,
-        "published_total": summary.theme.published_total,
-        "published_share": round(summary.published_share, SHARE_DECIMALS),
-        "mechanism_count": summary.mechanism_count,
-        "listed_total": summary.listed_total,
-    }
+    return ThemeRecord(
+        id=summary.theme.id,
+        name=summary.theme.name,
+        published_total=summary.theme.published_total,
+        published_share=round(summary.published_share, SHARE_DECIMALS),
+        mechanism_count=summary.mechanism_count,
+        listed_total=summary.listed_total,
+    )._asdict()
+
+
+def _cite(dataset: Dataset) -> str:
+    return short_author_year(dataset.source)
+
+
+def count_fields_note(dataset: Dataset) -> str:
+    """What a mechanism table's fields mean (count, share_of_trials, ...), with the caveat, for a document."""
+    study = dataset.study
+    return (
+        f"count = how many of the {study.trials_included} included trials proposed the mechanism: a proposal, not "
+        f"evidence that it works. share_of_trials = count / {study.trials_included}; "
+        f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
+        f"least one mechanism ({study.trials_without_mechanism} proposed none). Most trials proposed several "
+        f"mechanisms, so the shares do not add up to 100%."
+    )
+
+
+# Every view answers the same questions, each in one method, so that a renderer never asks which view it has:
+#   title()        the same words at the top of the terminal table, in the SVG, the HTML page and Markdown;
+#   fields()       the record fields, in column order, for a table's header even when there are no rows;
+#   records()      one flat record per row (CSV, Markdown); document() the nested answer (JSON, YAML);
+#   record_notes() what the record fields mean, with the caveats that fit, for a document (Markdown). Named by
+#                  field (count, published_share), since that is how such a table's columns are headed. Plain
+#                  text: the renderer escapes it.
 
 
 class MechanismListView(NamedTuple):
@@ -140,11 +202,24 @@ class MechanismListView(NamedTuple):
     theme: Theme | None  # the --theme filter, if any
     available: int  # how many there were before --top
 
+    def title(self) -> str:
+        dataset = self.dataset
+        if self.theme:
+            scope = f"{self.theme.name.lower()} mechanisms, {self.available} of the {len(dataset.mechanisms)}"
+            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({_cite(dataset)})"
+        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({_cite(dataset)})"
+
+    def fields(self) -> tuple[str, ...]:
+        return MechanismRecord._fields
+
     def records(self) -> list[Record]:
         return [mechanism_record(row) for row in self.rows]
 
     def document(self) -> Any:
         return self.records()
+
+    def record_notes(self) -> list[str]:
+        return [count_fields_note(self.dataset)]
 
 
 class ThemeView(NamedTuple):
@@ -154,11 +229,29 @@ class ThemeView(NamedTuple):
     summary: ThemeSummary
     rows: tuple[RankedMechanism, ...]
 
+    def title(self) -> str:
+        return f"{self.summary.theme.name} mechanisms of exercise for chronic low back pain ({_cite(self.dataset)})"
+
+    def fields(self) -> tuple[str, ...]:
+        return MechanismRecord._fields
+
     def records(self) -> list[Record]:
         return [mechanism_record(row) for row in self.rows]
 
     def document(self) -> Any:
         return self.records()
+
+    def record_notes(self) -> list[str]:
+        dataset = self.dataset
+        summary = self.summary
+        published = dataset.study.published_proposals
+        notes = [
+            f"{summary.theme.name}: proposed {summary.theme.published_total} of {published} times "
+            f"({percent(summary.published_share)} of all proposals)."
+        ]
+        if summary.discrepancy:
+            notes.append(discrepancy_note(summary, dataset.theme_provenance))
+        return [*notes, count_fields_note(dataset)]
 
 
 class ThemesView(NamedTuple):
@@ -167,11 +260,27 @@ class ThemesView(NamedTuple):
     dataset: Dataset
     summaries: tuple[ThemeSummary, ...]
 
+    def title(self) -> str:
+        return f"Themes of the {headline(self.dataset)} of exercise for chronic low back pain ({_cite(self.dataset)})"
+
+    def fields(self) -> tuple[str, ...]:
+        return ThemeRecord._fields
+
     def records(self) -> list[Record]:
         return [theme_record(summary) for summary in self.summaries]
 
     def document(self) -> Any:
         return self.records()
+
+    def record_notes(self) -> list[str]:
+        published = self.dataset.study.published_proposals
+        return [
+            *self.discrepancy_notes,
+            f"published_total = how often trialists proposed a mechanism of the theme ({published} "
+            f"proposals in all); published_share = published_total / {published}, a share of "
+            f"proposals, not of trials; listed_total = the sum of its mechanisms' counts. Proposals, not evidence "
+            f"that a mechanism works.",
+        ]
 
     @property
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
@@ -187,9 +296,6 @@ class ThemesView(NamedTuple):
         )
 
 
-SEARCH_FIELDS = ("relevance", "matched_field", "match_type", "matched_text", "matched_terms")
-
-
 class SearchView(NamedTuple):
     """`clbp search QUERY`: the hits, most relevant first."""
 
@@ -198,21 +304,30 @@ class SearchView(NamedTuple):
     hits: tuple[SearchHit, ...]
     available: int = 0  # how many matched before --top (0: as many as shown)
 
+    def title(self) -> str:
+        count = len(self.hits)
+        noun = "mechanism matches" if count == 1 else "mechanisms match"
+        fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in self.hits) else ""
+        first = f" (the first {count} of {self.available})" if self.available > count else ""
+        return f"{count} {noun} {quoted(self.query)}{first}{fuzzy}"
+
+    def fields(self) -> tuple[str, ...]:
+        return MechanismRecord._fields + SearchRecord._fields
+
     def records(self) -> list[Record]:
         return [
             {
                 **mechanism_record(hit.row),
-                "relevance": hit.relevance,
-                "matched_field": hit.field,
-                "match_type": hit.kind,
-                "matched_text": hit.text,
-                "matched_terms": list(hit.matched_terms),
+                **SearchRecord(hit.relevance, hit.field, hit.kind, hit.text, list(hit.matched_terms))._asdict(),
             }
             for hit in self.hits
         ]
 
     def document(self) -> Any:
         return self.records()
+
+    def record_notes(self) -> list[str]:
+        return [count_fields_note(self.dataset)]
 
 
 class MechanismView(NamedTuple):
@@ -223,11 +338,25 @@ class MechanismView(NamedTuple):
     theme: Theme
     same_theme: tuple[RankedMechanism, ...]  # the theme's other mechanisms, ranked
 
+    def title(self) -> str:
+        """On a terminal a card's header is the name; pictures and documents need a sentence."""
+        mechanism = self.row.mechanism
+        return (
+            f"{mechanism.name}: a mechanism proposed in {mechanism.count} of the "
+            f"{self.dataset.study.trials_included} trials ({_cite(self.dataset)})"
+        )
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.document())
+
     def records(self) -> list[Record]:
         return [self.document()]
 
     def document(self) -> Any:
         return {**mechanism_record(self.row, detail=True), "theme_name": self.theme.name}
+
+    def record_notes(self) -> list[str]:
+        return [count_fields_note(self.dataset)]
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -247,6 +376,17 @@ class AboutView(NamedTuple):
     @property
     def listed_total(self) -> int:
         return sum(summary.listed_total for summary in self.summaries)
+
+    def title(self) -> str:
+        return f"About the review: {_cite(self.dataset)}, the {headline(self.dataset)} of exercise for chronic low back pain"
+
+    def fields(self) -> tuple[str, ...]:
+        return ("field", "value")
+
+    def record_notes(self) -> list[str]:
+        """The dates' sentences too: a table of values cannot say them."""
+        dates = [f"{label}: {value}" for label, value in self.facts() if label in ("Trials' years", "Year")]
+        return dates + self.theme_notes()
 
     def document(self) -> Any:
         dataset = self.dataset
@@ -358,67 +498,9 @@ View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView
 
 def view_title(view: View) -> str:
     """A view's title: the same words at the top of the terminal table, in the SVG, the HTML page and Markdown."""
-    dataset = view.dataset
-    cite = short_author_year(dataset.source)
-    study = dataset.study
-    if isinstance(view, MechanismListView):
-        if view.theme:
-            scope = f"{view.theme.name.lower()} mechanisms, {view.available} of the {len(dataset.mechanisms)}"
-            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({cite})"
-        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({cite})"
-    if isinstance(view, ThemesView):
-        return f"Themes of the {headline(dataset)} of exercise for chronic low back pain ({cite})"
-    if isinstance(view, SearchView):
-        count = len(view.hits)
-        noun = "mechanism matches" if count == 1 else "mechanisms match"
-        fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in view.hits) else ""
-        first = f" (the first {count} of {view.available})" if view.available > count else ""
-        return f"{count} {noun} {quoted(view.query)}{first}{fuzzy}"
-    # Cards: on a terminal their header is the name; pictures and documents need a sentence.
-    if isinstance(view, ThemeView):
-        return f"{view.summary.theme.name} mechanisms of exercise for chronic low back pain ({cite})"
-    if isinstance(view, AboutView):
-        return f"About the review: {cite}, the {headline(dataset)} of exercise for chronic low back pain"
-    return (
-        f"{view.row.mechanism.name}: a mechanism proposed in {view.row.mechanism.count} of the "
-        f"{study.trials_included} trials ({cite})"
-    )
+    return view.title()
 
 
 def record_notes(view: View) -> list[str]:
-    """What the record fields of a view's table mean, with the caveats that fit it, for a document (Markdown).
-
-    Named by field (count, published_share), since that is how such a table's columns are headed. Plain text:
-    the renderer escapes it.
-    """
-    dataset = view.dataset
-    study = dataset.study
-    notes: list[str] = []
-    if isinstance(view, AboutView):  # the dates' sentences too: a table of values cannot say them
-        dates = [f"{label}: {value}" for label, value in view.facts() if label in ("Trials' years", "Year")]
-        return dates + view.theme_notes()
-    if isinstance(view, ThemesView):
-        notes += list(view.discrepancy_notes)
-        notes.append(
-            f"published_total = how often trialists proposed a mechanism of the theme ({study.published_proposals} "
-            f"proposals in all); published_share = published_total / {study.published_proposals}, a share of "
-            f"proposals, not of trials; listed_total = the sum of its mechanisms' counts. Proposals, not evidence "
-            f"that a mechanism works."
-        )
-        return notes
-    if isinstance(view, ThemeView):
-        summary = view.summary
-        notes.append(
-            f"{summary.theme.name}: proposed {summary.theme.published_total} of {study.published_proposals} times "
-            f"({percent(summary.published_share)} of all proposals)."
-        )
-        if summary.discrepancy:
-            notes.append(discrepancy_note(summary, dataset.theme_provenance))
-    notes.append(
-        f"count = how many of the {study.trials_included} included trials proposed the mechanism: a proposal, not "
-        f"evidence that it works. share_of_trials = count / {study.trials_included}; "
-        f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
-        f"least one mechanism ({study.trials_without_mechanism} proposed none). Most trials proposed several "
-        f"mechanisms, so the shares do not add up to 100%."
-    )
-    return notes
+    """What the record fields of a view's table mean, with the caveats that fit it, for a document (Markdown)."""
+    return view.record_notes()

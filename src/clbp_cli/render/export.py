@@ -6,8 +6,8 @@ Both are self-contained: no network, no external fonts or scripts. Every value f
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from clbp_cli.core.citation import CitationMarkup, apa, short_author_year, short_reference
 from clbp_cli.core.ranking import RankedMechanism
@@ -25,7 +25,6 @@ from clbp_cli.core.views import (
     proposals_note,
     trial_share_label,
     trial_share_note,
-    view_title,
 )
 from clbp_cli.render.formats import RenderSettings
 
@@ -67,17 +66,13 @@ _SVG_TEMPLATE = """\
 """
 
 
-def picture_title(view: View) -> str:
-    return view_title(view)
-
-
 def render_svg(view: View, settings: RenderSettings) -> str:
     from clbp_cli.render.terminal import make_console, print_lines, renderables
 
     picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
     console = make_console(picture, record=True)
     print_lines(console, renderables(view, picture))
-    title = picture_title(view)
+    title = view.title()
     template = _SVG_TEMPLATE.format(title=html.escape(title).replace("{", "{{").replace("}", "}}"))
     return console.export_svg(title=title, code_format=template, unique_id="clbp")
 
@@ -178,91 +173,83 @@ def _mechanism_rows(
     return columns, cells
 
 
-def _caveats(view: View) -> list[str]:
-    """The caveats that fit the view: the data's caveat names the Trials column, so only under one."""
-    dataset = view.dataset
-    if isinstance(view, ThemesView):
-        return [proposals_note(dataset)]
-    if isinstance(view, MechanismView):
-        return [count_caveat(dataset), trial_share_note(dataset)]
-    if isinstance(view, SearchView):
-        return [dataset.caveat]
-    if isinstance(view, AboutView):
-        return []  # its notes are in its body
-    return [dataset.caveat, trial_share_note(dataset)]
-
-
 def _footer(view: View) -> str:
     source = view.dataset.source
     reference = short_reference(source)
-    caveats = " ".join(_e(caveat) for caveat in [*_caveats(view), "Nothing here is medical advice."])
+    caveats = " ".join(_e(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."])
     return (
         f"<footer>\n<p>{caveats}</p>\n"
         f'<p>Source: <a href="{_e(source.doi_url)}">{_e(reference)}</a> (doi:{_e(source.doi)})</p>\n</footer>'
     )
 
 
-def _body(view: View) -> str:
+def _list_body(view: MechanismListView) -> str:
+    columns, cells = _mechanism_rows(view, view.rows, show_theme=view.theme is None)
+    caption = f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
+    return _table(caption, columns, cells)
+
+
+def _theme_body(view: ThemeView) -> str:
     dataset = view.dataset
-    if isinstance(view, MechanismListView):
-        columns, cells = _mechanism_rows(view, view.rows, show_theme=view.theme is None)
-        caption = (
-            f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
+    theme = view.summary.theme
+    summary = view.summary
+    parts = [
+        f"<p>Proposed {_e(theme.published_total)} of {_e(dataset.study.published_proposals)} times "
+        f"({_e(percent(summary.published_share))} of all proposals); {_e(summary.mechanism_count)} mechanisms whose listed counts "
+        f"add up to {_e(summary.listed_total)}.</p>",
+        f"<p>{_e(theme.description)}</p>",
+    ]
+    if theme.quotes:
+        quotes = " and ".join(f"\u201c{_e(q)}\u201d" for q in theme.quotes)
+        parts.append(
+            f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>"
         )
-        return _table(caption, columns, cells)
-    if isinstance(view, ThemeView):
-        theme = view.summary.theme
-        summary = view.summary
-        parts = [
-            f"<p>Proposed {_e(theme.published_total)} of {_e(dataset.study.published_proposals)} times "
-            f"({_e(percent(summary.published_share))} of all proposals); {_e(summary.mechanism_count)} mechanisms whose listed counts "
-            f"add up to {_e(summary.listed_total)}.</p>",
-            f"<p>{_e(theme.description)}</p>",
-        ]
-        if theme.quotes:
-            quotes = " and ".join(f"\u201c{_e(q)}\u201d" for q in theme.quotes)
-            parts.append(
-                f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>"
-            )
-        if summary.discrepancy:
-            parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
-                         f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
-        columns, cells = _mechanism_rows(view, view.rows, show_theme=False)
-        parts.append(_table(f"{theme.name} mechanisms, most proposed first", columns, cells))
-        return "\n".join(parts)
-    if isinstance(view, (ThemesView, AboutView)):
-        columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True),
-                   _Column(proposal_share_label(dataset), numeric=True),
-                   _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
-        maximum = max((s.theme.published_total for s in view.summaries), default=0) or 1
-        cells = [
-            [_e(s.theme.name), _e(s.theme.published_total), _e(percent(s.published_share)), _e(s.mechanism_count),
-             _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
-            for s in view.summaries
-        ]  # fmt: skip
-        proposals = dataset.study.published_proposals
-        caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
-                   f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
-                   "Listed = the sum of its mechanisms' counts.")  # fmt: skip
-        if isinstance(view, AboutView):
-            return _about_body(view, _table(caption, columns, cells))
-        notes = "".join(f"<p>* {_e(note)}</p>" for note in view.discrepancy_notes)
-        return _table(caption, columns, cells) + "\n" + notes
-    if isinstance(view, SearchView):
-        columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
-                   _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
-        names = {theme.id: theme.name for theme in dataset.themes}
-        cells = [
-            [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(names.get(hit.row.mechanism.theme, "")),
-             _e(hit.row.mechanism.count),
-             f"{_e(hit.field)}: {_marked(hit.text, hit.spans)}"]
-            for hit in view.hits
-        ]  # fmt: skip
-        return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
-    return _show_body(view)
+    if summary.discrepancy:
+        parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
+                     f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
+    columns, cells = _mechanism_rows(view, view.rows, show_theme=False)
+    parts.append(_table(f"{theme.name} mechanisms, most proposed first", columns, cells))
+    return "\n".join(parts)
 
 
-def _about_body(view: AboutView, themes_table: str) -> str:
+def _themes_table(view: ThemesView | AboutView) -> str:
+    dataset = view.dataset
+    columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True),
+               _Column(proposal_share_label(dataset), numeric=True),
+               _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
+    maximum = max((s.theme.published_total for s in view.summaries), default=0) or 1
+    cells = [
+        [_e(s.theme.name), _e(s.theme.published_total), _e(percent(s.published_share)), _e(s.mechanism_count),
+         _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
+        for s in view.summaries
+    ]  # fmt: skip
+    proposals = dataset.study.published_proposals
+    caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
+               f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
+               "Listed = the sum of its mechanisms' counts.")  # fmt: skip
+    return _table(caption, columns, cells)
+
+
+def _themes_body(view: ThemesView) -> str:
+    notes = "".join(f"<p>* {_e(note)}</p>" for note in view.discrepancy_notes)
+    return _themes_table(view) + "\n" + notes
+
+
+def _search_body(view: SearchView) -> str:
+    columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
+               _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
+    names = {theme.id: theme.name for theme in view.dataset.themes}
+    cells = [
+        [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(names.get(hit.row.mechanism.theme, "")),
+         _e(hit.row.mechanism.count),
+         f"{_e(hit.field)}: {_marked(hit.text, hit.spans)}"]
+        for hit in view.hits
+    ]  # fmt: skip
+    return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
+
+
+def _about_body(view: AboutView) -> str:
+    themes_table = _themes_table(view)
     items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in view.facts())
     marks = ["* " if index == 0 and view.discrepancies else "" for index in range(len(view.theme_notes()))]
     notes = "".join(f"<p>{mark}{_e(note)}</p>" for mark, note in zip(marks, view.theme_notes(), strict=True))
@@ -304,11 +291,34 @@ def _show_body(view: MechanismView) -> str:
     return f"<p>{_e(mechanism.description)}</p>\n<dl>{items}</dl>\n{table}"
 
 
+class _Page(NamedTuple):
+    """How the HTML page draws one view: its body, and the caveats its footer carries (the data's caveat names the
+    Trials column, so only under one)."""
+
+    body: Callable[[Any], str]
+    caveats: Callable[[Any], list[str]]
+
+
+def _table_caveats(view: View) -> list[str]:
+    return [view.dataset.caveat, trial_share_note(view.dataset)]
+
+
+# One entry per view: a new view adds one line here.
+_PAGES: dict[type, _Page] = {
+    MechanismListView: _Page(_list_body, _table_caveats),
+    ThemeView: _Page(_theme_body, _table_caveats),
+    ThemesView: _Page(_themes_body, lambda view: [proposals_note(view.dataset)]),
+    SearchView: _Page(_search_body, lambda view: [view.dataset.caveat]),
+    MechanismView: _Page(_show_body, lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset)]),
+    AboutView: _Page(_about_body, lambda view: []),  # its notes are in its body
+}
+
+
 def render_html(view: View, settings: RenderSettings) -> str:
-    title = picture_title(view)
+    title = view.title()
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(title)}</h1>\n{_body(view)}\n{_footer(view)}\n</main>\n</body>\n</html>\n"
+        f"<h1>{_e(title)}</h1>\n{_PAGES[type(view)].body(view)}\n{_footer(view)}\n</main>\n</body>\n</html>\n"
     )

@@ -34,23 +34,52 @@ class RenderSettings(NamedTuple):
 
 Formatter = Callable[["View", RenderSettings], str]
 
-# format -> "module:function"; resolved on first use.
-FORMATTERS: dict[OutputFormat, str] = {
-    OutputFormat.table: "clbp_cli.render.terminal:render_table",
-    OutputFormat.json: "clbp_cli.render.text:render_json",
-    OutputFormat.csv: "clbp_cli.render.text:render_csv",
-    OutputFormat.yaml: "clbp_cli.render.text:render_yaml",
-    OutputFormat.markdown: "clbp_cli.render.text:render_markdown",
-    OutputFormat.svg: "clbp_cli.render.export:render_svg",
-    OutputFormat.html: "clbp_cli.render.export:render_html",
+
+class Audience(str, enum.Enum):
+    """Who a format is for; the --format help groups the formats by it, in this order."""
+
+    people = "default; for people"
+    programs = "for programs"
+    pictures = "pictures"
+
+
+class FormatFacts(NamedTuple):
+    formatter: str  # "module:function", imported on first use
+    audience: Audience
+    empty_answer: bool = False  # prints an empty answer (no rows) rather than only the "nothing matches" message,
+    # so that a script reading it gets valid data: [] in JSON, the header in CSV
+
+
+# Everything clbp knows about each format, in one place: a new format is one entry here plus its function.
+FORMATS: dict[OutputFormat, FormatFacts] = {
+    OutputFormat.table: FormatFacts("clbp_cli.render.terminal:render_table", Audience.people),
+    OutputFormat.json: FormatFacts("clbp_cli.render.text:render_json", Audience.programs, empty_answer=True),
+    OutputFormat.csv: FormatFacts("clbp_cli.render.text:render_csv", Audience.programs, empty_answer=True),
+    OutputFormat.yaml: FormatFacts("clbp_cli.render.text:render_yaml", Audience.programs, empty_answer=True),
+    OutputFormat.markdown: FormatFacts("clbp_cli.render.text:render_markdown", Audience.programs),
+    OutputFormat.svg: FormatFacts("clbp_cli.render.export:render_svg", Audience.pictures),
+    OutputFormat.html: FormatFacts("clbp_cli.render.export:render_html", Audience.pictures),
 }
 
 # Formats that are bytes for programs (always UTF-8, whatever the locale) rather than text for a terminal.
-MACHINE_FORMATS = frozenset(OutputFormat) - {OutputFormat.table}
+MACHINE_FORMATS = frozenset(f for f, facts in FORMATS.items() if facts.audience is not Audience.people)
+
+# Formats that print an empty answer when nothing matches (see FormatFacts.empty_answer).
+EMPTY_ANSWER_FORMATS = frozenset(f for f, facts in FORMATS.items() if facts.empty_answer)
+
+
+def format_help() -> str:
+    """The --format help: 'table (default; for people), json, csv, yaml, markdown (for programs), svg, html
+    (pictures).'"""
+    groups = [
+        ", ".join(f.value for f, facts in FORMATS.items() if facts.audience is audience) + f" ({audience.value})"
+        for audience in Audience
+    ]
+    return f"Output format: {', '.join(groups)}."
 
 
 def formatter_for(output_format: OutputFormat) -> Formatter:
-    module_name, function_name = FORMATTERS[output_format].split(":")
+    module_name, function_name = FORMATS[output_format].formatter.split(":")
     formatter: Formatter = getattr(importlib.import_module(module_name), function_name)
     return formatter
 

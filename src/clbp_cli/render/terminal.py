@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console, Group
@@ -36,7 +36,6 @@ from clbp_cli.core.views import (
     proposal_share_label,
     trial_share_label,
     trial_share_note,
-    view_title,
 )
 from clbp_cli.render.formats import RenderSettings
 
@@ -428,7 +427,7 @@ def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]
     dataset = view.dataset
     showing = f"Showing {len(view.rows)} of {view.available}."
     return [
-        _title(view_title(view)),
+        _title(view.title()),
         Text(""),
         _mechanism_table(view, view.rows, settings, show_theme=view.theme is None),
         Text(""),
@@ -484,7 +483,7 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     )
     notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
-    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return [_title(view.title()), Text(""), table, Text(""), _footer(view, *notes, explain)]
 
 
 def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Text]:
@@ -523,7 +522,7 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     table = _mechanism_table(view, [hit.row for hit in view.hits], settings, matched=view.hits)
-    return [_title(view_title(view)), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
+    return [_title(view.title()), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
 
 
 DETAIL_LABEL_WIDTH = len("Exercise types")
@@ -642,25 +641,33 @@ def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
     ]
 
 
-RENDERERS = {
-    MechanismListView: render_list,
-    ThemeView: render_theme,
-    ThemesView: render_themes,
-    SearchView: render_search,
-    MechanismView: render_show,
-    AboutView: render_about,
+class Layout(NamedTuple):
+    """How the terminal draws one view: its parts, and whether it is a card (prose at most CARD_WIDTH wide) or a
+    table (the whole width)."""
+
+    render: Callable[[Any, RenderSettings], list[Part]]
+    card: bool
+
+
+# One entry per view: a new view adds one line here.
+LAYOUTS: dict[type, Layout] = {
+    MechanismListView: Layout(render_list, card=False),
+    ThemeView: Layout(render_theme, card=True),
+    ThemesView: Layout(render_themes, card=False),
+    SearchView: Layout(render_search, card=False),
+    MechanismView: Layout(render_show, card=True),
+    AboutView: Layout(render_about, card=True),
 }
 
 
 def renderables(view: View, settings: RenderSettings) -> list[Part]:
-    renderer: Callable[[View, RenderSettings], list[Part]] = RENDERERS[type(view)]  # type: ignore[assignment]
-    return renderer(view, settings)
+    return LAYOUTS[type(view)].render(view, settings)
 
 
 def fitted(view: View, settings: RenderSettings) -> RenderSettings:
     """The settings to lay `view` out with: a card (show, theme, about) is at most CARD_WIDTH wide, a table takes
     the whole width."""
-    if isinstance(view, ThemeView | MechanismView | AboutView) and settings.width > CARD_WIDTH:
+    if LAYOUTS[type(view)].card and settings.width > CARD_WIDTH:
         return settings._replace(width=CARD_WIDTH)
     return settings
 

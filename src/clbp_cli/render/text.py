@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from clbp_cli.core.citation import short_reference
-from clbp_cli.core.views import Record, View, record_notes, view_title
+from clbp_cli.core.views import Record, View
 from clbp_cli.render.formats import RenderSettings
 
 LIST_SEPARATOR = "; "  # how CSV and Markdown cells hold lists (aliases, keywords, measures)
@@ -27,19 +27,8 @@ def _flat(value: Any) -> str:
 
 
 def _columns(records: list[Record], view: View) -> list[str]:
-    if records:
-        return list(records[0])
-    return list(_empty_columns(view))
-
-
-def _empty_columns(view: View) -> Record:
-    """Column names for a header even when there are no rows."""
-    from clbp_cli.core.views import SEARCH_FIELDS, SearchView, ThemesView
-
-    if isinstance(view, ThemesView):
-        return dict.fromkeys(("id", "name", "published_total", "published_share", "mechanism_count", "listed_total"))
-    columns = ("rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism")
-    return dict.fromkeys(columns + SEARCH_FIELDS if isinstance(view, SearchView) else columns)
+    """The first record's fields (a card's detail fields too), or the view's when there are no rows."""
+    return list(records[0]) if records else list(view.fields())
 
 
 def render_json(view: View, settings: RenderSettings) -> str:
@@ -88,14 +77,14 @@ def render_markdown(view: View, settings: RenderSettings) -> str:
         if records and isinstance(records[0][column], (int, float)) and not isinstance(records[0][column], bool)
     }
     lines = [
-        f"**{_markdown_text(view_title(view))}**",
+        f"**{_markdown_text(view.title())}**",
         "",
         "| " + " | ".join(columns) + " |",
         "| " + " | ".join("---:" if column in numeric else "---" for column in columns) + " |",
     ]
     lines += ["| " + " | ".join(_markdown_cell(record[column]) for column in columns) + " |" for record in records]
     dataset = view.dataset
-    for note in record_notes(view):
+    for note in view.record_notes():
         lines += ["", _markdown_text(note)]
     lines += ["", f"Source: {short_reference(dataset.source)}. https://doi.org/{dataset.source.doi}"]
     return "\n".join(lines) + "\n"
