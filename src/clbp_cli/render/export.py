@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 from clbp_cli.core.citation import CitationMarkup, apa, short_author_year, short_reference
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    EXERCISE_NOTE,
     AboutView,
     MechanismListView,
     MechanismView,
@@ -20,9 +21,17 @@ from clbp_cli.core.views import (
     ThemeView,
     View,
     count_caveat,
+    counts_source,
+    notes_label,
     percent,
     proposal_share_label,
+    proposals_in_all,
     proposals_note,
+    proposed_by,
+    stated,
+    theme_label,
+    theme_marked,
+    theme_source_note,
     trial_share_label,
     trial_share_note,
 )
@@ -158,7 +167,7 @@ def _mechanism_rows(
     theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
     if show_theme:
-        columns.append(_Column("Theme"))
+        columns.append(_Column(theme_label(view.dataset, "Theme")))
     share = trial_share_label(view.dataset)
     columns += [_Column("Trials", numeric=True), _Column(share, numeric=True), _Column("", bar=True)]
     maximum = max((row.mechanism.count for row in rows), default=0) or 1
@@ -176,7 +185,9 @@ def _mechanism_rows(
 def _footer(view: View) -> str:
     source = view.dataset.source
     reference = short_reference(source)
-    caveats = " ".join(_e(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."])
+    caveats = " ".join(
+        _e(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."] if caveat
+    )
     return (
         f"<footer>\n<p>{caveats}</p>\n"
         f'<p>Source: <a href="{_e(source.doi_url)}">{_e(reference)}</a> (doi:{_e(source.doi)})</p>\n</footer>'
@@ -204,6 +215,8 @@ def _theme_body(view: ThemeView) -> str:
         parts.append(
             f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>"
         )
+    if theme_marked(dataset):
+        parts.append(f"<p>Which mechanisms are in this theme: {_e(stated(dataset, 'mechanism_themes'))}.</p>")
     if summary.discrepancy:
         parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
                      f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
@@ -223,8 +236,7 @@ def _themes_table(view: ThemesView | AboutView) -> str:
          _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
         for s in view.summaries
     ]  # fmt: skip
-    proposals = dataset.study.published_proposals
-    caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
+    caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals_in_all(dataset)}); "
                f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
                "Listed = the sum of its mechanisms' counts.")  # fmt: skip
     return _table(caption, columns, cells)
@@ -236,8 +248,9 @@ def _themes_body(view: ThemesView) -> str:
 
 
 def _search_body(view: SearchView) -> str:
-    columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
-               _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
+    columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True),
+               _Column(theme_label(view.dataset, "Theme")), _Column("Trials", numeric=True),
+               _Column("Matched in")]  # fmt: skip
     names = {theme.id: theme.name for theme in view.dataset.themes}
     cells = [
         [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(names.get(hit.row.mechanism.theme, "")),
@@ -267,28 +280,40 @@ def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _show_body(view: MechanismView) -> str:
+    """What the review reports, apart from the notes written for clbp, each under a heading saying whose it is."""
     mechanism = view.row.mechanism
     dataset = view.dataset
-    details = [
-        ("Theme", view.theme.name),
-        ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
-        (
-            "Proposed by",
-            f"{mechanism.count} of the {dataset.study.trials_included} trials ({percent(view.row.share_of_trials)} of "
+    review = [
+        ("Trials", (
+            f"{proposed_by(dataset, mechanism.count)} ({percent(view.row.share_of_trials)} of "
             f"{dataset.study.trials_included}; {percent(view.row.share_of_trials_with_mechanism)} of the "
-            f"{dataset.study.trials_with_mechanism} that proposed any mechanism)",
-        ),
-    ]
+            f"{dataset.study.trials_with_mechanism} that proposed any mechanism)"
+        )),
+        ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
+        ("Source", counts_source(dataset)),
+    ]  # fmt: skip
+    notes = [("Theme", theme_label(dataset, view.theme.name)), ("Definition", mechanism.description)]
     if mechanism.aliases:
-        details.append(("Also known as", ", ".join(mechanism.aliases)))
+        notes.append(("Also known as", ", ".join(mechanism.aliases)))
     if mechanism.measures:
-        details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
-    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in details)
+        notes.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
+    if mechanism.exercises:
+        notes.append(("Exercise types", f"{EXERCISE_NOTE} {', '.join(mechanism.exercises)}"))
+    if mechanism.keywords:
+        notes.append(("Related words", ", ".join(mechanism.keywords)))
+
+    def items(pairs: list[tuple[str, str]]) -> str:
+        return "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in pairs)
+
     theme_rows = sorted((view.row, *view.same_theme), key=lambda row: (-row.mechanism.count, row.rank))
     columns, cells = _mechanism_rows(view, theme_rows, show_theme=False)
     classes = ["current" if row is view.row else "" for row in theme_rows]
-    table = _table(f"All {view.theme.name.lower()} mechanisms, most proposed first", columns, cells, classes)
-    return f"<p>{_e(mechanism.description)}</p>\n<dl>{items}</dl>\n{table}"
+    caption = f"All {theme_label(dataset, view.theme.name).lower()} mechanisms, most proposed first"
+    table = _table(caption, columns, cells, classes)
+    return (
+        f"<h2>From the review</h2>\n<dl>{items(review)}</dl>\n<h2>{_e(notes_label(dataset))}</h2>\n"
+        f"<dl>{items(notes)}</dl>\n{table}"
+    )
 
 
 class _Page(NamedTuple):
@@ -305,11 +330,14 @@ def _table_caveats(view: View) -> list[str]:
 
 # One entry per view: a new view adds one line here.
 _PAGES: dict[type, _Page] = {
-    MechanismListView: _Page(_list_body, _table_caveats),
+    MechanismListView: _Page(_list_body, lambda view: [*_table_caveats(view), theme_source_note(view.dataset)]),
     ThemeView: _Page(_theme_body, _table_caveats),
     ThemesView: _Page(_themes_body, lambda view: [proposals_note(view.dataset)]),
-    SearchView: _Page(_search_body, lambda view: [view.dataset.caveat]),
-    MechanismView: _Page(_show_body, lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset)]),
+    SearchView: _Page(_search_body, lambda view: [view.dataset.caveat, theme_source_note(view.dataset)]),
+    MechanismView: _Page(
+        _show_body,
+        lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset), theme_source_note(view.dataset)],
+    ),
     AboutView: _Page(_about_body, lambda view: []),  # its notes are in its body
 }
 
