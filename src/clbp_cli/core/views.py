@@ -133,6 +133,16 @@ def notes_label(dataset: Dataset) -> str:
 EXERCISE_NOTE = "search associations, not what the trials proposed:"
 
 
+def sources_sentence(dataset: Dataset) -> str:
+    """Each stated source with the groups of fields that come from it, for `clbp about`."""
+    if not dataset.provenance:
+        return f"{NOT_STATED.capitalize()} (a format {dataset.format_version} file)."
+    groups: dict[str, list[str]] = {}
+    for item in dataset.provenance:
+        groups.setdefault(item.label, []).append(PROVENANCE_GROUPS[item.group])
+    return " ".join(f"From {label}: {'; '.join(fields)}." for label, fields in groups.items())
+
+
 def proposals_in_all(dataset: Dataset) -> str:
     """'241 proposals in all, the sum of the published theme totals': the abstract states the totals, not the sum."""
     return f"{dataset.study.published_proposals} proposals in all, the sum of the published theme totals"
@@ -282,13 +292,13 @@ def count_fields_note(dataset: Dataset) -> str:
         f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
         f"least one mechanism ({study.trials_without_mechanism} proposed none). {several(dataset)} "
         f"count_source, theme_source: the ids of their sources in the data file (clbp about lists them), "
-        f"{source_ids_note(dataset)}."
+        f"{source_ids_note(dataset, 'counts', 'mechanism_themes')}."
     )
 
 
-def source_ids_note(dataset: Dataset) -> str:
-    """'table = Table 2 of ..., reconstruction = clbp's ...', or that the file states none."""
-    labels = dict.fromkeys((item.source, item.label) for item in dataset.provenance)
+def source_ids_note(dataset: Dataset, *groups: str) -> str:
+    """'table = Table 2 of ...; reconstruction = clbp's ...' for these groups, or that the file states none."""
+    labels = dict.fromkeys((item.source, item.label) for item in dataset.provenance if item.group in groups)
     return "; ".join(f"{source} = {label}" for source, label in labels) or "empty: the data file states none"
 
 
@@ -470,7 +480,8 @@ class MechanismView(NamedTuple):
         return [
             count_fields_note(dataset),
             f"description_source, vocabulary_source: the ids of the sources of the description and of the words "
-            f"(aliases, keywords, measures, exercises, phrases, anatomy); exercises are {EXERCISE_NOTE[:-1]}.",
+            f"(aliases, keywords, measures, exercises, phrases, anatomy), "
+            f"{source_ids_note(dataset, 'definitions', 'vocabulary')}; exercises are {EXERCISE_NOTE[:-1]}.",
         ]
 
 
@@ -589,14 +600,7 @@ class AboutView(NamedTuple):
                 f"{online_year}; the article's year is {source.year}."
             )
         facts.append(("Year", published))
-        facts.append(
-            (
-                "Sources",
-                "; ".join(f"{PROVENANCE_GROUPS[group]}: {stated(dataset, group)}" for group in PROVENANCE_GROUPS) + "."
-                if dataset.provenance
-                else f"{NOT_STATED.capitalize()} (format {dataset.format_version}).",
-            )
-        )
+        facts.append(("Sources", sources_sentence(dataset)))
         facts.append(("Cite", "clbp cite (APA; --style vancouver, bibtex, ris or csl-json; --format markdown or html)"))
         return facts
 
