@@ -182,9 +182,9 @@ def test_a_format_1_file_says_its_provenance_is_not_stated(clbp, tmp_path) -> No
 def with_one_more_mechanism(count: int) -> str:
     """The bundled file with a mechanism added to the psychosocial theme (as a user extending the table would)."""
     added = (
-        "  - id: made-up-extra\n    name: Made-up extra\n    count: {count}\n    theme: psychosocial\n"
+        f"  - id: made-up-extra\n    name: Made-up extra\n    count: {count}\n    theme: psychosocial\n"
         "    description: A mechanism added by a user.\n"
-    ).format(count=count)
+    )
     return bundled_text().rstrip("\n") + "\n" + added
 
 
