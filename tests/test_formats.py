@@ -19,6 +19,7 @@ COMMANDS = {
     "themes": ["themes"],
     "search": ["search", "fear"],
     "show": ["show", "mood"],
+    "measures": ["measures"],
 }
 MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism",
                     "count_source", "theme_source"]  # fmt: skip
@@ -176,9 +177,8 @@ def test_markdown_has_a_title_and_the_notes_that_fit_under_the_table(clbp) -> No
     )
     assert paragraphs[3] == (
         "published\\_total = how often trialists proposed a mechanism of the theme (241 proposals in all, the sum of "
-        "the published theme totals); "
-        "published\\_share = published\\_total / 241, a share of proposals, not of trials; listed\\_total = the sum "
-        "of its mechanisms' counts. Proposals, not evidence that a mechanism works."
+        "the published theme totals); published\\_share = its share of those 241 proposals, not of trials; "
+        "listed\\_total = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
     assert "Trials =" not in text and "count =" not in text
 

@@ -74,7 +74,7 @@ def test_only_the_browse_screen_imports_textual(args: list[str]) -> None:
 
 
 def test_the_commands() -> None:
-    assert COMMANDS == ["about", "browse", "cite", "list", "search", "show", "theme", "themes", "validate"]
+    assert COMMANDS == ["about", "browse", "cite", "list", "measures", "search", "show", "theme", "themes", "validate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

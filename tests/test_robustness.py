@@ -220,7 +220,7 @@ def test_a_reader_that_stops_early_ends_quietly() -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.stdout.splitlines() == [
-        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism",
+        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism,count_source,theme_source",
         "status=0",
     ]
     assert done.stderr == ""

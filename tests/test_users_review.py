@@ -30,6 +30,7 @@ LEAKS = re.compile(REVIEW + r"|kinesiophobia|Muscle strength|neuromuscular|psych
 COMMANDS = [
     ["list"], ["list", "--theme", "physical"], ["list", "--sort", "theme"], ["theme", "psychological"], ["themes"],
     ["search", "stress"], ["search", "neck"], ["show", "neck-strength"], ["show", "body awareness"], ["about"],
+    ["measures"],
 ]  # fmt: skip
 
 
@@ -61,7 +62,7 @@ def test_every_command_and_format_shows_only_the_users_review(clbp, args: list[s
 @pytest.mark.parametrize(
     "args",
     [["--data", FIXTURE, "--help"], ["--help"], *[[command, "--help"] for command in
-     ("list", "theme", "themes", "search", "show", "about", "cite", "browse", "validate")]],
+     ("list", "theme", "themes", "search", "show", "about", "cite", "browse", "validate", "measures")]],
 )  # fmt: skip
 def test_help_names_only_the_users_review(clbp, args: list[str]) -> None:
     result = clbp(*args, env={"CLBP_DATA": FIXTURE})

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from typer._click import Context
 
     from clbp_cli.core.loading import DataError
-    from clbp_cli.core.model import Dataset, Theme
+    from clbp_cli.core.model import Dataset, Mechanism, Theme
     from clbp_cli.core.ranking import RankedMechanism
     from clbp_cli.core.search import LookupFailed
     from clbp_cli.core.views import View
@@ -314,6 +314,67 @@ def about_review(
     _emit(AboutView(dataset, summarise_themes(dataset)), output_format, output, color)
 
 
+@app.command("measures", cls=Command)
+def list_measures(
+    ctx: typer.Context,
+    mechanism: Annotated[
+        Optional[str],
+        typer.Option(
+            "--mechanism",
+            "-m",
+            metavar="NAME",
+            autocompletion=complete_mechanism,
+            help="Only the instruments of this mechanism (an id, name or alias, as clbp show takes).",
+        ),
+    ] = None,
+    theme: Annotated[
+        Optional[str],
+        typer.Option(
+            "--theme", "-t", metavar="NAME", autocompletion=complete_theme, help="Only this theme's mechanisms."
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+    data: DataOption = None,
+    color: ColorOption = ColorChoice.auto,
+) -> None:
+    """List the instruments of each mechanism (clbp's, not the review's).
+
+    Every questionnaire, physical test and lab value in clbp's search vocabulary, A-Z, with its abbreviation and
+    the mechanisms whose construct it measures: a starting list for a trial that would measure a mechanism.
+
+    Example: clbp measures --theme psychosocial
+    """
+    from clbp_cli.core.views import MeasuresView, measure_rows
+
+    dataset, ranked = _load(ctx, data)
+    chosen_theme = _theme_or_exit(dataset, theme) if theme is not None else None
+    chosen = _mechanism_or_exit(dataset, ranked, mechanism) if mechanism is not None else None
+    rows = measure_rows(
+        ranked, theme_id=chosen_theme.id if chosen_theme else None, mechanism_id=chosen.id if chosen else None
+    )
+    view = MeasuresView(dataset, rows, chosen_theme, chosen)
+    if not rows:
+        if output_format in EMPTY_ANSWER_FORMATS:  # scripts get an empty answer
+            _emit(view, output_format, output, color)
+        raise UserError(f"no instrument in clbp's search vocabulary measures {view.chosen()}", EXIT_NOT_FOUND)
+    _emit(view, output_format, output, color)
+
+
+def _mechanism_or_exit(dataset: "Dataset", ranked: "Sequence[RankedMechanism]", name: str) -> "Mechanism":
+    """A mechanism named by an option, as `show` resolves it (a close typo with a note); else a usage error."""
+    from clbp_cli.core.search import LookupFailed, resolve_mechanism
+    from clbp_cli.core.views import quoted
+
+    try:
+        resolved = resolve_mechanism(dataset, ranked, name)
+    except LookupFailed as failed:
+        raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_USAGE) from None
+    if not resolved.exact:
+        _note(f"no exact match for {quoted(name)}; using the closest: {resolved.row.mechanism.name}")
+    return resolved.row.mechanism
+
+
 @app.command("search", cls=Command, no_args_is_help=True)
 def search_mechanisms(
     ctx: typer.Context,
@@ -358,14 +419,14 @@ def search_mechanisms(
         if nearest:
             hint = f"; did you mean: {', '.join(nearest)}?"
         elif chosen is not None and search(dataset, ranked, query):
-            hint = f"; other themes have some: clbp search {_quoted(query)}"
+            hint = f"; other themes have some: clbp search {_shell_quoted(query)}"
         else:
             hint = "; see every name with: clbp list"
         raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
     _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
 
 
-def _quoted(text: str) -> str:
+def _shell_quoted(text: str) -> str:
     """What the user typed, quoted for the shell, for a command to run next."""
     import shlex
 
@@ -408,7 +469,7 @@ def show_mechanism(
             raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_NOT_FOUND) from None
         raise UserError(
             f"no mechanism called {quoted(name)}; search finds: {', '.join(failed.suggestions)} "
-            f"(see why with: clbp search {_quoted(name)})",
+            f"(see why with: clbp search {_shell_quoted(name)})",
             EXIT_NOT_FOUND,
         ) from None
     if not resolved.exact:

@@ -35,7 +35,7 @@ class _Markup:
 
     def text(self, text: str) -> str:
         if self.markup is CitationMarkup.markdown:
-            return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+            return markdown_escaped(text)
         if self.markup is CitationMarkup.html:
             return _html_escape(text)
         return text
@@ -53,7 +53,22 @@ class _Markup:
         return url  # a bare URL is a link in Markdown (GitHub, Pandoc's autolink_bare_uris) and in text
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+# Markdown's inline specials, and `|`, which ends a cell in a GitHub table and is harmless escaped elsewhere (a
+# backslash before any ASCII punctuation is a literal in CommonMark).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def markdown_escaped(text: str) -> str:
+    """Text as literal Markdown: no emphasis, link, HTML or table cell made of it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _nlm_name(author: Author) -> str:
+    """'Wun A', 'Dupont JP': the family name and the initials run together, as NLM (Vancouver, PubMed) writes them."""
+    return f"{author.family} {''.join(author.initials).replace('-', '')}"
 
 
 def _html_escape(text: str) -> str:
@@ -69,8 +84,8 @@ def _terminal_period(text: str) -> str:
 
 def short_reference(source: Source) -> str:
     """One line for footers: 'Wun A, et al. Musculoskelet Sci Pract. 2021;51:102307'."""
-    first = source.authors[0]
-    return f"{first.family} {''.join(first.initials).replace('-', '')}, et al. {source.journal_abbreviation}. {source.year};{source.volume}:{source.article_number}"
+    first = _nlm_name(source.authors[0])
+    return f"{first}, et al. {source.journal_abbreviation}. {source.year};{source.volume}:{source.article_number}"
 
 
 def short_author_year(source: Source) -> str:
@@ -113,9 +128,9 @@ def vancouver(source: Source, markup: CitationMarkup = CitationMarkup.text) -> s
 
     NLM sets nothing in italics, so Markdown and HTML differ from the text only by their escaping.
     """
-    authors = ", ".join(f"{author.family} {''.join(author.initials).replace('-', '')}" for author in source.authors)
+    authors = ", ".join(_nlm_name(author) for author in source.authors)
     year, month, day = source.first_online.split("-")
-    month_name = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[int(month) - 1]
+    month_name = MONTHS[int(month) - 1][:3]  # NLM abbreviates a month to its first three letters
     return _Markup(markup).text(
         f"{authors}. {_terminal_period(source.title)} {source.journal_abbreviation}. "
         f"{source.year};{source.volume}:{source.article_number}. doi: {source.doi}. "

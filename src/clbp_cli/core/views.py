@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
-from clbp_cli.core.citation import apa, short_author_year
-from clbp_cli.core.model import PROVENANCE_GROUPS, Dataset, Theme
+from clbp_cli.core.citation import MONTHS, apa, short_author_year
+from clbp_cli.core.model import PROVENANCE_GROUPS, Dataset, Measure, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
@@ -25,9 +25,15 @@ def percent(share: float) -> str:
     return f"{share * 100:.0f}%"
 
 
+def theme_names(dataset: Dataset) -> dict[str, str]:
+    """Theme id -> name: people read names, programs ids."""
+    return {theme.id: theme.name for theme in dataset.themes}
+
+
 def quoted(text: str) -> str:
-    """What the user typed, as every message and title quotes it: in straight single quotes, as click's own
-    messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the terminal."""
+    """Display quoting: what the user typed, as every message and title quotes it, in straight single quotes as
+    click's own messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the
+    terminal. Not for the shell: a command to run next quotes with cli._shell_quoted."""
     return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
 
 
@@ -240,6 +246,37 @@ class SearchRecord(NamedTuple):
 SEARCH_FIELDS = SearchRecord._fields
 
 
+def themes_columns_note(dataset: Dataset, published: str, share: str, listed: str) -> str:
+    """What a themes table's columns mean, under whatever names a format heads them with ('Published' on a table,
+    'published_total' in a document)."""
+    proposals = dataset.study.published_proposals
+    return (
+        f"{published} = how often trialists proposed a mechanism of the theme ({proposals_in_all(dataset)}); "
+        f"{share} = its share of those {proposals} proposals, not of trials; {listed} = the sum of its mechanisms' "
+        f"counts. Proposals, not evidence that a mechanism works."
+    )
+
+
+# ---- One ruler for every bar, in every renderer (terminal, SVG, HTML) -----------------------------------------
+
+
+def mechanism_ruler(dataset: Dataset) -> int:
+    """The count a full-length mechanism bar stands for: the data's most proposed mechanism's, whichever rows are
+    shown (`list --top 3`, `list --theme`, `theme`), so that a bar's length always means the same number of trials
+    and a theme's small counts draw short bars (Blood flow's 6 is 6/30 of a bar)."""
+    return max((mechanism.count for mechanism in dataset.mechanisms), default=0)
+
+
+def theme_ruler(summaries: Sequence[ThemeSummary]) -> int:
+    """The published total a full-length theme bar stands for: the largest theme's."""
+    return max((summary.theme.published_total for summary in summaries), default=0)
+
+
+def bar_fraction(value: float, maximum: float) -> float:
+    """How much of a full bar `value` fills on a ruler of `maximum` (0 when there is nothing to measure)."""
+    return value / maximum if maximum > 0 else 0.0
+
+
 def mechanism_record(dataset: Dataset, row: RankedMechanism, *, detail: bool = False) -> Record:
     mechanism = row.mechanism
     record: Record = MechanismRecord(
@@ -359,19 +396,31 @@ class ThemeView(NamedTuple):
     def document(self) -> Any:
         return self.records()
 
+    def proposed_times(self) -> str:
+        """'proposed 87 of 241 times (36% of all proposals)'."""
+        summary = self.summary
+        return (
+            f"proposed {summary.theme.published_total} of {self.dataset.study.published_proposals} times "
+            f"({percent(summary.published_share)} of all proposals)"
+        )
+
+    def discrepancy(self) -> str:
+        """'Note: the published total is 87, but the listed counts add up to 86' ('' when they agree); each
+        renderer says where the explanation is."""
+        summary = self.summary
+        if not summary.discrepancy:
+            return ""
+        return (
+            f"Note: the published total is {summary.theme.published_total}, but the listed counts add up to "
+            f"{summary.listed_total}"
+        )
+
     def record_notes(self) -> list[str]:
         dataset = self.dataset
         summary = self.summary
-        published = dataset.study.published_proposals
-        notes = [
-            f"{summary.theme.name}: proposed {summary.theme.published_total} of {published} times "
-            f"({percent(summary.published_share)} of all proposals).",
-            *(
-                [f"Which mechanisms are in this theme: {stated(dataset, 'mechanism_themes')}."]
-                if theme_marked(dataset)
-                else []
-            ),
-        ]
+        notes = [f"{summary.theme.name}: {self.proposed_times()}."]
+        if theme_marked(dataset):
+            notes.append(f"Which mechanisms are in this theme: {stated(dataset, 'mechanism_themes')}.")
         if summary.discrepancy:
             notes.append(discrepancy_note(summary, dataset.theme_provenance))
         return [*notes, count_fields_note(dataset)]
@@ -396,14 +445,8 @@ class ThemesView(NamedTuple):
         return self.records()
 
     def record_notes(self) -> list[str]:
-        published = self.dataset.study.published_proposals
-        return [
-            *self.discrepancy_notes,
-            f"published_total = how often trialists proposed a mechanism of the theme ({proposals_in_all(self.dataset)}); "
-            f"published_share = published_total / {published}, a share of "
-            f"proposals, not of trials; listed_total = the sum of its mechanisms' counts. Proposals, not evidence "
-            f"that a mechanism works.",
-        ]
+        note = themes_columns_note(self.dataset, "published_total", "published_share", "listed_total")
+        return [*self.discrepancy_notes, note]
 
     @property
     def discrepancies(self) -> tuple[ThemeSummary, ...]:
@@ -484,9 +527,17 @@ class MechanismView(NamedTuple):
             f"{source_ids_note(dataset, 'definitions', 'vocabulary')}; exercises are {EXERCISE_NOTE[:-1]}.",
         ]
 
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")  # fmt: skip
+    def proposed_by(self) -> str:
+        """What the review reports of it: 'Proposed by 10 of the 110 trials as a mechanism of benefit (9% of 110; 14%
+        of the 74 that proposed any mechanism)' (singular for one trial)."""
+        row = self.row
+        study = self.dataset.study
+        trials = study.trials_included
+        return (
+            f"{proposed_by(self.dataset, row.mechanism.count)} ({percent(row.share_of_trials)} of {trials}; "
+            f"{percent(row.share_of_trials_with_mechanism)} of the {study.trials_with_mechanism} that proposed any "
+            f"mechanism)"
+        )
 
 
 class AboutView(NamedTuple):
@@ -596,7 +647,7 @@ class AboutView(NamedTuple):
         online_year, month, day = source.first_online.split("-")
         if int(online_year) != source.year:
             published += (
-                f" First online on {int(day)} {_MONTHS[int(month) - 1]} {online_year}, so some cite it as "
+                f" First online on {int(day)} {MONTHS[int(month) - 1]} {online_year}, so some cite it as "
                 f"{online_year}; the article's year is {source.year}."
             )
         facts.append(("Year", published))
@@ -620,6 +671,128 @@ class AboutView(NamedTuple):
         return notes
 
 
+class MeasureRecord(NamedTuple):
+    """The stable fields of an instrument in `clbp measures`' machine formats, in column order (see README)."""
+
+    name: str
+    abbreviation: str
+    mechanisms: list[str]  # ids, most proposed first
+    mechanism_names: list[str]
+    themes: list[str]  # the mechanisms' theme ids, each once
+
+
+class MeasureRow(NamedTuple):
+    """One instrument of the vocabulary and the mechanisms whose construct it measures."""
+
+    measure: Measure
+    mechanisms: tuple[RankedMechanism, ...]  # most proposed first
+
+    def mechanism_names(self) -> str:
+        return ", ".join(row.mechanism.name for row in self.mechanisms)
+
+    def theme_names(self, names: dict[str, str]) -> str:
+        """Its mechanisms' themes, each once, by name (`names`: theme_names(dataset))."""
+        return ", ".join(dict.fromkeys(names.get(row.mechanism.theme, row.mechanism.theme) for row in self.mechanisms))
+
+
+def measure_rows(
+    ranked: Sequence[RankedMechanism], *, theme_id: str | None = None, mechanism_id: str | None = None
+) -> tuple[MeasureRow, ...]:
+    """Every instrument that measures the chosen mechanisms (all, a theme's, or one), A-Z by name; an instrument
+    listed under several mechanisms is one row (matched by name, in any case)."""
+    chosen = [
+        row
+        for row in ranked
+        if (theme_id is None or row.mechanism.theme == theme_id)
+        and (mechanism_id is None or row.mechanism.id == mechanism_id)
+    ]
+    found: dict[str, tuple[Measure, list[RankedMechanism]]] = {}
+    for row in chosen:
+        for measure in row.mechanism.measures:
+            measure_seen, rows = found.setdefault(measure.name.casefold(), (measure, []))
+            if not measure_seen.abbreviation and measure.abbreviation:
+                found[measure.name.casefold()] = (measure, rows)
+            if row not in rows:
+                rows.append(row)
+    return tuple(
+        MeasureRow(measure, tuple(rows)) for _key, (measure, rows) in sorted(found.items(), key=lambda item: item[0])
+    )
+
+
+class MeasuresView(NamedTuple):
+    """`clbp measures`: the instruments in clbp's search vocabulary, and the mechanisms each measures."""
+
+    dataset: Dataset
+    rows: tuple[MeasureRow, ...]
+    theme: Theme | None = None  # the --theme filter, if any
+    mechanism: Mechanism | None = None  # the --mechanism filter, if any
+
+    def _chosen(self) -> list[Mechanism]:
+        return [
+            mechanism
+            for mechanism in self.dataset.mechanisms
+            if (self.theme is None or mechanism.theme == self.theme.id)
+            and (self.mechanism is None or mechanism.id == self.mechanism.id)
+        ]
+
+    def chosen(self) -> str:
+        """The mechanisms asked about, for a sentence: 'Mood', 'the psychosocial mechanisms', 'the mechanisms'."""
+        theme = f"the {self.theme.name.lower()}" if self.theme else "the"
+        if self.mechanism is not None:
+            return f"{self.mechanism.name} in {theme} theme" if self.theme else self.mechanism.name
+        return f"{theme} mechanisms"
+
+    def title(self) -> str:
+        count = len(self.rows)
+        noun = "instrument" if count == 1 else "instruments"
+        if self.mechanism is not None:
+            scope = self.mechanism.name
+        else:
+            measured = len({row.mechanism.id for measure in self.rows for row in measure.mechanisms})
+            kind = f" {self.theme.name.lower()}" if self.theme else ""
+            scope = f"{measured} of the {len(self._chosen())}{kind} mechanisms"
+        return f"{count} {noun} for {scope}: clbp's search vocabulary, not the review's ({_cite(self.dataset)})"
+
+    def vocabulary_note(self) -> str:
+        """Whose list this is, said under it in every format."""
+        return (
+            "The instruments (questionnaires, physical tests, lab values) are clbp's search vocabulary: what clbp "
+            "lists as measuring each mechanism's construct. They are not from the review, and not a record of "
+            "what its trials measured."
+        )
+
+    def unmeasured_note(self) -> str:
+        """The chosen mechanisms with no instrument in the vocabulary ('' when every one has some)."""
+        names = [mechanism.name for mechanism in self._chosen() if not mechanism.measures]
+        return f"No instrument listed for: {', '.join(names)}." if names else ""
+
+    def fields(self) -> tuple[str, ...]:
+        return MeasureRecord._fields
+
+    def records(self) -> list[Record]:
+        return [
+            MeasureRecord(
+                name=row.measure.name,
+                abbreviation=row.measure.abbreviation,
+                mechanisms=[ranked.mechanism.id for ranked in row.mechanisms],
+                mechanism_names=[ranked.mechanism.name for ranked in row.mechanisms],
+                themes=list(dict.fromkeys(ranked.mechanism.theme for ranked in row.mechanisms)),
+            )._asdict()
+            for row in self.rows
+        ]
+
+    def document(self) -> Any:
+        return self.records()
+
+    def record_notes(self) -> list[str]:
+        notes = [
+            "name, abbreviation = the instrument; mechanisms = the ids of the mechanisms whose construct it "
+            "measures (mechanism_names: their names), most proposed first; themes = their themes' ids.",
+            self.vocabulary_note(),
+        ]
+        return [*notes, self.unmeasured_note()] if self.unmeasured_note() else notes
+
+
 def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: RankedMechanism) -> MechanismView:
     """One mechanism's card, with the other mechanisms of its theme in rank order (`clbp show`, `clbp browse`)."""
     mechanism = row.mechanism
@@ -629,7 +802,7 @@ def mechanism_view(dataset: Dataset, ranked: Sequence[RankedMechanism], row: Ran
     return MechanismView(dataset, row, dataset.theme_by_id(mechanism.theme), same_theme)
 
 
-View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView]
+View = Union[MechanismListView, ThemeView, ThemesView, SearchView, MechanismView, AboutView, MeasuresView]
 
 
 def view_title(view: View) -> str:

@@ -6,6 +6,7 @@ Both are self-contained: no network, no external fonts or scripts. Every value f
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -14,24 +15,28 @@ from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     EXERCISE_NOTE,
     AboutView,
+    MeasuresView,
     MechanismListView,
     MechanismView,
     SearchView,
     ThemesView,
     ThemeView,
     View,
+    bar_fraction,
     count_caveat,
     counts_source,
+    mechanism_ruler,
     notes_label,
     percent,
     proposal_share_label,
-    proposals_in_all,
     proposals_note,
-    proposed_by,
     stated,
     theme_label,
     theme_marked,
+    theme_names,
+    theme_ruler,
     theme_source_note,
+    themes_columns_note,
     trial_share_label,
     trial_share_note,
 )
@@ -76,6 +81,8 @@ _SVG_TEMPLATE = """\
 
 
 def render_svg(view: View, settings: RenderSettings) -> str:
+    """The terminal's drawing, in a window. The title is said once, in the drawing (the window bar stays empty: a
+    long title ran into its three dots), and in <title> for screen readers."""
     from clbp_cli.render.terminal import make_console, print_lines, renderables
 
     picture = settings._replace(color=True, terminal=True, unicode=True, width=SVG_WIDTH)
@@ -83,7 +90,38 @@ def render_svg(view: View, settings: RenderSettings) -> str:
     print_lines(console, renderables(view, picture))
     title = view.title()
     template = _SVG_TEMPLATE.format(title=html.escape(title).replace("{", "{{").replace("}", "}}"))
-    return console.export_svg(title=title, code_format=template, unique_id="clbp")
+    return _solid_bars(console.export_svg(title="", code_format=template, unique_id="clbp"))
+
+
+# rich draws text in cells of CHAR_HEIGHT px at a LINE_HEIGHT px pitch, each line's baseline CHAR_HEIGHT below its top.
+CHAR_HEIGHT = 20
+LINE_HEIGHT = CHAR_HEIGHT * 1.22
+BAR_INSET = 2.5  # px above and below a bar, so that the bars of adjacent rows stay apart, as on a terminal
+_EIGHTHS = "\u258f\u258e\u258d\u258c\u258b\u258a\u2589"  # the terminal's partial blocks, one to seven eighths
+_BAR_TEXT = re.compile(
+    r'<text class="(?P<cls>[\w-]+)" x="(?P<x>[\d.]+)" y="(?P<y>[\d.]+)" textLength="(?P<length>[\d.]+)"'
+    r' clip-path="[^"]*">(?P<bar>\u2588*[' + _EIGHTHS + r"]?)</text>"
+)
+
+
+def _solid_bars(svg: str) -> str:
+    """Each bar as one rectangle instead of a row of block characters: rich stretches the characters to its cell
+    grid (textLength), and browsers leave hairline seams between them. Same place, length (to the eighth) and
+    colour class as the characters."""
+
+    def rectangle(match: re.Match[str]) -> str:
+        glyphs = match["bar"]
+        if not glyphs:
+            return match[0]
+        cell = float(match["length"]) / len(glyphs)
+        cells = glyphs.count("\u2588") + (_EIGHTHS.find(glyphs[-1]) + 1) / 8  # find: -1 for a full block
+        top = float(match["y"]) - CHAR_HEIGHT + BAR_INSET
+        return (
+            f'<rect class="{match["cls"]}" x="{match["x"]}" y="{top:g}" width="{cell * cells:g}" '
+            f'height="{LINE_HEIGHT - 2 * BAR_INSET:g}" shape-rendering="crispEdges"/>'
+        )
+
+    return _BAR_TEXT.sub(rectangle, svg)
 
 
 # ---- HTML -------------------------------------------------------------------------------------------------------
@@ -123,7 +161,12 @@ a { color: var(--accent); }
 """
 
 
-def _e(value: object) -> str:
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _escaped(value: object) -> str:
+    """A value from the data or the user as HTML text or an attribute value: nothing in it is markup."""
     return html.escape(str(value), quote=True)
 
 
@@ -138,7 +181,7 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
     """A table of pre-escaped cells; a bar column's cell is a width fraction (0-1)."""
     numeric = ' class="num"'
     head = "".join(
-        (f'<th scope="col"{numeric if c.numeric else ""}>{_e(c.header)}</th>' if c.header else "<td></td>")
+        (f'<th scope="col"{numeric if c.numeric else ""}>{_escaped(c.header)}</th>' if c.header else "<td></td>")
         for c in columns
     )
     body = []
@@ -156,7 +199,7 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
         row_class = f' class="{classes[index]}"' if classes and classes[index] else ""
         body.append(f"<tr{row_class}>{''.join(cells)}</tr>")
     return (
-        f"<table>\n<caption>{_e(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+        f"<table>\n<caption>{_escaped(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
         f"<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
     )
 
@@ -164,20 +207,24 @@ def _table(caption: str, columns: Sequence[_Column], rows: Sequence[Sequence[str
 def _mechanism_rows(
     view: View, rows: Sequence[RankedMechanism], *, show_theme: bool
 ) -> tuple[list[_Column], list[list[str]]]:
-    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
+    names = theme_names(view.dataset)  # people read names; programs ids
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
     if show_theme:
         columns.append(_Column(theme_label(view.dataset, "Theme")))
     share = trial_share_label(view.dataset)
     columns += [_Column("Trials", numeric=True), _Column(share, numeric=True), _Column("", bar=True)]
-    maximum = max((row.mechanism.count for row in rows), default=0) or 1
+    ruler = mechanism_ruler(view.dataset)  # the terminal's and the SVG's ruler, whichever rows are shown
     cells = []
     for row in rows:
         mechanism = row.mechanism
-        line = [_e(row.rank_label), _e(mechanism.name)]
+        line = [_escaped(row.rank_label), _escaped(mechanism.name)]
         if show_theme:
-            line.append(_e(theme_names.get(mechanism.theme, mechanism.theme)))
-        line += [_e(mechanism.count), _e(percent(row.share_of_trials)), str(mechanism.count / maximum)]
+            line.append(_escaped(names.get(mechanism.theme, mechanism.theme)))
+        line += [
+            _escaped(mechanism.count),
+            _escaped(percent(row.share_of_trials)),
+            str(bar_fraction(mechanism.count, ruler)),
+        ]
         cells.append(line)
     return columns, cells
 
@@ -186,11 +233,11 @@ def _footer(view: View) -> str:
     source = view.dataset.source
     reference = short_reference(source)
     caveats = " ".join(
-        _e(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."] if caveat
+        _escaped(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."] if caveat
     )
     return (
         f"<footer>\n<p>{caveats}</p>\n"
-        f'<p>Source: <a href="{_e(source.doi_url)}">{_e(reference)}</a> (doi:{_e(source.doi)})</p>\n</footer>'
+        f'<p>Source: <a href="{_escaped(source.doi_url)}">{_escaped(reference)}</a> (doi:{_escaped(source.doi)})</p>\n</footer>'
     )
 
 
@@ -205,21 +252,19 @@ def _theme_body(view: ThemeView) -> str:
     theme = view.summary.theme
     summary = view.summary
     parts = [
-        f"<p>Proposed {_e(theme.published_total)} of {_e(dataset.study.published_proposals)} times "
-        f"({_e(percent(summary.published_share))} of all proposals); {_e(summary.mechanism_count)} mechanisms whose listed counts "
-        f"add up to {_e(summary.listed_total)}.</p>",
-        f"<p>{_e(theme.description)}</p>",
+        f"<p>{_escaped(_capitalised(view.proposed_times()))}; {_escaped(summary.mechanism_count)} mechanisms whose "
+        f"listed counts add up to {_escaped(summary.listed_total)}.</p>",
+        f"<p>{_escaped(theme.description)}</p>",
     ]
     if theme.quotes:
-        quotes = " and ".join(f"\u201c{_e(q)}\u201d" for q in theme.quotes)
+        quotes = " and ".join(f"\u201c{_escaped(q)}\u201d" for q in theme.quotes)
         parts.append(
-            f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_e(short_author_year(dataset.source))}</blockquote>"
+            f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_escaped(short_author_year(dataset.source))}</blockquote>"
         )
     if theme_marked(dataset):
-        parts.append(f"<p>Which mechanisms are in this theme: {_e(stated(dataset, 'mechanism_themes'))}.</p>")
+        parts.append(f"<p>Which mechanisms are in this theme: {_escaped(stated(dataset, 'mechanism_themes'))}.</p>")
     if summary.discrepancy:
-        parts.append(f"<p>Note: the published total is {_e(theme.published_total)}, but the listed counts add up to "
-                     f"{_e(summary.listed_total)}. {_e(dataset.theme_provenance)}</p>")  # fmt: skip
+        parts.append(f"<p>{_escaped(view.discrepancy())}. {_escaped(dataset.theme_provenance)}</p>")
     columns, cells = _mechanism_rows(view, view.rows, show_theme=False)
     parts.append(_table(f"{theme.name} mechanisms, most proposed first", columns, cells))
     return "\n".join(parts)
@@ -230,20 +275,18 @@ def _themes_table(view: ThemesView | AboutView) -> str:
     columns = [_Column("Theme", row_header=True), _Column("Published", numeric=True),
                _Column(proposal_share_label(dataset), numeric=True),
                _Column("Mechanisms", numeric=True), _Column("Listed", numeric=True), _Column("", bar=True)]  # fmt: skip
-    maximum = max((s.theme.published_total for s in view.summaries), default=0) or 1
+    ruler = theme_ruler(view.summaries)
     cells = [
-        [_e(s.theme.name), _e(s.theme.published_total), _e(percent(s.published_share)), _e(s.mechanism_count),
-         _e(s.listed_total) + ("*" if s.discrepancy else ""), str(s.theme.published_total / maximum)]
+        [_escaped(s.theme.name), _escaped(s.theme.published_total), _escaped(percent(s.published_share)), _escaped(s.mechanism_count),
+         _escaped(s.listed_total) + ("*" if s.discrepancy else ""), str(bar_fraction(s.theme.published_total, ruler))]
         for s in view.summaries
     ]  # fmt: skip
-    caption = (f"Published = how often trialists proposed a mechanism of the theme ({proposals_in_all(dataset)}); "
-               f"{proposal_share_label(dataset)} = its share of those proposals, not of trials; "
-               "Listed = the sum of its mechanisms' counts.")  # fmt: skip
+    caption = themes_columns_note(dataset, "Published", proposal_share_label(dataset), "Listed")
     return _table(caption, columns, cells)
 
 
 def _themes_body(view: ThemesView) -> str:
-    notes = "".join(f"<p>* {_e(note)}</p>" for note in view.discrepancy_notes)
+    notes = "".join(f"<p>* {_escaped(note)}</p>" for note in view.discrepancy_notes)
     return _themes_table(view) + "\n" + notes
 
 
@@ -251,21 +294,33 @@ def _search_body(view: SearchView) -> str:
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True),
                _Column(theme_label(view.dataset, "Theme")), _Column("Trials", numeric=True),
                _Column("Matched in")]  # fmt: skip
-    names = {theme.id: theme.name for theme in view.dataset.themes}
+    names = theme_names(view.dataset)
     cells = [
-        [_e(hit.row.rank_label), _e(hit.row.mechanism.name), _e(names.get(hit.row.mechanism.theme, "")),
-         _e(hit.row.mechanism.count),
-         f"{_e(hit.field)}: {_marked(hit.text, hit.spans)}"]
+        [_escaped(hit.row.rank_label), _escaped(hit.row.mechanism.name), _escaped(names.get(hit.row.mechanism.theme, "")),
+         _escaped(hit.row.mechanism.count),
+         f"{_escaped(hit.field)}: {_marked(hit.text, hit.spans)}"]
         for hit in view.hits
     ]  # fmt: skip
     return _table(f"{len(view.hits)} mechanisms, most relevant first", columns, cells)
 
 
+def _measures_body(view: MeasuresView) -> str:
+    show_theme = view.theme is None and view.mechanism is None
+    columns = [_Column("Instrument", row_header=True), _Column("Abbreviation"), _Column("Mechanism")]
+    names = theme_names(view.dataset)
+    cells = []
+    for row in view.rows:
+        line = [_escaped(row.measure.name), _escaped(row.measure.abbreviation), _escaped(row.mechanism_names())]
+        cells.append([*line, _escaped(row.theme_names(names))] if show_theme else line)
+    columns += [_Column("Theme")] if show_theme else []
+    return _table("Instruments A-Z, with the mechanisms whose construct each measures", columns, cells)
+
+
 def _about_body(view: AboutView) -> str:
     themes_table = _themes_table(view)
-    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in view.facts())
+    items = "".join(f"<dt>{_escaped(label)}</dt><dd>{_escaped(value)}</dd>" for label, value in view.facts())
     marks = ["* " if index == 0 and view.discrepancies else "" for index in range(len(view.theme_notes()))]
-    notes = "".join(f"<p>{mark}{_e(note)}</p>" for mark, note in zip(marks, view.theme_notes(), strict=True))
+    notes = "".join(f"<p>{mark}{_escaped(note)}</p>" for mark, note in zip(marks, view.theme_notes(), strict=True))
     reference = apa(view.dataset.source, CitationMarkup.html)  # escaped there, with its italics and link
     return f"<dl>{items}</dl>\n{themes_table}\n{notes}\n<p>{reference}</p>"
 
@@ -273,9 +328,9 @@ def _about_body(view: AboutView) -> str:
 def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
     pieces, last = [], 0
     for start, end in spans:
-        pieces += [_e(text[last:start]), f"<mark>{_e(text[start:end])}</mark>"]
+        pieces += [_escaped(text[last:start]), f"<mark>{_escaped(text[start:end])}</mark>"]
         last = end
-    pieces.append(_e(text[last:]))
+    pieces.append(_escaped(text[last:]))
     return "".join(pieces)
 
 
@@ -284,14 +339,10 @@ def _show_body(view: MechanismView) -> str:
     mechanism = view.row.mechanism
     dataset = view.dataset
     review = [
-        ("Trials", (
-            f"{proposed_by(dataset, mechanism.count)} ({percent(view.row.share_of_trials)} of "
-            f"{dataset.study.trials_included}; {percent(view.row.share_of_trials_with_mechanism)} of the "
-            f"{dataset.study.trials_with_mechanism} that proposed any mechanism)"
-        )),
+        ("Trials", view.proposed_by()),
         ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
         ("Source", counts_source(dataset)),
-    ]  # fmt: skip
+    ]
     notes = [("Theme", theme_label(dataset, view.theme.name)), ("Definition", mechanism.description)]
     if mechanism.aliases:
         notes.append(("Also known as", ", ".join(mechanism.aliases)))
@@ -303,7 +354,7 @@ def _show_body(view: MechanismView) -> str:
         notes.append(("Related words", ", ".join(mechanism.keywords)))
 
     def items(pairs: list[tuple[str, str]]) -> str:
-        return "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in pairs)
+        return "".join(f"<dt>{_escaped(label)}</dt><dd>{_escaped(value)}</dd>" for label, value in pairs)
 
     theme_rows = sorted((view.row, *view.same_theme), key=lambda row: (-row.mechanism.count, row.rank))
     columns, cells = _mechanism_rows(view, theme_rows, show_theme=False)
@@ -311,7 +362,7 @@ def _show_body(view: MechanismView) -> str:
     caption = f"All {theme_label(dataset, view.theme.name).lower()} mechanisms, most proposed first"
     table = _table(caption, columns, cells, classes)
     return (
-        f"<h2>From the review</h2>\n<dl>{items(review)}</dl>\n<h2>{_e(notes_label(dataset))}</h2>\n"
+        f"<h2>From the review</h2>\n<dl>{items(review)}</dl>\n<h2>{_escaped(notes_label(dataset))}</h2>\n"
         f"<dl>{items(notes)}</dl>\n{table}"
     )
 
@@ -339,6 +390,7 @@ _PAGES: dict[type, _Page] = {
         lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset), theme_source_note(view.dataset)],
     ),
     AboutView: _Page(_about_body, lambda view: []),  # its notes are in its body
+    MeasuresView: _Page(_measures_body, lambda view: [view.vocabulary_note(), view.unmeasured_note()]),
 }
 
 
@@ -347,6 +399,6 @@ def render_html(view: View, settings: RenderSettings) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{_e(title)}</h1>\n{_PAGES[type(view)].body(view)}\n{_footer(view)}\n</main>\n</body>\n</html>\n"
+        f"<title>{_escaped(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<h1>{_escaped(title)}</h1>\n{_PAGES[type(view)].body(view)}\n{_footer(view)}\n</main>\n</body>\n</html>\n"
     )

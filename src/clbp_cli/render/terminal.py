@@ -26,24 +26,28 @@ from clbp_cli.core.views import (
     EXERCISE_NOTE,
     THEME_MARK,
     AboutView,
+    MeasuresView,
     MechanismListView,
     MechanismView,
     SearchView,
     ThemesView,
     ThemeView,
     View,
+    bar_fraction,
     count_caveat,
     counts_source,
     headline,
+    mechanism_ruler,
     notes_label,
     percent,
     proposal_share_label,
-    proposals_in_all,
-    proposed_by,
     stated,
     theme_label,
     theme_marked,
+    theme_names,
+    theme_ruler,
     theme_source_note,
+    themes_columns_note,
     trial_share_label,
     trial_share_note,
 )
@@ -94,7 +98,7 @@ def glyphs(settings: RenderSettings) -> Glyphs:
 def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> Text:
     """A horizontal bar `width` cells long at `maximum`, with eighth-cell precision where Unicode is available."""
     g = glyphs(settings)
-    cells = value / maximum * width if maximum > 0 else 0.0
+    cells = bar_fraction(value, maximum) * width
     full = int(cells)
     text = g.bar_full * full
     eighths = int((cells - full) * 8)
@@ -383,7 +387,7 @@ def _mechanism_table(
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
-    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
+    names = theme_names(view.dataset)  # people read names; programs ids
     columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
     if show_theme:
         # "neurom…" and "neurop…" stay apart; the header carries the theme's mark (clbp's reconstruction)
@@ -397,13 +401,13 @@ def _mechanism_table(
         bar_width = _bar_width(view.dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((mechanism.count for mechanism in view.dataset.mechanisms), default=0)
+    ruler = mechanism_ruler(view.dataset)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
         line: list[Cell] = [row.rank_label, mechanism.name]
         if show_theme:
-            line.append(theme_names.get(mechanism.theme, mechanism.theme))
+            line.append(names.get(mechanism.theme, mechanism.theme))
         line.append(str(mechanism.count))
         if matched is not None:
             hit = matched[index]
@@ -411,7 +415,7 @@ def _mechanism_table(
         else:
             line.append(percent(row.share_of_trials))
             if bar_width:
-                line.append(bar(mechanism.count, dataset_max, bar_width, settings))
+                line.append(bar(mechanism.count, ruler, bar_width, settings))
         cells.append(line)
     return grid(columns, cells, content_width(settings), settings)
 
@@ -477,40 +481,24 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     summary = view.summary
     theme = summary.theme
     g = glyphs(settings)
-    study = view.dataset.study
-    header = _spread(
-        Text(theme.name, style=f"bold {ACCENT}"),
-        Text(
-            f"theme {g.dot} proposed {theme.published_total} of {study.published_proposals} times "
-            f"({percent(summary.published_share)} of all proposals)"
-        ),
-        settings,
-    )
+    header = _spread(Text(theme.name, style=f"bold {ACCENT}"), Text(f"theme {g.dot} {view.proposed_times()}"), settings)
     listed = f"{summary.mechanism_count} mechanisms, listed counts adding up to {summary.listed_total}"
     parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
     parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
-    note = (
-        f"Note: the published total is {theme.published_total}, but the listed counts add up to "
-        f"{summary.listed_total}; clbp themes explains why."
-    )
+    note = f"{view.discrepancy()}; clbp themes explains why." if summary.discrepancy else ""
     dataset = view.dataset
     members = (
         f"Which mechanisms are in this theme: {stated(dataset, 'mechanism_themes')}." if theme_marked(dataset) else ""
     )
-    parts.append(_footer(view, note if summary.discrepancy else "", members, dataset.caveat, trial_share_note(dataset)))
+    parts.append(_footer(view, note, members, dataset.caveat, trial_share_note(dataset)))
     return parts
 
 
 def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
-    study = dataset.study
-    explain = (
-        f"Published = how often trialists proposed a mechanism of the theme ({proposals_in_all(dataset)}); "
-        f"{proposal_share_label(dataset)} = its share of those {study.published_proposals} proposals, not "
-        f"of trials; Listed = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
-    )
+    explain = themes_columns_note(dataset, "Published", proposal_share_label(dataset), "Listed")
     notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
     return [_title(view.title()), Text(""), table, Text(""), _footer(view, *notes, explain)]
@@ -520,7 +508,7 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
     """The themes side by side: published totals and shares (of proposals), mechanisms, listed sums."""
     dataset = view.dataset
     summaries = view.summaries
-    maximum = max((summary.theme.published_total for summary in summaries), default=0)
+    ruler = theme_ruler(summaries)
     total_published = sum(summary.theme.published_total for summary in summaries)
     columns = [
         Column("Theme", footer="Total", flexible=True, min_width=12),
@@ -545,7 +533,7 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
             f"{summary.listed_total}{mark}",
         ]
         if bar_width >= MIN_BAR_WIDTH:
-            cells.append(bar(summary.theme.published_total, maximum, bar_width, settings))
+            cells.append(bar(summary.theme.published_total, ruler, bar_width, settings))
         rows.append(cells)
     return grid(columns, rows, content_width(settings), settings)
 
@@ -631,13 +619,8 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         ),
         settings,
     )
-    trials = dataset.study.trials_included
     dot = f" {g.dot} "
-    review = (
-        f"{proposed_by(dataset, mechanism.count)} ({percent(row.share_of_trials)} of {trials}; "
-        f"{percent(row.share_of_trials_with_mechanism)} of the {dataset.study.trials_with_mechanism} that proposed any "
-        f"mechanism). Source: {counts_source(dataset)}"
-    )
+    review = f"{view.proposed_by()}. Source: {counts_source(dataset)}"
     details: list[tuple[str, Sequence[str], str]] = [("Definition", [mechanism.description], "")]
     if mechanism.aliases:
         details.append(("Also known as", mechanism.aliases, ", "))
@@ -693,6 +676,27 @@ def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
     ]
 
 
+def render_measures(view: MeasuresView, settings: RenderSettings) -> list[Part]:
+    show_theme = view.theme is None and view.mechanism is None
+    columns = [
+        Column("Instrument", flexible=True, wrap=True, min_width=12),
+        Column("Abbreviation", flexible=True, min_width=6),
+        Column("Mechanism", flexible=True, wrap=True, min_width=10),
+    ]
+    if show_theme:
+        columns.append(Column("Theme", flexible=True, wrap=True, min_width=8))
+    names = theme_names(view.dataset)
+    cells: list[list[Cell]] = []
+    for row in view.rows:
+        line: list[Cell] = [row.measure.name, row.measure.abbreviation, row.mechanism_names()]
+        if show_theme:
+            line.append(row.theme_names(names))
+        cells.append(line)
+    table = grid(columns, cells, content_width(settings), settings)
+    footer = _footer(view, view.vocabulary_note(), view.unmeasured_note())
+    return [_title(view.title()), Text(""), table, Text(""), footer]
+
+
 class Layout(NamedTuple):
     """How the terminal draws one view: its parts, and whether it is a card (prose at most CARD_WIDTH wide) or a
     table (the whole width)."""
@@ -709,6 +713,7 @@ LAYOUTS: dict[type, Layout] = {
     SearchView: Layout(render_search, card=False),
     MechanismView: Layout(render_show, card=True),
     AboutView: Layout(render_about, card=True),
+    MeasuresView: Layout(render_measures, card=False),
 }
 
 

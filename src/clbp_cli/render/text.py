@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from typing import Any
 
-from clbp_cli.core.citation import short_reference
+from clbp_cli.core.citation import markdown_escaped, short_reference
 from clbp_cli.core.views import Record, View
 from clbp_cli.render.formats import RenderSettings
 
@@ -59,12 +58,9 @@ def _markdown_cell(value: Any) -> str:
     return " ".join(text.split())  # a line break would end the table row
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-
-
 def _markdown_text(text: str) -> str:
-    """Text from the data or the user, as literal Markdown: no emphasis, link or HTML made of it."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text from the data or the user, as literal Markdown on one line."""
+    return markdown_escaped(" ".join(text.split()))
 
 
 def render_markdown(view: View, settings: RenderSettings) -> str:
@@ -86,5 +82,5 @@ def render_markdown(view: View, settings: RenderSettings) -> str:
     dataset = view.dataset
     for note in view.record_notes():
         lines += ["", _markdown_text(note)]
-    lines += ["", f"Source: {short_reference(dataset.source)}. https://doi.org/{dataset.source.doi}"]
+    lines += ["", f"Source: {short_reference(dataset.source)}. {dataset.source.doi_url}"]
     return "\n".join(lines) + "\n"

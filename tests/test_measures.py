@@ -1,0 +1,156 @@
+"""`clbp measures`: every instrument of clbp's vocabulary, whose list it is, its filters, formats and completion."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+
+import pytest
+
+from clbp_cli.core.loading import default_data_path, load_dataset
+from clbp_cli.core.model import Measure
+from clbp_cli.core.ranking import rank_mechanisms
+from clbp_cli.core.views import measure_rows
+from tests.conftest import clbp_command
+
+DATASET = load_dataset(default_data_path())
+EVERY_INSTRUMENT = sorted(
+    (
+        (measure.name, measure.abbreviation, mechanism.id)
+        for mechanism in DATASET.mechanisms
+        for measure in mechanism.measures
+    ),
+    key=lambda item: item[0].casefold(),
+)
+VOCABULARY_NOTE = (
+    "The instruments (questionnaires, physical tests, lab values) are clbp's search vocabulary: what clbp lists as "
+    "measuring each mechanism's construct. They are not from the review, and not a record of what its trials measured."
+)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_json_lists_every_instrument_of_the_data_once_with_its_mechanism(clbp) -> None:
+    result = clbp("measures", "--format", "json")
+    assert (result.code, result.err) == (0, "")
+    records = json.loads(result.out)
+    assert len(EVERY_INSTRUMENT) == 63
+    assert [(r["name"], r["abbreviation"], *r["mechanisms"]) for r in records] == EVERY_INSTRUMENT
+    assert records[0] == {"name": "6-minute walk test", "abbreviation": "6MWT", "mechanisms": ["aerobic-fitness"],
+                          "mechanism_names": ["Aerobic fitness"], "themes": ["cardiometabolic"]}  # fmt: skip
+
+
+def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
+    result = clbp("measures", env={"COLUMNS": "120"})
+    assert (result.code, result.err) == (0, "")
+    lines = result.out.splitlines()
+    assert lines[0] == (
+        " 63 instruments for 29 of the 33 mechanisms: clbp's search vocabulary, not the review's (Wun et al. 2021)"
+    )
+    assert lines[2].split() == ["Instrument", "Abbreviation", "Mechanism", "Theme"]
+    assert lines[3].split() == ["6-minute", "walk", "test", "6MWT", "Aerobic", "fitness", "Cardiometabolic"]
+    assert any(line.split()[-3:] == ["TSK", "Kinesiophobia", "Psychosocial"] for line in lines)
+    text = flat(result.out)
+    assert VOCABULARY_NOTE in text
+    assert "No instrument listed for: Stabilization, Disability perception, Gate control, Tissue restoration." in text
+    assert "trials" not in text.replace("its trials measured", "")  # no counts, so no count to misread
+
+
+def test_theme_filter(clbp) -> None:
+    result = clbp("measures", "--theme", "tissue", "--format", "csv")
+    assert result.code == 0
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [(row["abbreviation"] or row["name"], row["mechanisms"]) for row in rows] == [
+        ("BMD", "bone-ligament"), ("CRP", "inflammation"), ("Doppler ultrasound", "blood-flow"),
+        ("IL-6", "inflammation"), ("NIRS", "blood-flow"), ("TNF-alpha", "inflammation"),
+    ]  # fmt: skip
+    table = clbp("measures", "-t", "tissue-healing", env={"COLUMNS": "120"}).out
+    assert table.splitlines()[0] == (
+        " 6 instruments for 3 of the 4 tissue healing mechanisms: clbp's search vocabulary, not the review's "
+        "(Wun et al. 2021)"
+    )
+    assert "Theme" not in table.splitlines()[2]  # one theme: no theme column
+    assert "No instrument listed for: Tissue restoration." in flat(table)
+
+
+def test_mechanism_filter_takes_what_show_takes(clbp) -> None:
+    by_id = json.loads(clbp("measures", "--mechanism", "kinesiophobia", "--format", "json").out)
+    by_alias = json.loads(clbp("measures", "-m", "fear of movement", "--format", "json").out)
+    assert by_id == by_alias
+    assert [record["abbreviation"] for record in by_id] == ["PHODA", "TSK"]
+    typo = clbp("measures", "-m", "kinesiofobia", "--format", "json")
+    assert (typo.code, json.loads(typo.out)) == (0, by_id)
+    assert typo.err == "clbp: note: no exact match for 'kinesiofobia'; using the closest: Kinesiophobia\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["-m", "stabilization"], "Stabilization"), (["-m", "mood", "-t", "neuromuscular"], "Mood in the neuromuscular theme")],
+)  # fmt: skip
+def test_nothing_to_list_exits_1_with_an_empty_answer_for_scripts(clbp, args: list[str], message: str) -> None:
+    table = clbp("measures", *args)
+    assert (table.code, table.out) == (1, "")
+    assert table.err == f"clbp: error: no instrument in clbp's search vocabulary measures {message}\n"
+    assert clbp("measures", *args, "--format", "json").out == "[]\n"
+    assert clbp("measures", *args, "--format", "csv").out == "name,abbreviation,mechanisms,mechanism_names,themes\r\n"
+
+
+@pytest.mark.parametrize("option", ["--mechanism", "--theme"])
+def test_an_unknown_name_is_a_usage_error(clbp, option: str) -> None:
+    result = clbp("measures", option, "zzzq")
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith("clbp: error: no ")
+
+
+def test_html_and_markdown_carry_the_same_label(clbp) -> None:
+    import html
+
+    page = html.unescape(clbp("measures", "--format", "html").out)
+    assert page.count("<tr>") == 63 + 1
+    assert '<th scope="row">Tampa Scale for Kinesiophobia</th><td>TSK</td><td>Kinesiophobia</td>' in page
+    assert VOCABULARY_NOTE in flat(page)
+    markdown = clbp("measures", "--format", "markdown").out
+    assert markdown.startswith(
+        "**63 instruments for 29 of the 33 mechanisms: clbp's search vocabulary, not the review's"
+    )
+    assert VOCABULARY_NOTE in flat(markdown)
+
+
+def test_an_instrument_under_several_mechanisms_is_one_row() -> None:
+    tsk = Measure("Tampa Scale for Kinesiophobia", "TSK")
+    mechanisms = tuple(
+        mechanism._replace(measures=(*mechanism.measures, Measure("tampa scale for kinesiophobia", "")))
+        if mechanism.id == "fear-avoidance"
+        else mechanism
+        for mechanism in DATASET.mechanisms
+    )
+    ranked = rank_mechanisms(DATASET._replace(mechanisms=mechanisms))
+    rows = [row for row in measure_rows(ranked) if row.measure.name.casefold() == tsk.name.casefold()]
+    assert len(rows) == 1
+    assert rows[0].measure == tsk  # the one with the abbreviation
+    assert [r.mechanism.id for r in rows[0].mechanisms] == ["fear-avoidance", "kinesiophobia"]  # most proposed first
+    assert rows[0].mechanism_names() == "Fear-avoidance, Kinesiophobia"
+
+
+@pytest.mark.parametrize(("words", "expected"), [("clbp measures --mechanism kines", ["kinesiophobia"]),
+                                                 ("clbp measures --theme tis", ["tissue-healing"])])  # fmt: skip
+def test_completion_of_the_filters(words: str, expected: list[str]) -> None:
+    environment = {key: value for key, value in os.environ.items() if key != "CLBP_DATA"}
+    environment.update(
+        {"_CLBP_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    )
+    done = subprocess.run(clbp_command(), env=environment, capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.splitlines()) == (0, expected)
+
+
+def test_the_readme_documents_every_instrument_field(clbp) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for field in json.loads(clbp("measures", "--format", "json").out)[0]:
+        assert f"`{field}`" in readme, field
