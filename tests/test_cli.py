@@ -237,12 +237,12 @@ def test_show_card_wraps_long_details_under_themselves(clbp) -> None:
     result = clbp("show", "mood", env={"COLUMNS": "80"})
     lines = result.out.splitlines()
     start = next(index for index, line in enumerate(lines) if line.startswith(" Same theme"))
-    continued = itertools.takewhile(lambda line: line.startswith(" " * 19), lines[start + 1 :])
+    continued = itertools.takewhile(lambda line: line.startswith(" " * 18), lines[start + 1 :])
     block = [lines[start], *continued]
     assert len(block) >= 2
     assert all(len(line) <= 80 for line in block)
-    assert all(line[19] != " " for line in block[1:])  # continuation lines start under the value column
-    joined = " ".join(line[19:].strip() for line in block)
+    assert all(line[18] != " " for line in block[1:])  # continuation lines start under the value column
+    joined = " ".join(line[18:].strip() for line in block)
     for other in ("Fear-avoidance (15)", "Pain tolerance (8)", "Catastrophizing (4)", "Mindfulness (1)", "Sleep (1)"):
         assert other in joined
 

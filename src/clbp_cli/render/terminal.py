@@ -549,7 +549,7 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     ]
 
 
-DETAIL_LABEL_WIDTH = len("From the review")
+DETAIL_LABEL_WIDTH = len("Exercise types")  # "From the review" (one longer) still leaves two spaces
 MIN_DETAIL_WIDTH = 30  # narrower than this beside the labels, a card's details go below them
 
 
