@@ -152,3 +152,15 @@ def test_night_pain_and_too_heavy_are_gone(dataset) -> None:
     for mechanism in dataset.mechanisms:
         words = {w.casefold() for w in (*mechanism.aliases, *mechanism.keywords, *mechanism.phrases)}
         assert not {"night pain", "too heavy"} & words, mechanism.name
+
+
+def test_the_cache_keeps_the_provenance_of_both_formats(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CLBP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CLBP_NO_CACHE", raising=False)
+    for name, text in (("new.yaml", bundled_text()), ("old.yaml", format_1_text())):
+        path = write(tmp_path, text, name=name)
+        cold = load_dataset(path)
+        assert list((tmp_path / "cache").glob("*.marshal")), name  # stored, and read back below
+        warm = load_dataset(path)
+        assert warm == cold and (warm.format_version, warm.provenance) == (cold.format_version, cold.provenance)
+    assert load_dataset(tmp_path / "new.yaml").said_by("mechanism_themes") == LABELS["reconstruction"]
