@@ -262,6 +262,10 @@ def test_the_shared_sentences_are_the_same_in_every_renderer(clbp) -> None:
     for name, text in said(["theme", "psychosocial"]).items():
         assert note in text, name
         assert "proposed 87 of 241 times (36% of all proposals)" in text.lower(), name
+        assert "12 mechanisms whose listed counts add up to 86" in text, name
+        assert "trialists, as quoted by Wun et al. 2021" in text, name
+    for name, text in said(["list", "--top", "3"]).items():
+        assert "Showing 3 of 33" in text, name
     for name, text in said(["themes"]).items():
         assert explain in text, name
 

@@ -264,3 +264,45 @@ def test_only_the_empty_answer_formats_print_when_nothing_matches(clbp, output_f
     assert "no mechanism matches 'zzzzqqqq'" in result.err
     assert bool(result.out) == (output_format in EMPTY_ANSWER_FORMATS)
     assert {OutputFormat.json, OutputFormat.csv, OutputFormat.yaml} == EMPTY_ANSWER_FORMATS
+
+
+def test_record_fields_are_the_views_declared_fields() -> None:
+    """Mechanism and search records are written as dict literals for speed; view.fields() (the header of an empty
+    answer) comes from the record NamedTuples. They agree, field for field, in order, for every view."""
+    from clbp_cli.core import views
+    from clbp_cli.core.loading import default_data_path, load_dataset
+    from clbp_cli.core.ranking import rank_mechanisms, summarise_themes
+    from clbp_cli.core.search import search
+
+    dataset = load_dataset(default_data_path())
+    ranked = rank_mechanisms(dataset)
+    summaries = summarise_themes(dataset)
+    answers = [
+        views.MechanismListView(dataset, ranked, None, len(ranked)),
+        views.ThemeView(dataset, summaries[0], tuple(r for r in ranked if r.mechanism.theme == summaries[0].theme.id)),
+        views.ThemesView(dataset, summaries),
+        views.SearchView(dataset, "fear", tuple(search(dataset, ranked, "fear"))),
+        views.mechanism_view(dataset, ranked, ranked[0]),
+        views.AboutView(dataset, summaries),
+        views.MeasuresView(dataset, views.measure_rows(ranked)),
+    ]
+    for view in answers:
+        assert list(view.records()[0]) == list(view.fields()), type(view).__name__
+
+
+def test_every_view_has_one_entry_in_each_renderers_table() -> None:
+    """A new view is one class in core/views.py plus one entry per renderer (docs/extending.md); forgetting one is
+    caught here rather than by a user."""
+    from typing import get_args
+
+    from clbp_cli.core.views import View
+    from clbp_cli.render.export import _PAGES
+    from clbp_cli.render.terminal import LAYOUTS
+
+    kinds = set(get_args(View))
+    assert len(kinds) == 7
+    assert set(LAYOUTS) == kinds
+    assert set(_PAGES) == kinds
+    for kind in kinds:
+        for method in ("title", "fields", "records", "document", "record_notes"):
+            assert callable(getattr(kind, method, None)), (kind.__name__, method)

@@ -338,7 +338,7 @@ def list_measures(
     data: DataOption = None,
     color: ColorOption = ColorChoice.auto,
 ) -> None:
-    """List the instruments of each mechanism (clbp's, not the review's).
+    """List the instruments per mechanism: clbp's list, not the review's.
 
     Every questionnaire, physical test and lab value in clbp's search vocabulary, A-Z, with its abbreviation and
     the mechanisms whose construct it measures: a starting list for a trial that would measure a mechanism.

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from clbp_cli.core.citation import CitationMarkup, apa, short_author_year, short_reference
+from clbp_cli.core.citation import CitationMarkup, apa, short_reference
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
     EXERCISE_NOTE,
@@ -243,7 +243,7 @@ def _footer(view: View) -> str:
 
 def _list_body(view: MechanismListView) -> str:
     columns, cells = _mechanism_rows(view, view.rows, show_theme=view.theme is None)
-    caption = f"Showing {len(view.rows)} of {view.available}, most proposed first. Trials = trials that proposed it."
+    caption = f"{view.showing()}, most proposed first. Trials = trials that proposed it."
     return _table(caption, columns, cells)
 
 
@@ -252,15 +252,12 @@ def _theme_body(view: ThemeView) -> str:
     theme = view.summary.theme
     summary = view.summary
     parts = [
-        f"<p>{_escaped(_capitalised(view.proposed_times()))}; {_escaped(summary.mechanism_count)} mechanisms whose "
-        f"listed counts add up to {_escaped(summary.listed_total)}.</p>",
+        f"<p>{_escaped(_capitalised(view.proposed_times()))}; {_escaped(view.listed())}.</p>",
         f"<p>{_escaped(theme.description)}</p>",
     ]
     if theme.quotes:
         quotes = " and ".join(f"\u201c{_escaped(q)}\u201d" for q in theme.quotes)
-        parts.append(
-            f"<blockquote>{quotes}<br>\u2014 trialists, as quoted by {_escaped(short_author_year(dataset.source))}</blockquote>"
-        )
+        parts.append(f"<blockquote>{quotes}<br>\u2014 {_escaped(view.quoted_by())}</blockquote>")
     if theme_marked(dataset):
         parts.append(f"<p>Which mechanisms are in this theme: {_escaped(stated(dataset, 'mechanism_themes'))}.</p>")
     if summary.discrepancy:

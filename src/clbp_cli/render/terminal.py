@@ -450,7 +450,7 @@ def _rule(settings: RenderSettings) -> list[Text]:
 
 def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
-    showing = f"Showing {len(view.rows)} of {view.available}."
+    showing = f"{view.showing()}."
     return [
         _title(view.title()),
         Text(""),
@@ -473,7 +473,7 @@ def _quote(text: str, settings: RenderSettings) -> str:
 
 def _theme_quotes(view: ThemeView, settings: RenderSettings) -> Text:
     quotes = " and ".join(_quote(quote, settings) for quote in view.summary.theme.quotes)
-    source = f" {glyphs(settings).dash} trialists, as quoted by {short_author_year(view.dataset.source)}"
+    source = f" {glyphs(settings).dash} {view.quoted_by()}"
     return Text.assemble(Text(quotes, style="italic"), Text(source, style="dim"))
 
 
@@ -482,7 +482,7 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     theme = summary.theme
     g = glyphs(settings)
     header = _spread(Text(theme.name, style=f"bold {ACCENT}"), Text(f"theme {g.dot} {view.proposed_times()}"), settings)
-    listed = f"{summary.mechanism_count} mechanisms, listed counts adding up to {summary.listed_total}"
+    listed = view.listed()
     parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
