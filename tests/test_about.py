@@ -39,8 +39,15 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
         "proposed at least one, most of them several."
     ) in out
     assert (
-        "Mechanisms 33 mechanisms in 5 themes, proposed 241 times in all (the published theme totals; the mechanisms' "
-        "listed counts in Table 2 add up to 240)."
+        "Mechanisms 33 mechanisms in 5 themes, proposed 241 times in all (the sum of the published theme totals; the "
+        "mechanisms' listed counts in Table 2 add up to 240)."
+    ) in out
+    assert (
+        "Sources From the review's abstract (Wun et al. 2021): the study's question, design, numbers of studies and "
+        "trials, and conclusion; the themes' names and published totals. From Psychology Today's 2020 article on the "
+        "review, not the review's abstract: the first and last year of the included trials; the themes' quotations. "
+        "From Table 2 of the review, as reproduced in Psychology Today's 2020 article on it: the mechanisms' names, "
+        "counts and order. From clbp's reconstruction, not the review's"
     ) in out
     assert f"Conclusion {study.finding}" in out  # the data's words (the abstract's hedged terms), no more
     assert (
@@ -58,7 +65,7 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
     assert ["Tissue", "healing", "12", "5%", "4", "12"] in lines
     assert ["Total", "241", "100%", "33", "240"] in lines
     assert "Theme Published % of 241 Mechanisms Listed" in out
-    assert "* The theme of each mechanism is reconstructed" in out
+    assert "* Each mechanism's theme is clbp's reconstruction, not the review's" in out
     assert (
         "Under this reconstruction, the difference between the listed counts of Table 2 (240) and the published "
         "total (241) falls in psychosocial."
@@ -141,12 +148,12 @@ def test_about_says_only_what_the_data_holds(clbp, tmp_path) -> None:
     text = (
         bundled_text()
         .replace('first_online: "2020-11-24"', 'first_online: "2021-01-05"')
-        .replace("  trial_years_source: ", "  # trial_years_source: ")
+        .replace("  trial_years: article", "  trial_years: abstract")  # the years from the study's own source
     )
     text = re.sub(r"\n  question: >-\n(    .*\n)+", "\n", text)  # the question is optional
     out = words(clbp("about", "--data", str(write(tmp_path, text))).out)
     assert "Question" not in out and "a figure from" not in out and "cite it as" not in out
-    assert "Trials' years 1989-2019. Year 2021, volume 51, article 102307. Cite" in out
+    assert "Trials' years 1989-2019. Year 2021, volume 51, article 102307. Sources From the review's abstract" in out
 
 
 @pytest.mark.parametrize(("args", "expected"), [

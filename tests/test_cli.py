@@ -11,10 +11,14 @@ from clbp_cli import __version__
 
 CAVEAT = "Trials = how many trials proposed the mechanism, not evidence that it works."
 SHARES = (
-    "Shares of trials are of all 110 included trials (74 proposed at least one mechanism, 36 none). Most trials "
-    "proposed several mechanisms, so the shares do not add up to 100%."
+    "Shares of trials are of all 110 included trials (74 proposed at least one mechanism, 36 none). Of the 74 trials "
+    "that proposed any mechanism, most proposed more than one, so the shares do not add up to 100%."
 )
 SOURCE = "Source: Wun A, et al. Musculoskelet Sci Pract. 2021;51:102307"
+THEME_NOTE = (
+    "† Theme: clbp's reconstruction, not the review's: one assignment consistent with the published theme totals, "
+    "not the only one (clbp about explains it)."
+)
 
 
 def rows(out: str) -> list[list[str]]:
@@ -34,9 +38,11 @@ def test_list_shows_all_33_ranked_with_caveat_and_source(clbp) -> None:
     assert table[-1] == ["=30", "Sleep", "Psychosocial", "1", "1%"]
     out = " ".join(result.out.split())
     assert out.startswith(
-        "Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)"
+        "Why is exercise prescribed for chronic low back pain? 33 mechanisms proposed in 74 of the 110 trials "
+        "(Wun et al. 2021)"
     )
-    assert "Rank Mechanism Theme Trials % of 110" in out
+    assert "Rank Mechanism Theme† Trials % of 110" in out
+    assert THEME_NOTE in out
     assert "Showing 33 of 33." in result.out
     assert CAVEAT in result.out
     assert SHARES in out
@@ -108,10 +114,11 @@ def test_themes_shows_both_totals_and_explains_the_difference(clbp) -> None:
     assert ["Total", "241", "100%", "33", "240"] in lines
     out = " ".join(result.out.split())
     assert "* Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 86." in out
-    assert "reconstructed" in out
+    assert "clbp's reconstruction, not the review's" in out
     assert "Theme Published % of 241 Mechanisms Listed" in out
     assert (
-        "Published = how often trialists proposed a mechanism of the theme (241 proposals in all); % of 241 = its "
+        "Published = how often trialists proposed a mechanism of the theme (241 proposals in all, the sum of the "
+        "published theme totals); % of 241 = its "
         "share of those 241 proposals, not of trials; Listed = the sum of its mechanisms' counts. Proposals, not "
         "evidence that a mechanism works."
     ) in out
@@ -144,14 +151,21 @@ def test_show_card(clbp) -> None:
     result = clbp("show", "kinesiophobia")
     assert (result.code, result.err) == (0, "")
     out = " ".join(result.out.split())
-    assert out.startswith("Kinesiophobia Psychosocial · rank 9 of 33")
-    assert "Proposed by 10 of the 110 trials (9% of 110; 14% of the 74 that proposed any mechanism)" in out
+    assert out.startswith("Kinesiophobia Psychosocial† · rank 9 of 33")
+    # What the review reports, with its source, apart from clbp's own words under a label saying so.
+    assert (
+        "From the review Proposed by 10 of the 110 trials as a mechanism of benefit (9% of 110; 14% of the 74 that "
+        "proposed any mechanism). Source: Table 2 of the review, as reproduced in Psychology Today's 2020 article "
+        "on it · clbp cite Notes (clbp's own words, not the review's) Definition An excessive fear of movement"
+    ) in out
     assert "Also known as fear of movement, fear of injury" in out
-    assert "Same theme Fear-avoidance (15) · Pain self-efficacy (14) · Mood (12)" in out
-    assert "Source Wun et al. 2021, Table 2 · clbp cite" in out
+    assert "Exercise types search associations, not what the trials proposed: graded exposure, exposure in vivo" in out
+    assert "Same theme† Fear-avoidance (15) · Pain self-efficacy (14) · Mood (12)" in out
     assert out.endswith(
         "A count is how many of the 110 trials proposed the mechanism: a proposal, not evidence that it works. "
         + SHARES
+        + " "
+        + THEME_NOTE
     )
     assert "Trials =" not in out  # a card has no Trials column
 
@@ -235,11 +249,9 @@ def test_show_card_wraps_long_details_under_themselves(clbp) -> None:
 
 def test_table_columns_line_up_with_the_title(clbp) -> None:
     lines = clbp("list", "--top", "3").out.splitlines()
-    assert lines[0].startswith(
-        " Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials"
-    )
-    assert lines[1] == " al. 2021)"  # one title in every format, wrapped like prose where it is too long
-    assert lines[3] == " Rank  Mechanism         Theme          Trials  % of 110"
+    assert lines[0] == " Why is exercise prescribed for chronic low back pain? 33 mechanisms proposed in 74 of the 110"
+    assert lines[1] == " trials (Wun et al. 2021)"  # one title in every format, wrapped like prose where it is too long
+    assert lines[3] == " Rank  Mechanism         Theme†         Trials  % of 110"
     assert lines[4] == "    1  Muscle strength   Neuromuscular      30       27%"
 
 

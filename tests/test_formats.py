@@ -21,8 +21,10 @@ COMMANDS = {
     "show": ["show", "mood"],
     "measures": ["measures"],
 }
-MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism"]
-THEME_FIELDS = ["id", "name", "published_total", "published_share", "mechanism_count", "listed_total"]
+MECHANISM_FIELDS = ["rank", "tied", "id", "name", "theme", "count", "share_of_trials", "share_of_trials_with_mechanism",
+                    "count_source", "theme_source"]  # fmt: skip
+THEME_FIELDS = ["id", "name", "published_total", "published_share", "mechanism_count", "listed_total",
+                "published_total_source"]  # fmt: skip
 ESCAPE = "\x1b"
 
 
@@ -101,7 +103,8 @@ def test_list_json_is_a_plain_list_of_documented_records(clbp) -> None:
     assert all(list(record) == MECHANISM_FIELDS for record in records)
     assert records[0] == {
         "rank": 1, "tied": False, "id": "muscle-strength", "name": "Muscle strength", "theme": "neuromuscular",
-        "count": 30, "share_of_trials": 0.2727, "share_of_trials_with_mechanism": 0.4054,
+        "count": 30, "share_of_trials": 0.2727, "share_of_trials_with_mechanism": 0.4054, "count_source": "table",
+        "theme_source": "reconstruction",
     }  # fmt: skip
     assert records[7]["rank"] == 7 and records[7]["tied"] is True
 
@@ -111,7 +114,7 @@ def test_themes_json_fields(clbp) -> None:
     assert [list(record) for record in records] == [THEME_FIELDS] * 5
     assert records[1] == {
         "id": "psychosocial", "name": "Psychosocial", "published_total": 87, "published_share": 0.361,
-        "mechanism_count": 12, "listed_total": 86,
+        "mechanism_count": 12, "listed_total": 86, "published_total_source": "abstract",
     }  # fmt: skip
 
 
@@ -120,7 +123,9 @@ def test_show_json_is_one_object_with_aliases_and_description(clbp) -> None:
     assert isinstance(record, dict)
     assert record["name"] == "Kinesiophobia" and record["rank"] == 9 and record["theme_name"] == "Psychosocial"
     assert "fear of movement" in record["aliases"]
-    assert record["description"].startswith("An excessive fear of moving")
+    assert record["description"].startswith("An excessive fear of movement")
+    assert (record["count_source"], record["theme_source"]) == ("table", "reconstruction")
+    assert (record["description_source"], record["vocabulary_source"]) == ("clbp", "clbp")
 
 
 def test_search_json_adds_relevance_and_match(clbp) -> None:
@@ -140,7 +145,9 @@ def test_theme_records_are_its_mechanisms(clbp) -> None:
 
 def test_csv_is_rfc_4180(clbp) -> None:
     text = clbp("list", "--format", "csv").out
-    assert text.startswith("rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism\r\n")
+    assert text.startswith(
+        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism,count_source,theme_source\r\n"
+    )
     assert (
         "\r\n29,true,bone-ligament,Bone/ligament,tissue-healing,2,0.0182\r\n" in text.replace("=", "")
         or "bone-ligament" in text
@@ -158,7 +165,10 @@ def test_markdown_has_a_title_and_the_notes_that_fit_under_the_table(clbp) -> No
         "**Themes of the 33 mechanisms proposed in 74 of the 110 trials of exercise for chronic low back pain "
         "(Wun et al. 2021)**"
     )
-    assert (blank, header) == ("", "| id | name | published_total | published_share | mechanism_count | listed_total |")
+    assert (blank, header) == (
+        "",
+        "| id | name | published_total | published_share | mechanism_count | listed_total | published_total_source |",
+    )
     assert "| ---: |" in text
     assert text.rstrip().endswith("https://doi.org/10.1016/j.msksp.2020.102307")
     paragraphs = text.split("\n\n")
@@ -166,9 +176,9 @@ def test_markdown_has_a_title_and_the_notes_that_fit_under_the_table(clbp) -> No
         "Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 86."
     )
     assert paragraphs[3] == (
-        "published\\_total = how often trialists proposed a mechanism of the theme (241 proposals in all); "
-        "published\\_share = its share of those 241 proposals, not of trials; listed\\_total = the sum of its "
-        "mechanisms' counts. Proposals, not evidence that a mechanism works."
+        "published\\_total = how often trialists proposed a mechanism of the theme (241 proposals in all, the sum of "
+        "the published theme totals); published\\_share = its share of those 241 proposals, not of trials; "
+        "listed\\_total = the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
     assert "Trials =" not in text and "count =" not in text
 
@@ -179,8 +189,11 @@ def test_markdown_of_mechanisms_says_what_count_and_shares_are(clbp, command: st
     assert (
         "count = how many of the 110 included trials proposed the mechanism: a proposal, not evidence that it works. "
         "share\\_of\\_trials = count / 110; share\\_of\\_trials\\_with\\_mechanism = count / 74, the trials that "
-        "proposed at least one mechanism (36 proposed none). Most trials proposed several mechanisms, so the shares do "
-        "not add up to 100%."
+        "proposed at least one mechanism (36 proposed none). Of the 74 trials that proposed any mechanism, most "
+        "proposed more than one, so the shares do not add up to 100%. count\\_source, theme\\_source: the ids of "
+        "their sources in the data file (clbp about lists them), table = Table 2 of the review, as reproduced in "
+        "Psychology Today's 2020 article on it; reconstruction = clbp's reconstruction, not the review's: one "
+        "assignment consistent with the published theme totals, not the only one."
     ) in text
     assert "Trials =" not in text  # Markdown's columns are the record fields: there is no Trials column
 

@@ -86,9 +86,9 @@ class Titles(HTMLParser):
     ("args", "expected"),
     [
         (["list"],
-         "Why exercise helps chronic low back pain: 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)"),
+         "Why is exercise prescribed for chronic low back pain? 33 mechanisms proposed in 74 of the 110 trials (Wun et al. 2021)"),
         (["list", "--theme", "tissue"],
-         "Why exercise helps chronic low back pain: tissue healing mechanisms, 4 of the 33 proposed in 74 of the 110 "
+         "Why is exercise prescribed for chronic low back pain? tissue healing mechanisms, 4 of the 33 proposed in 74 of the 110 "
          "trials (Wun et al. 2021)"),
         (["themes"], "Themes of the 33 mechanisms proposed in 74 of the 110 trials of exercise for chronic low back "
                      "pain (Wun et al. 2021)"),

@@ -66,7 +66,7 @@ PROBLEM_CASES = {
     "theme totals": (("published_total: 105", "published_total: 106"), "study.published_proposals: must equal the sum"),
     "count above trials": (("count: 30", "count: 111"), "mechanisms[0].count: 111 is more than the 110 trials included"),
     "bad date": (('first_online: "2020-11-24"', 'first_online: "24 Nov 2020"'), "source.first_online: must be a date"),
-    "format version": (("format_version: 1", "format_version: 9"), "format_version: must be 1"),
+    "format version": (("format_version: 2", "format_version: 9"), "format_version: must be 1 or 2"),
 }  # fmt: skip
 
 
@@ -220,7 +220,7 @@ def test_a_reader_that_stops_early_ends_quietly() -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.stdout.splitlines() == [
-        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism",
+        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism,count_source,theme_source",
         "status=0",
     ]
     assert done.stderr == ""

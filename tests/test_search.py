@@ -313,7 +313,7 @@ def test_show_walking_lists_the_search_hits_and_the_next_step(clbp) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [("motor-control", "Motor control"), ("MOTOR-CONTROL", "Motor control"), ("mot", "Motor control"),
-     ("kines", "Kinesiophobia"), ("self-eff", "Pain self-efficacy"), ("fear of mov", "Kinesiophobia"),
+     ("kines", "Kinesiophobia"), ("pain self-eff", "Pain self-efficacy"), ("fear of mov", "Kinesiophobia"),
      ("Tissue restoration", "Tissue restoration"), ("stabilisation", "Stabilization")],
 )  # fmt: skip
 def test_show_resolves_ids_names_aliases_and_unique_starts_without_a_note(clbp, name: str, expected: str) -> None:

@@ -172,7 +172,9 @@ def test_a_theme_without_mechanisms_still_has_a_header(clbp, tmp_path) -> None:
     path = tmp_path / "data.yaml"
     path.write_text(text, encoding="utf-8")
     result = clbp("theme", "empty", "--data", str(path), "--format", "csv")
-    header = "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism\r\n"
+    header = (
+        "rank,tied,id,name,theme,count,share_of_trials,share_of_trials_with_mechanism,count_source,theme_source\r\n"
+    )
     assert (result.code, result.out) == (0, header)
     assert clbp("theme", "empty", "--data", str(path), "--format", "json").out == "[]\n"
     assert "0 mechanisms" in clbp("theme", "empty", "--data", str(path)).out

@@ -76,14 +76,14 @@ def test_a_fractional_count_shows_the_value(clbp, tmp_path) -> None:
 
 
 def test_a_file_without_format_version_is_refused_with_the_fix(clbp, tmp_path) -> None:
-    text = bundled_text().replace("format_version: 1\n", "")
+    text = bundled_text().replace("format_version: 2\n", "")
     path = write(tmp_path, text)
     result = clbp("validate", str(path))
     assert (result.code, result.out) == (1, "")
-    line = _line_of(text, "source:")  # where the file's fields begin
+    line = _line_of(text, "sources:")  # where the file's fields begin
     assert result.err == (
         "clbp: error: cannot use the data file (1 problem):\n"
-        f"  {path}:{line}: format_version: is missing; add the line 'format_version: 1' at the top (the format this clbp reads)\n"
+        f"  {path}:{line}: format_version: is missing; add the line 'format_version: 2' at the top (the format this clbp reads)\n"
     )
 
 
@@ -124,13 +124,11 @@ def test_two_differing_themes_explain_the_provenance_once(clbp, tmp_path) -> Non
     result = clbp("themes", "--data", str(path))
     assert (result.code, result.err) == (0, "")
     out = " ".join(result.out.split())
-    assert out.count("The theme of each mechanism is reconstructed") == 1
+    assert out.count("Each mechanism's theme is clbp's reconstruction") == 1
     assert "* Neuromuscular: the published total is 106, but its mechanisms' listed counts add up to 105. *" in out
-    assert (
-        "* Tissue healing: the published total is 13, but its mechanisms' listed counts add up to 12. The theme" in out
-    )
+    assert "* Tissue healing: the published total is 13, but its mechanisms' listed counts add up to 12. Each" in out
     html = clbp("themes", "--data", str(path), "--format", "html").out
-    assert html.count("The theme of each mechanism is reconstructed") == 1
+    assert html.count("Each mechanism&#x27;s theme is clbp&#x27;s reconstruction") == 1
 
 
 # Each change breaks one field; the file then has exactly that one problem, said with the value where it helps.
@@ -281,8 +279,8 @@ def test_a_misspelt_section_brings_no_knock_on_errors(clbp, tmp_path) -> None:
     path = write(tmp_path, bundled_text().replace("\nstudy:\n", "\nstudie:\n", 1))
     problems = _problems(clbp("validate", str(path)).err)
     assert len(problems) == 1 and problems[0].endswith(
-        "studie: is not a known field; did you mean study? (known: source, study, themes, mechanisms, format_version, "
-        "subject, theme_provenance, caveat)"
+        "studie: is not a known field; did you mean study? (known: source, study, themes, mechanisms, sources, "
+        "provenance, format_version, subject, theme_provenance, caveat)"
     )
 
 

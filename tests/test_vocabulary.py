@@ -62,10 +62,6 @@ SPECIFIC_MEASURES = {
     "Catastrophizing": [("Pain Catastrophizing Scale", "PCS")],
     "Mood": [("Hospital Anxiety and Depression Scale", "HADS"), ("Beck Depression Inventory", "BDI")],
     "Sleep": [("Pittsburgh Sleep Quality Index", "PSQI")],
-    "Disability perception": [
-        ("Oswestry Disability Index", "ODI"),
-        ("Roland-Morris Disability Questionnaire", "RMDQ"),
-    ],
     "Inflammation": [("C-reactive protein", "CRP"), ("interleukin-6", "IL-6")],
     "Muscle endurance": [("Biering-Sorensen test", "")],
     "Descending inhibition": [("conditioned pain modulation", "CPM")],
@@ -87,6 +83,7 @@ WITHOUT_MEASURE = {
     "Stabilization",  # clinical instability tests diagnose instability; none measures stabilization itself
     "Gate control",  # a theory of spinal processing; no clinical or trial measure of the 'gate'
     "Tissue restoration",  # no widely used measure of repair of back tissues in exercise trials
+    "Disability perception",  # the disability questionnaires measure the trials' outcome, not this belief
 }
 
 
@@ -106,8 +103,20 @@ def test_a_questionnaire_is_on_the_card_of_the_construct_it_measures_only(datase
         for _, abbreviation in expected:
             if abbreviation:
                 assert carried_by[abbreviation] == {name}, abbreviation
-    # Electromyography measures muscle activity: the timing of it (Motor control) and the amount at rest (tension).
-    assert carried_by["EMG"] == {"Motor control", "Muscle tension"}
+    # Electromyography measures muscle activity: the timing of it (Motor control, EMG) and the amount at rest
+    # (Muscle tension, with surface electrodes: sEMG).
+    assert (carried_by["EMG"], carried_by["sEMG"]) == ({"Motor control"}, {"Muscle tension"})
+
+
+def test_disability_questionnaires_measure_the_outcome_not_the_belief(dataset) -> None:
+    """The ODI, RMDQ and QBPDS measure disability itself, the trials' outcome: no card lists them as a mediator's
+    measure, and Disability perception's definition says exactly that (so a search for them still finds it)."""
+    for mechanism in dataset.mechanisms:
+        assert not {"ODI", "RMDQ", "QBPDS"} & {m.abbreviation for m in mechanism.measures}, mechanism.name
+    perception = card(dataset, "Disability perception")
+    assert "measure disability itself, the trials' usual outcome" in perception.description
+    assert "Oswestry Disability Index (ODI)" in perception.description
+    assert "self-reported disability" not in perception.aliases
 
 
 def test_every_mechanism_has_a_measure_except_the_justified_few(dataset) -> None:
@@ -161,7 +170,7 @@ def test_no_word_is_spread_over_many_cards(dataset) -> None:
     shared = {word: names for word, names in cards.items() if len(names) > 1}
     assert all(len(names) == 2 for names in shared.values()), shared
     assert set(shared) == {
-        "emg", "pilates", "transversusabdominis", "multifidus", "stamina", "paraspinalmuscles", "gradedexposure",
+        "pilates", "transversusabdominis", "multifidus", "stamina", "paraspinalmuscles", "gradedexposure",
         "stiffness", "yoga", "exercizeinducedhypoalgesia", "pituitarygland", "intervertebraldisc",
     }  # fmt: skip
 

@@ -1,3 +1,4 @@
-"""clbp: why exercise helps chronic low back pain, the mechanisms proposed in 110 trials (Wun et al. 2021)."""
+"""clbp: why is exercise prescribed for chronic low back pain? 33 mechanisms proposed in 74 of the 110 trials
+(Wun et al. 2021), and where each statement comes from."""
 
 __version__ = "1.0.0"

@@ -216,8 +216,8 @@ def _version(value: bool) -> None:
 # Replaced by views.app_summary (the numbers of the data) when `clbp` or `clbp --help` runs; this is only for a
 # data file that cannot be read, and for tools that read the app without running it.
 APP_HELP = (
-    "Why exercise helps chronic low back pain: the mechanisms of benefit proposed by the trials of the review by "
-    "Wun et al. (2021). Counts say how many trials proposed a mechanism, not that it works."
+    "The mechanisms of benefit proposed by the trials of a review, how many trials proposed each, and where each "
+    "statement comes from. Counts say how many trials proposed a mechanism, not that it works."
 )
 
 app = typer.Typer(
@@ -578,7 +578,7 @@ def cite_review(
 
     The reference managers' formats (bibtex, ris, csl-json) import as the 2021 article.
 
-    Example: clbp cite -o wun2021.bib
+    Example: clbp cite -o review.bib
     """
     from clbp_cli.core.citation import PROSE_STYLES, cite
 
@@ -643,7 +643,7 @@ def validate_file(
 
     Example: clbp validate my-table.yaml
     """
-    from clbp_cli.core.loading import DataError, load_dataset
+    from clbp_cli.core.loading import DataError, load_dataset, upgrade_note
 
     try:
         dataset = load_dataset(path)
@@ -652,6 +652,8 @@ def validate_file(
     write_output(
         f"{path}: OK: {len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes\n", None, binary=False
     )
+    if upgrade_note(dataset):
+        write_message(f"clbp: {upgrade_note(dataset)}")
 
 
 def _theme_or_exit(dataset: "Dataset", name: str) -> "Theme":
@@ -697,10 +699,11 @@ def run(argv: list[str]) -> int:
 
     from clbp_cli.core.loading import DataError
 
-    if not argv or argv[0] in ("-h", "--help"):
-        app.info.help = _app_help()
+    data, rest = _leading_data(argv)
+    if not rest or rest[0] in ("-h", "--help"):
+        app.info.help = _app_help(data)
     try:
-        result = _app_for(argv)(args=argv, prog_name="clbp", standalone_mode=False)
+        result = _app_for(rest)(args=argv, prog_name="clbp", standalone_mode=False)
     except UserError as error:
         return _fail(error.message, error.exit_code)
     except OutputError as error:
@@ -740,17 +743,31 @@ def _app_for(argv: list[str]) -> typer.Typer:
     return narrowed
 
 
-def _app_help() -> str:
-    """The app's summary with the numbers of the data the commands read (CLBP_DATA, else the bundled review)."""
+def _leading_data(argv: list[str]) -> tuple[Optional[str], list[str]]:
+    """The --data PATH given before anything else (`clbp --data mine.yaml --help`), and the arguments after it."""
+    if argv[:1] == ["--data"] and len(argv) > 1:
+        return argv[1], argv[2:]
+    if argv[:1] and argv[0].startswith("--data="):
+        return argv[0][len("--data=") :], argv[1:]
+    return None, argv
+
+
+def _app_help(data: Optional[str] = None) -> str:
+    """The app's summary with the question and numbers of the data the commands read (--data, CLBP_DATA, else the
+    bundled review). A user's file that cannot be read gets the neutral summary, never this review's."""
     from clbp_cli.core.loading import DataError, default_data_path, load_dataset
     from clbp_cli.core.views import app_summary
 
-    for path in dict.fromkeys((default_data_path(), None)):
+    chosen = data or default_data_path()
+    if chosen is not None:
         try:
-            return app_summary(load_dataset(path))
+            return app_summary(load_dataset(chosen))
         except DataError:
-            continue
-    return APP_HELP  # pragma: no cover - the bundled file always loads
+            return APP_HELP
+    try:
+        return app_summary(load_dataset(None))
+    except DataError:  # pragma: no cover - the bundled file always loads
+        return APP_HELP
 
 
 MAX_PROBLEMS_SHOWN = 20

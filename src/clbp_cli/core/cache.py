@@ -19,10 +19,10 @@ import zlib
 from typing import Any
 
 from clbp_cli import __version__
-from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Subject, Theme
+from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Provenance, Source, Study, Subject, Theme
 
 CACHE_FORMAT = 1
-_RECORDS = (Author, Source, Study, Subject, Theme, Measure, Mechanism, Dataset)
+_RECORDS = (Author, Source, Study, Subject, Theme, Measure, Mechanism, Provenance, Dataset)
 
 
 def cache_dir() -> str | None:
@@ -99,16 +99,18 @@ def _to_plain(dataset: Dataset) -> tuple[Any, ...]:
             tuple(mechanism._replace(measures=tuple(map(tuple, mechanism.measures))))  # type: ignore[arg-type]
             for mechanism in dataset.mechanisms
         ),
+        dataset.format_version,
+        tuple(tuple(item) for item in dataset.provenance),
     )
 
 
 def _from_plain(plain: tuple[Any, ...], origin: str) -> Dataset:
-    (source, authors), study, subject, provenance, caveat, themes, mechanisms = plain
+    (source, authors), study, subject, theme_provenance, caveat, themes, mechanisms, version, provenance = plain
     return Dataset(
         source=Source._make(source)._replace(authors=tuple(map(Author._make, authors))),
         study=Study._make(study),
         subject=Subject._make(subject),
-        theme_provenance=provenance,
+        theme_provenance=theme_provenance,
         caveat=caveat,
         themes=tuple(map(Theme._make, themes)),
         mechanisms=tuple(
@@ -116,4 +118,6 @@ def _from_plain(plain: tuple[Any, ...], origin: str) -> Dataset:
             for mechanism in map(Mechanism._make, mechanisms)
         ),
         origin=origin,
+        format_version=version,
+        provenance=tuple(map(Provenance._make, provenance)),
     )

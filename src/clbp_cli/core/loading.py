@@ -15,10 +15,22 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from clbp_cli.core import cache
-from clbp_cli.core.model import Author, Dataset, Measure, Mechanism, Source, Study, Subject, Theme
+from clbp_cli.core.model import (
+    PROVENANCE_GROUPS,
+    Author,
+    Dataset,
+    Measure,
+    Mechanism,
+    Provenance,
+    Source,
+    Study,
+    Subject,
+    Theme,
+)
 
 BUNDLED_NAME = "wun2021.yaml"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the newest format; format 1 (no sources, no provenance) still loads unchanged
+FORMAT_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 5_000_000
 
@@ -46,6 +58,18 @@ class DataError(Exception):
         self.origin = origin
         self.problems = problems
         super().__init__("\n".join(problem.describe(origin) for problem in problems))
+
+
+def upgrade_note(dataset: Dataset) -> str:
+    """For a file in an older format: what the newest adds, and how to upgrade (one line); "" when it is current."""
+    if dataset.format_version == FORMAT_VERSION:
+        return ""
+    return (
+        f"note: this file is in format {dataset.format_version}, which still loads unchanged; format "
+        f"{FORMAT_VERSION} adds `sources` and `provenance`, saying where each group of fields comes from (views "
+        f"show 'source not stated' without them). To upgrade, write 'format_version: {FORMAT_VERSION}' and add the "
+        f"two (see the README's data format, or the bundled file)"
+    )
 
 
 def default_data_path() -> str | None:
@@ -413,6 +437,10 @@ class _Validator:
             self.problem(field_path, "must not be empty")
         return value.strip()
 
+    def prose(self, fields: dict[str, Any], key: str, path: str) -> str:
+        """Text as one line: a folded or wrapped YAML paragraph's line breaks and runs of spaces become one space."""
+        return " ".join(self.text(fields, key, path).split())
+
     def whole_number(self, fields: dict[str, Any], key: str, path: str, minimum: int = 0) -> int:
         value = fields.get(key, minimum)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -456,31 +484,48 @@ class _Validator:
 
     # The records.
     def dataset(self) -> Dataset:
-        if isinstance(self.raw, dict) and "format_version" not in self.raw:
+        raw = self.raw if isinstance(self.raw, dict) else {}
+        has_sources = "sources" in raw or "provenance" in raw
+        if isinstance(self.raw, dict) and "format_version" not in raw:
             self.problem(
                 "format_version",
-                f"is missing; add the line 'format_version: {FORMAT_VERSION}' at the top (the format this clbp reads)",
+                f"is missing; add the line 'format_version: {2 if has_sources else 1}' at the top (the format this "
+                f"clbp reads)",
             )
+        version = raw.get("format_version", 2 if has_sources else 1)
+        if version not in FORMAT_VERSIONS:
+            self.problem(
+                "format_version", f"must be 1 or 2 (this version of clbp reads formats 1 and 2), got {version!r}"
+            )
+            version = 2 if has_sources else 1
         top = self.mapping(
             self.raw,
             "",
-            ("source", "study", "themes", "mechanisms"),
-            ("format_version", "subject", "theme_provenance", "caveat"),
-        )
-        version = top.get("format_version", FORMAT_VERSION)
-        if version != FORMAT_VERSION:
-            self.problem(
+            ("source", "study", "themes", "mechanisms", *(("sources", "provenance") if version == 2 else ())),
+            (
                 "format_version",
-                f"must be {FORMAT_VERSION} (this version of clbp reads format {FORMAT_VERSION}), got {version!r}",
-            )
+                "subject",
+                "theme_provenance",
+                "caveat",
+                *(("sources", "provenance") if version == 1 else ()),
+            ),
+        )
+        if version == 1:
+            for key in ("sources", "provenance"):
+                if key in top:
+                    self.problem(key, "is a format 2 field; write 'format_version: 2' at the top to use it")
+        provenance = self.provenance(top.get("sources"), top.get("provenance")) if version == 2 else []
         source = self.source(top.get("source"))
-        study = self.study(top.get("study"))
+        study = self.study(top.get("study"), version)
+        years = next((item for item in provenance if item.group == "trial_years"), None)
+        if years is not None and years.source != next(item.source for item in provenance if item.group == "study"):
+            study = study._replace(trial_years_source=years.label)  # as format 1 writes it in the study
         subject = self.subject(top["subject"]) if "subject" in top else Subject("", "", "", ())
         themes = self.records(top.get("themes"), "themes", self.theme)
         mechanisms = self.records(top.get("mechanisms"), "mechanisms", self.mechanism)
         self.check_themes(themes, study)
         self.check_mechanisms(mechanisms, themes, study)
-        provenance = self.text(top, "theme_provenance", "") if "theme_provenance" in top else ""
+        theme_provenance = self.prose(top, "theme_provenance", "") if "theme_provenance" in top else ""
         caveat = self.text(top, "caveat", "") if "caveat" in top else ""
         if self.problems:
             raise DataError(self.origin, self.problems)
@@ -488,22 +533,47 @@ class _Validator:
             source=source,
             study=study,
             subject=subject,
-            theme_provenance=provenance,
+            theme_provenance=theme_provenance,
             caveat=caveat or "Trials = how many trials proposed the mechanism, not evidence that it works.",
             themes=tuple(themes),
             mechanisms=tuple(mechanisms),
             origin=self.origin,
+            format_version=version,
+            provenance=tuple(provenance),
         )
+
+    def provenance(self, sources: Any, groups: Any) -> list[Provenance]:
+        """Format 2's `sources` (id -> label) and `provenance` (group of fields -> source id): one record per group.
+        Every group must be stated: a file that names its sources says where each of its parts comes from."""
+        labels: dict[str, str] = {}
+        if not isinstance(sources, dict) or not sources:
+            self.problem("sources", f"must be a mapping of source id to its label, got {_type_name(sources)}")
+        else:
+            for key in sources:
+                if not _ID_PATTERN.fullmatch(key):
+                    self.problem(
+                        f"sources.{key}",
+                        f"a source id must be lowercase letters, digits and single hyphens (like 'abstract'), got {key!r}",
+                    )
+                labels[key] = self.prose(sources, key, "sources")
+        fields = self.mapping(groups, "provenance", tuple(PROVENANCE_GROUPS))
+        records = []
+        for group in PROVENANCE_GROUPS:
+            if group not in fields:
+                continue
+            source = self.text(fields, group, "provenance")
+            if source and labels and source not in labels:
+                self.problem(f"provenance.{group}", f"unknown source {source!r}; sources are: {', '.join(labels)}")
+            records.append(Provenance(group=group, source=source, label=labels.get(source, "")))
+        return records
 
     def source(self, value: Any) -> Source:
         path = "source"
-        names = ("id", "authors", "title", "journal", "journal_abbreviation", "year", "volume", "article_number",
-                 "first_online", "doi", "pmid", "issn", "table")  # fmt: skip
-        fields = self.mapping(value, path, names)
+        fields = self.mapping(value, path, Source._fields)
         return Source(
             id=self.text(fields, "id", path),
             authors=tuple(self.records(fields.get("authors"), f"{path}.authors", self.author)),
-            title=" ".join(self.text(fields, "title", path).split()),
+            title=self.prose(fields, "title", path),
             journal=self.text(fields, "journal", path),
             journal_abbreviation=self.text(fields, "journal_abbreviation", path),
             year=self.whole_number(fields, "year", path),
@@ -529,22 +599,24 @@ class _Validator:
         fields = self.mapping(value, path, ("family", "given"))
         return Author(family=self.text(fields, "family", path), given=self.text(fields, "given", path))
 
-    def study(self, value: Any) -> Study:
+    def study(self, value: Any, version: int) -> Study:
         path = "study"
         numbers = ("studies_identified", "trials_included", "trials_without_mechanism", "first_trial_year",
                    "last_trial_year", "published_proposals")  # fmt: skip
-        fields = self.mapping(value, path, (*numbers, "design", "finding"), ("question", "trial_years_source"))
+        # Format 2 states the years' source in `provenance.trial_years`; format 1 in the study.
+        optional = ("question", "trial_years_source") if version == 1 else ("question",)
+        fields = self.mapping(value, path, (*numbers, "design", "finding"), optional)
         study = Study(
-            question=" ".join(self.text(fields, "question", path).split()),
-            design=" ".join(self.text(fields, "design", path).split()),
+            question=self.prose(fields, "question", path),
+            design=self.prose(fields, "design", path),
             studies_identified=self.whole_number(fields, "studies_identified", path),
             trials_included=self.whole_number(fields, "trials_included", path, minimum=1),
             trials_without_mechanism=self.whole_number(fields, "trials_without_mechanism", path),
             first_trial_year=self.whole_number(fields, "first_trial_year", path),
             last_trial_year=self.whole_number(fields, "last_trial_year", path),
-            trial_years_source=" ".join(self.text(fields, "trial_years_source", path).split()),
+            trial_years_source=self.prose(fields, "trial_years_source", path),
             published_proposals=self.whole_number(fields, "published_proposals", path),
-            finding=" ".join(self.text(fields, "finding", path).split()),
+            finding=self.prose(fields, "finding", path),
         )
         if not self.valid(path):
             return study
@@ -562,9 +634,9 @@ class _Validator:
         fields = self.mapping(value, path, ("headline", "condition", "intervention"), ("words",))
         words = self.text_list(fields, "words", path) if "words" in fields else ()
         return Subject(
-            headline=" ".join(self.text(fields, "headline", path).split()),
-            condition=" ".join(self.text(fields, "condition", path).split()),
-            intervention=" ".join(self.text(fields, "intervention", path).split()),
+            headline=self.prose(fields, "headline", path),
+            condition=self.prose(fields, "condition", path),
+            intervention=self.prose(fields, "intervention", path),
             words=tuple(dict.fromkeys(word.strip().lower() for word in words)),
         )
 
@@ -574,7 +646,7 @@ class _Validator:
             id=self.identifier(fields, path),
             name=self.text(fields, "name", path),
             published_total=self.whole_number(fields, "published_total", path),
-            description=" ".join(self.text(fields, "description", path).split()),
+            description=self.prose(fields, "description", path),
             quotes=tuple(" ".join(quote.split()) for quote in self.text_list(fields, "quotes", path)),
         )
 
@@ -596,7 +668,7 @@ class _Validator:
             exercises=self.text_list(fields, "exercises", path),
             phrases=self.text_list(fields, "phrases", path),
             anatomy=self.text_list(fields, "anatomy", path),
-            description=" ".join(self.text(fields, "description", path).split()),
+            description=self.prose(fields, "description", path),
         )
 
     def measures(self, fields: dict[str, Any], path: str) -> tuple[Measure, ...]:

@@ -101,10 +101,33 @@ class Mechanism(NamedTuple):
     aliases: tuple[str, ...]  # synonyms: other names for the same thing
     keywords: tuple[str, ...]  # related words: concepts near it, not the same thing
     measures: tuple[Measure, ...]  # instruments that measure the construct
-    exercises: tuple[str, ...]  # exercise types trialists linked to it
+    exercises: tuple[str, ...]  # exercise types: the data's association for searching, not what trialists proposed
     phrases: tuple[str, ...]  # everyday words people use for it ("feeling down")
     anatomy: tuple[str, ...]  # body parts and tissues involved
     description: str
+
+
+# The groups of fields whose source a format-2 data file states (its `provenance:` mapping), in the order views
+# list them, with the fields each covers. A format-1 file states none: its provenance is "not stated".
+PROVENANCE_GROUPS: dict[str, str] = {
+    "study": "the study's question, design, numbers of studies and trials, and conclusion",
+    "trial_years": "the first and last year of the included trials",
+    "theme_totals": "the themes' names and published totals",
+    "quotes": "the themes' quotations",
+    "counts": "the mechanisms' names, counts and order",
+    "mechanism_themes": "each mechanism's theme",
+    "theme_descriptions": "the themes' descriptions",
+    "definitions": "the mechanisms' descriptions",
+    "vocabulary": "aliases, related words, measures, exercise types, everyday phrases, anatomy and subject words",
+}
+
+
+class Provenance(NamedTuple):
+    """Where one group of fields comes from, as the data file states it."""
+
+    group: str  # a key of PROVENANCE_GROUPS
+    source: str  # the id of one of the file's `sources`
+    label: str  # that source's label, as the file writes it: "Table 2 of the review, as reproduced in ..."
 
 
 class Dataset(NamedTuple):
@@ -118,6 +141,15 @@ class Dataset(NamedTuple):
     themes: tuple[Theme, ...]
     mechanisms: tuple[Mechanism, ...]
     origin: str  # where it was loaded from, for messages
+    format_version: int
+    provenance: tuple[Provenance, ...]  # one per group, in PROVENANCE_GROUPS order; empty when not stated (format 1)
+
+    def said_by(self, group: str) -> str:
+        """The label of the source of a group of fields, as the file states it; "" when it does not say."""
+        for item in self.provenance:
+            if item.group == group:
+                return item.label
+        return ""
 
     def theme_by_id(self, theme_id: str) -> Theme:
         for theme in self.themes:

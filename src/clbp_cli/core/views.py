@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from clbp_cli.core.citation import MONTHS, apa, short_author_year
-from clbp_cli.core.model import Dataset, Measure, Mechanism, Theme
+from clbp_cli.core.model import PROVENANCE_GROUPS, Dataset, Measure, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
@@ -51,12 +51,107 @@ def headline(dataset: Dataset) -> str:
     return f"{len(dataset.mechanisms)} mechanisms {proposed_in(dataset)}"
 
 
+def question_headline(dataset: Dataset) -> str:
+    """The review's question and its numbers: 'Why is exercise prescribed for chronic low back pain? 33 mechanisms
+    proposed in 74 of the 110 trials (Wun et al. 2021)'. The question comes from the data (subject.headline): a
+    file that does not state one gets the numbers alone."""
+    question = dataset.subject.headline
+    return f"{question + ' ' if question else ''}{headline(dataset)} ({_cite(dataset)})"
+
+
+def topic(dataset: Dataset) -> str:
+    """' of exercise for chronic low back pain', from the data's subject; "" when the file does not say."""
+    subject = dataset.subject
+    if subject.intervention and subject.condition:
+        return f" of {subject.intervention} for {subject.condition}"
+    if subject.condition:
+        return f" for {subject.condition}"
+    return f" of {subject.intervention}" if subject.intervention else ""
+
+
 def app_summary(dataset: Dataset) -> str:
-    """`clbp --help`'s first paragraph, with the numbers of the data the commands will show."""
+    """`clbp --help`'s first paragraph, with the question and the numbers of the data the commands will show."""
     return (
-        f"Why exercise helps chronic low back pain: the {headline(dataset)} of exercise in the review by "
-        f"{short_author_year(dataset.source)}. Counts say how many trials proposed a mechanism, not that it works."
+        f"{question_headline(dataset)}. The mechanisms of benefit proposed by the trials of a review, how many "
+        f"trials proposed each, and where each statement comes from. Counts say how many trials proposed a "
+        f"mechanism, not that it works."
     )
+
+
+# ---- Whose each statement is: the data's stated sources (format 2) ---------------------------------------------
+
+NOT_STATED = "source not stated in the data file"
+THEME_MARK = "\u2020"  # a dagger on a mechanism's theme: its source is not that of the counts (clbp's reconstruction)
+
+
+def stated(dataset: Dataset, group: str) -> str:
+    """The label of the source of a group of fields, or that the file does not state it (format 1)."""
+    return dataset.said_by(group) or NOT_STATED
+
+
+def source_id(dataset: Dataset, group: str) -> str:
+    """The id of the source of a group of fields, "" when the file does not state it: the records' *_source fields."""
+    return next((item.source for item in dataset.provenance if item.group == group), "")
+
+
+def theme_marked(dataset: Dataset) -> bool:
+    """Whether a mechanism's theme is marked wherever it is shown: when the file says its themes come from another
+    source than its counts (the bundled file: clbp's reconstruction, not Table 2)."""
+    themes = source_id(dataset, "mechanism_themes")
+    return bool(themes) and themes != source_id(dataset, "counts")
+
+
+def theme_label(dataset: Dataset, name: str) -> str:
+    """A mechanism's theme as shown to people: 'Psychosocial\u2020' when its source is not the counts'."""
+    return f"{name}{THEME_MARK}" if theme_marked(dataset) else name
+
+
+def theme_source_note(dataset: Dataset) -> str:
+    """The footnote to a marked theme: whose the assignment is ("" when unmarked)."""
+    if not theme_marked(dataset):
+        return ""
+    return f"{THEME_MARK} Theme: {stated(dataset, 'mechanism_themes')} (clbp about explains it)."
+
+
+def proposed_by(dataset: Dataset, count: int) -> str:
+    """'Proposed by 10 of the 110 trials as a mechanism of benefit' (singular for one trial): all that a count says
+    of the trials; nothing else is attributed to them."""
+    trials = dataset.study.trials_included
+    if count == 1:
+        return f"Proposed by 1 trial (of the {trials}) as a mechanism of benefit"
+    return f"Proposed by {count} of the {trials} trials as a mechanism of benefit"
+
+
+def counts_source(dataset: Dataset) -> str:
+    """Where a card's count, shares and rank come from: the stated source, else the file's own citation fields."""
+    if dataset.said_by("counts"):
+        return dataset.said_by("counts")
+    return f"{short_author_year(dataset.source)}, {dataset.source.table} (as the data file states)"
+
+
+def notes_label(dataset: Dataset) -> str:
+    """The heading of a card's own text (definition, vocabulary): whose words these are."""
+    definitions, vocabulary = stated(dataset, "definitions"), stated(dataset, "vocabulary")
+    both = definitions if definitions == vocabulary else f"definition: {definitions}; words: {vocabulary}"
+    return f"Notes ({both})"
+
+
+EXERCISE_NOTE = "search associations, not what the trials proposed:"
+
+
+def sources_sentence(dataset: Dataset) -> str:
+    """Each stated source with the groups of fields that come from it, for `clbp about`."""
+    if not dataset.provenance:
+        return f"{NOT_STATED.capitalize()} (a format {dataset.format_version} file)."
+    groups: dict[str, list[str]] = {}
+    for item in dataset.provenance:
+        groups.setdefault(item.label, []).append(PROVENANCE_GROUPS[item.group])
+    return " ".join(f"From {label}: {'; '.join(fields)}." for label, fields in groups.items())
+
+
+def proposals_in_all(dataset: Dataset) -> str:
+    """'241 proposals in all, the sum of the published theme totals': the abstract states the totals, not the sum."""
+    return f"{dataset.study.published_proposals} proposals in all, the sum of the published theme totals"
 
 
 def trial_share_label(dataset: Dataset) -> str:
@@ -74,8 +169,15 @@ def trial_share_note(dataset: Dataset) -> str:
     study = dataset.study
     return (
         f"Shares of trials are of all {study.trials_included} included trials ({study.trials_with_mechanism} proposed "
-        f"at least one mechanism, {study.trials_without_mechanism} none). Most trials proposed several mechanisms, "
-        f"so the shares do not add up to 100%."
+        f"at least one mechanism, {study.trials_without_mechanism} none). {several(dataset)}"
+    )
+
+
+def several(dataset: Dataset) -> str:
+    """Why shares of trials do not add up to 100%, with the right base: the trials that proposed any mechanism."""
+    return (
+        f"Of the {dataset.study.trials_with_mechanism} trials that proposed any mechanism, most proposed more than "
+        f"one, so the shares do not add up to 100%."
     )
 
 
@@ -91,7 +193,7 @@ def proposals_note(dataset: Dataset) -> str:
     """What a theme's total and its share count: proposals (241), not trials."""
     return (
         f"A theme's published total is how often trialists proposed a mechanism of that theme "
-        f"({dataset.study.published_proposals} proposals in all, so its share is of those, not of trials); "
+        f"({proposals_in_all(dataset)}, so its share is of those, not of trials); "
         f"its listed total is the sum of its mechanisms' counts. Proposals, not evidence that a mechanism works."
     )
 
@@ -115,6 +217,8 @@ class MechanismRecord(NamedTuple):
     count: int  # type: ignore[assignment]  # the data's own word; shadows tuple.count on purpose
     share_of_trials: float
     share_of_trials_with_mechanism: float
+    count_source: str  # the id of the source of the name, count and rank (the data's `sources`); "" if not stated
+    theme_source: str  # the id of the source of the mechanism's theme; "" if not stated
 
 
 class ThemeRecord(NamedTuple):
@@ -126,6 +230,7 @@ class ThemeRecord(NamedTuple):
     published_share: float
     mechanism_count: int
     listed_total: int
+    published_total_source: str  # the id of the source of the published total; "" if not stated
 
 
 class SearchRecord(NamedTuple):
@@ -146,7 +251,7 @@ def themes_columns_note(dataset: Dataset, published: str, share: str, listed: st
     'published_total' in a document)."""
     proposals = dataset.study.published_proposals
     return (
-        f"{published} = how often trialists proposed a mechanism of the theme ({proposals} proposals in all); "
+        f"{published} = how often trialists proposed a mechanism of the theme ({proposals_in_all(dataset)}); "
         f"{share} = its share of those {proposals} proposals, not of trials; {listed} = the sum of its mechanisms' "
         f"counts. Proposals, not evidence that a mechanism works."
     )
@@ -172,8 +277,8 @@ def bar_fraction(value: float, maximum: float) -> float:
     return value / maximum if maximum > 0 else 0.0
 
 
-def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
-    """A mechanism's MechanismRecord fields (and, in detail, its word lists), as a dict.
+def mechanism_record(dataset: Dataset, row: RankedMechanism, *, detail: bool = False) -> Record:
+    """A mechanism's MechanismRecord fields (and, in detail, its word lists and their sources), as a dict.
 
     Written as a dict literal, in MechanismRecord's order (a test keeps the two the same): building the NamedTuple
     and calling _asdict() tripled the cost of 10,000 records.
@@ -188,6 +293,8 @@ def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
         "count": mechanism.count,
         "share_of_trials": round(row.share_of_trials, SHARE_DECIMALS),
         "share_of_trials_with_mechanism": round(row.share_of_trials_with_mechanism, SHARE_DECIMALS),
+        "count_source": source_id(dataset, "counts"),
+        "theme_source": source_id(dataset, "mechanism_themes"),
     }
     if detail:
         record["aliases"] = list(mechanism.aliases)
@@ -197,10 +304,12 @@ def mechanism_record(row: RankedMechanism, *, detail: bool = False) -> Record:
         record["phrases"] = list(mechanism.phrases)
         record["anatomy"] = list(mechanism.anatomy)
         record["description"] = mechanism.description
+        record["description_source"] = source_id(dataset, "definitions")
+        record["vocabulary_source"] = source_id(dataset, "vocabulary")
     return record
 
 
-def theme_record(summary: ThemeSummary) -> Record:
+def theme_record(dataset: Dataset, summary: ThemeSummary) -> Record:
     return ThemeRecord(
         id=summary.theme.id,
         name=summary.theme.name,
@@ -208,6 +317,7 @@ def theme_record(summary: ThemeSummary) -> Record:
         published_share=round(summary.published_share, SHARE_DECIMALS),
         mechanism_count=summary.mechanism_count,
         listed_total=summary.listed_total,
+        published_total_source=source_id(dataset, "theme_totals"),
     )._asdict()
 
 
@@ -222,9 +332,16 @@ def count_fields_note(dataset: Dataset) -> str:
         f"count = how many of the {study.trials_included} included trials proposed the mechanism: a proposal, not "
         f"evidence that it works. share_of_trials = count / {study.trials_included}; "
         f"share_of_trials_with_mechanism = count / {study.trials_with_mechanism}, the trials that proposed at "
-        f"least one mechanism ({study.trials_without_mechanism} proposed none). Most trials proposed several "
-        f"mechanisms, so the shares do not add up to 100%."
+        f"least one mechanism ({study.trials_without_mechanism} proposed none). {several(dataset)} "
+        f"count_source, theme_source: the ids of their sources in the data file (clbp about lists them), "
+        f"{source_ids_note(dataset, 'counts', 'mechanism_themes')}."
     )
+
+
+def source_ids_note(dataset: Dataset, *groups: str) -> str:
+    """'table = Table 2 of ...; reconstruction = clbp's ...' for these groups, or that the file states none."""
+    labels = dict.fromkeys((item.source, item.label) for item in dataset.provenance if item.group in groups)
+    return "; ".join(f"{source} = {label}" for source, label in labels) or "empty: the data file states none"
 
 
 # Every view answers the same questions, each in one method, so that a renderer never asks which view it has:
@@ -251,15 +368,16 @@ class MechanismListView(NamedTuple):
     def title(self) -> str:
         dataset = self.dataset
         if self.theme:
+            question = f"{dataset.subject.headline} " if dataset.subject.headline else ""
             scope = f"{self.theme.name.lower()} mechanisms, {self.available} of the {len(dataset.mechanisms)}"
-            return f"Why exercise helps chronic low back pain: {scope} {proposed_in(dataset)} ({_cite(dataset)})"
-        return f"Why exercise helps chronic low back pain: {headline(dataset)} ({_cite(dataset)})"
+            return f"{question}{scope} {proposed_in(dataset)} ({_cite(dataset)})"
+        return question_headline(dataset)
 
     def fields(self) -> tuple[str, ...]:
         return MechanismRecord._fields
 
     def records(self) -> list[Record]:
-        return [mechanism_record(row) for row in self.rows]
+        return [mechanism_record(self.dataset, row) for row in self.rows]
 
     def document(self) -> Any:
         return self.records()
@@ -276,13 +394,13 @@ class ThemeView(NamedTuple):
     rows: tuple[RankedMechanism, ...]
 
     def title(self) -> str:
-        return f"{self.summary.theme.name} mechanisms of exercise for chronic low back pain ({_cite(self.dataset)})"
+        return f"{self.summary.theme.name} mechanisms{topic(self.dataset)} ({_cite(self.dataset)})"
 
     def fields(self) -> tuple[str, ...]:
         return MechanismRecord._fields
 
     def records(self) -> list[Record]:
-        return [mechanism_record(row) for row in self.rows]
+        return [mechanism_record(self.dataset, row) for row in self.rows]
 
     def document(self) -> Any:
         return self.records()
@@ -319,6 +437,8 @@ class ThemeView(NamedTuple):
         dataset = self.dataset
         summary = self.summary
         notes = [f"{summary.theme.name}: {self.proposed_times()}."]
+        if theme_marked(dataset):
+            notes.append(f"Which mechanisms are in this theme: {stated(dataset, 'mechanism_themes')}.")
         if summary.discrepancy:
             notes.append(discrepancy_note(summary, dataset.theme_provenance))
         return [*notes, count_fields_note(dataset)]
@@ -331,13 +451,13 @@ class ThemesView(NamedTuple):
     summaries: tuple[ThemeSummary, ...]
 
     def title(self) -> str:
-        return f"Themes of the {headline(self.dataset)} of exercise for chronic low back pain ({_cite(self.dataset)})"
+        return f"Themes of the {headline(self.dataset)}{topic(self.dataset)} ({_cite(self.dataset)})"
 
     def fields(self) -> tuple[str, ...]:
         return ThemeRecord._fields
 
     def records(self) -> list[Record]:
-        return [theme_record(summary) for summary in self.summaries]
+        return [theme_record(self.dataset, summary) for summary in self.summaries]
 
     def document(self) -> Any:
         return self.records()
@@ -381,7 +501,7 @@ class SearchView(NamedTuple):
     def records(self) -> list[Record]:
         return [
             {  # a dict literal for speed, as in mechanism_record, in SearchRecord's order
-                **mechanism_record(hit.row),
+                **mechanism_record(self.dataset, hit.row),
                 "relevance": hit.relevance,
                 "matched_field": hit.field,
                 "match_type": hit.kind,
@@ -409,10 +529,7 @@ class MechanismView(NamedTuple):
     def title(self) -> str:
         """On a terminal a card's header is the name; pictures and documents need a sentence."""
         mechanism = self.row.mechanism
-        return (
-            f"{mechanism.name}: a mechanism proposed in {mechanism.count} of the "
-            f"{self.dataset.study.trials_included} trials ({_cite(self.dataset)})"
-        )
+        return f"{mechanism.name}: {proposed_by(self.dataset, mechanism.count).lower()} ({_cite(self.dataset)})"
 
     def fields(self) -> tuple[str, ...]:
         return tuple(self.document())
@@ -421,19 +538,25 @@ class MechanismView(NamedTuple):
         return [self.document()]
 
     def document(self) -> Any:
-        return {**mechanism_record(self.row, detail=True), "theme_name": self.theme.name}
+        return {**mechanism_record(self.dataset, self.row, detail=True), "theme_name": self.theme.name}
 
     def record_notes(self) -> list[str]:
-        return [count_fields_note(self.dataset)]
+        dataset = self.dataset
+        return [
+            count_fields_note(dataset),
+            f"description_source, vocabulary_source: the ids of the sources of the description and of the words "
+            f"(aliases, keywords, measures, exercises, phrases, anatomy), "
+            f"{source_ids_note(dataset, 'definitions', 'vocabulary')}; exercises are {EXERCISE_NOTE[:-1]}.",
+        ]
 
     def proposed_by(self) -> str:
-        """Who proposed it, after 'Proposed by': '10 of the 110 trials (9% of 110; 14% of the 74 that proposed any
-        mechanism)'."""
+        """What the review reports of it: 'Proposed by 10 of the 110 trials as a mechanism of benefit (9% of 110; 14%
+        of the 74 that proposed any mechanism)' (singular for one trial)."""
         row = self.row
         study = self.dataset.study
         trials = study.trials_included
         return (
-            f"{row.mechanism.count} of the {trials} trials ({percent(row.share_of_trials)} of {trials}; "
+            f"{proposed_by(self.dataset, row.mechanism.count)} ({percent(row.share_of_trials)} of {trials}; "
             f"{percent(row.share_of_trials_with_mechanism)} of the {study.trials_with_mechanism} that proposed any "
             f"mechanism)"
         )
@@ -454,7 +577,7 @@ class AboutView(NamedTuple):
         return sum(summary.listed_total for summary in self.summaries)
 
     def title(self) -> str:
-        return f"About the review: {_cite(self.dataset)}, the {headline(self.dataset)} of exercise for chronic low back pain"
+        return f"About the review: {_cite(self.dataset)}, the {headline(self.dataset)}{topic(self.dataset)}"
 
     def fields(self) -> tuple[str, ...]:
         return ("field", "value")
@@ -479,8 +602,11 @@ class AboutView(NamedTuple):
             "mechanisms": len(dataset.mechanisms),
             "published_proposals": study.published_proposals,
             "listed_proposals": self.listed_total,
-            "themes": [theme_record(summary) for summary in self.summaries],
+            "themes": [theme_record(self.dataset, summary) for summary in self.summaries],
             "theme_provenance": dataset.theme_provenance,
+            "format_version": dataset.format_version,
+            "sources": {item.source: item.label for item in dataset.provenance},
+            "provenance": {item.group: item.source for item in dataset.provenance},
             "finding": study.finding,
             "first_trial_year": study.first_trial_year,
             "last_trial_year": study.last_trial_year,
@@ -502,6 +628,8 @@ class AboutView(NamedTuple):
                     for name, item in theme.items()
                     if name != "id"
                 ]
+            elif isinstance(value, dict):  # sources.<id>, provenance.<group>
+                rows += [{"field": f"{key}.{name}", "value": item} for name, item in value.items()]
             else:
                 rows.append({"field": key, "value": value})
         return rows
@@ -522,11 +650,15 @@ class AboutView(NamedTuple):
             f"{study.trials_without_mechanism} ({none_share}) proposed no mechanism of benefit; the other "
             f"{study.trials_with_mechanism} proposed at least one, most of them several.",
         ))  # fmt: skip
+        listed = (
+            f"; the mechanisms' listed counts in {source.table} add up to {self.listed_total}"
+            if self.listed_total != study.published_proposals
+            else ""
+        )
         facts.append((
             "Mechanisms",
             f"{len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes, proposed "
-            f"{study.published_proposals} times in all (the published theme totals; the mechanisms' listed counts "
-            f"in {source.table} add up to {self.listed_total}).",
+            f"{study.published_proposals} times in all (the sum of the published theme totals{listed}).",
         ))  # fmt: skip
         facts.append(("Conclusion", study.finding))
         years = f"{study.first_trial_year}-{study.last_trial_year}"
@@ -541,6 +673,7 @@ class AboutView(NamedTuple):
                 f"{online_year}; the article's year is {source.year}."
             )
         facts.append(("Year", published))
+        facts.append(("Sources", sources_sentence(dataset)))
         facts.append(("Cite", "clbp cite (APA; --style vancouver, bibtex, ris or csl-json; --format markdown or html)"))
         return facts
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from clbp_cli.core.citation import CitationMarkup, apa, short_reference
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    EXERCISE_NOTE,
     AboutView,
     MeasuresView,
     MechanismListView,
@@ -23,12 +24,18 @@ from clbp_cli.core.views import (
     View,
     bar_fraction,
     count_caveat,
+    counts_source,
     mechanism_ruler,
+    notes_label,
     percent,
     proposal_share_label,
     proposals_note,
+    stated,
+    theme_label,
+    theme_marked,
     theme_names,
     theme_ruler,
+    theme_source_note,
     themes_columns_note,
     trial_share_label,
     trial_share_note,
@@ -203,7 +210,7 @@ def _mechanism_rows(
     names = theme_names(view.dataset)  # people read names; programs ids
     columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True)]
     if show_theme:
-        columns.append(_Column("Theme"))
+        columns.append(_Column(theme_label(view.dataset, "Theme")))
     share = trial_share_label(view.dataset)
     columns += [_Column("Trials", numeric=True), _Column(share, numeric=True), _Column("", bar=True)]
     ruler = mechanism_ruler(view.dataset)  # the terminal's and the SVG's ruler, whichever rows are shown
@@ -226,7 +233,7 @@ def _footer(view: View) -> str:
     source = view.dataset.source
     reference = short_reference(source)
     caveats = " ".join(
-        _escaped(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."]
+        _escaped(caveat) for caveat in [*_PAGES[type(view)].caveats(view), "Nothing here is medical advice."] if caveat
     )
     return (
         f"<footer>\n<p>{caveats}</p>\n"
@@ -251,6 +258,8 @@ def _theme_body(view: ThemeView) -> str:
     if theme.quotes:
         quotes = " and ".join(f"\u201c{_escaped(q)}\u201d" for q in theme.quotes)
         parts.append(f"<blockquote>{quotes}<br>\u2014 {_escaped(view.quoted_by())}</blockquote>")
+    if theme_marked(dataset):
+        parts.append(f"<p>Which mechanisms are in this theme: {_escaped(stated(dataset, 'mechanism_themes'))}.</p>")
     if summary.discrepancy:
         parts.append(f"<p>{_escaped(view.discrepancy())}. {_escaped(dataset.theme_provenance)}</p>")
     columns, cells = _mechanism_rows(view, view.rows, show_theme=False)
@@ -279,8 +288,9 @@ def _themes_body(view: ThemesView) -> str:
 
 
 def _search_body(view: SearchView) -> str:
-    columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True), _Column("Theme"),
-               _Column("Trials", numeric=True), _Column("Matched in")]  # fmt: skip
+    columns = [_Column("Rank", numeric=True), _Column("Mechanism", row_header=True),
+               _Column(theme_label(view.dataset, "Theme")), _Column("Trials", numeric=True),
+               _Column("Matched in")]  # fmt: skip
     names = theme_names(view.dataset)
     cells = [
         [_escaped(hit.row.rank_label), _escaped(hit.row.mechanism.name), _escaped(names.get(hit.row.mechanism.theme, "")),
@@ -322,23 +332,36 @@ def _marked(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _show_body(view: MechanismView) -> str:
+    """What the review reports, apart from the notes written for clbp, each under a heading saying whose it is."""
     mechanism = view.row.mechanism
     dataset = view.dataset
-    details = [
-        ("Theme", view.theme.name),
+    review = [
+        ("Trials", view.proposed_by()),
         ("Rank", f"{view.row.rank_label} of {len(dataset.mechanisms)}"),
-        ("Proposed by", view.proposed_by()),
+        ("Source", counts_source(dataset)),
     ]
+    notes = [("Theme", theme_label(dataset, view.theme.name)), ("Definition", mechanism.description)]
     if mechanism.aliases:
-        details.append(("Also known as", ", ".join(mechanism.aliases)))
+        notes.append(("Also known as", ", ".join(mechanism.aliases)))
     if mechanism.measures:
-        details.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
-    items = "".join(f"<dt>{_escaped(label)}</dt><dd>{_escaped(value)}</dd>" for label, value in details)
+        notes.append(("Measured with", ", ".join(measure.label for measure in mechanism.measures)))
+    if mechanism.exercises:
+        notes.append(("Exercise types", f"{EXERCISE_NOTE} {', '.join(mechanism.exercises)}"))
+    if mechanism.keywords:
+        notes.append(("Related words", ", ".join(mechanism.keywords)))
+
+    def items(pairs: list[tuple[str, str]]) -> str:
+        return "".join(f"<dt>{_escaped(label)}</dt><dd>{_escaped(value)}</dd>" for label, value in pairs)
+
     theme_rows = sorted((view.row, *view.same_theme), key=lambda row: (-row.mechanism.count, row.rank))
     columns, cells = _mechanism_rows(view, theme_rows, show_theme=False)
     classes = ["current" if row is view.row else "" for row in theme_rows]
-    table = _table(f"All {view.theme.name.lower()} mechanisms, most proposed first", columns, cells, classes)
-    return f"<p>{_escaped(mechanism.description)}</p>\n<dl>{items}</dl>\n{table}"
+    caption = f"All {theme_label(dataset, view.theme.name).lower()} mechanisms, most proposed first"
+    table = _table(caption, columns, cells, classes)
+    return (
+        f"<h2>From the review</h2>\n<dl>{items(review)}</dl>\n<h2>{_escaped(notes_label(dataset))}</h2>\n"
+        f"<dl>{items(notes)}</dl>\n{table}"
+    )
 
 
 class _Page(NamedTuple):
@@ -355,11 +378,14 @@ def _table_caveats(view: View) -> list[str]:
 
 # One entry per view: a new view adds one line here.
 _PAGES: dict[type, _Page] = {
-    MechanismListView: _Page(_list_body, _table_caveats),
+    MechanismListView: _Page(_list_body, lambda view: [*_table_caveats(view), theme_source_note(view.dataset)]),
     ThemeView: _Page(_theme_body, _table_caveats),
     ThemesView: _Page(_themes_body, lambda view: [proposals_note(view.dataset)]),
-    SearchView: _Page(_search_body, lambda view: [view.dataset.caveat]),
-    MechanismView: _Page(_show_body, lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset)]),
+    SearchView: _Page(_search_body, lambda view: [view.dataset.caveat, theme_source_note(view.dataset)]),
+    MechanismView: _Page(
+        _show_body,
+        lambda view: [count_caveat(view.dataset), trial_share_note(view.dataset), theme_source_note(view.dataset)],
+    ),
     AboutView: _Page(_about_body, lambda view: []),  # its notes are in its body
     MeasuresView: _Page(_measures_body, lambda view: [view.vocabulary_note(), view.unmeasured_note()]),
 }

@@ -23,6 +23,8 @@ from clbp_cli.core.citation import apa, short_author_year, short_reference
 from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import (
+    EXERCISE_NOTE,
+    THEME_MARK,
     AboutView,
     MeasuresView,
     MechanismListView,
@@ -33,12 +35,18 @@ from clbp_cli.core.views import (
     View,
     bar_fraction,
     count_caveat,
+    counts_source,
     headline,
     mechanism_ruler,
+    notes_label,
     percent,
     proposal_share_label,
+    stated,
+    theme_label,
+    theme_marked,
     theme_names,
     theme_ruler,
+    theme_source_note,
     themes_columns_note,
     trial_share_label,
     trial_share_note,
@@ -75,6 +83,12 @@ class Glyphs(NamedTuple):
 
 UNICODE_GLYPHS = Glyphs("█", "▏▎▍▌▋▊▉", "─", "·", "“", "”", "—", "…")
 ASCII_GLYPHS = Glyphs("#", "", "-", "-", '"', '"', "-", "...")
+ASCII_THEME_MARK = "^"  # the dagger that marks a theme's source, where only ASCII can be written
+
+
+def _marked(text: str, settings: RenderSettings) -> str:
+    """Text holding the theme mark (a dagger), with an ASCII mark where Unicode cannot be written."""
+    return text if settings.unicode else text.replace(THEME_MARK, ASCII_THEME_MARK)
 
 
 def glyphs(settings: RenderSettings) -> Glyphs:
@@ -383,6 +397,10 @@ def _footer(view: View, *lines_above: str) -> Text:
     return Text("\n".join(line for line in lines if line), style="dim")
 
 
+def _theme_footnote(view: View, settings: RenderSettings) -> str:
+    return _marked(theme_source_note(view.dataset), settings)
+
+
 def _title(text: str) -> Text:
     return Text(text, style="bold")
 
@@ -407,8 +425,11 @@ def _mechanism_table(
         Column("Mechanism", flexible=True, wrap=True, min_width=6, short="Name", name=True),
     ]
     if show_theme:
-        # "Neurom…" and "Neurop…" stay apart; narrower, the column is left out (`show` names a mechanism's theme)
-        columns.append(Column("Theme", flexible=True, min_width=8, optional=True))
+        # "Neurom…" and "Neurop…" stay apart; narrower, the column is left out (`show` names a mechanism's theme).
+        # The header carries the theme's mark (clbp's reconstruction).
+        columns.append(
+            Column(_marked(theme_label(view.dataset, "Theme"), settings), flexible=True, min_width=8, optional=True)
+        )
     columns.append(Column("Trials", right=True, short="n"))
     if matched is not None:
         columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
@@ -473,7 +494,13 @@ def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]
         Text(""),
         _mechanism_table(view, view.rows, settings, show_theme=view.theme is None),
         Text(""),
-        _footer(view, showing, dataset.caveat, trial_share_note(dataset)),
+        _footer(
+            view,
+            showing,
+            dataset.caveat,
+            trial_share_note(dataset),
+            _theme_footnote(view, settings) if view.theme is None else "",
+        ),
     ]
 
 
@@ -500,7 +527,10 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
     note = f"{view.discrepancy()}; clbp themes explains why." if summary.discrepancy else ""
     dataset = view.dataset
-    parts.append(_footer(view, note, dataset.caveat, trial_share_note(dataset)))
+    members = (
+        f"Which mechanisms are in this theme: {stated(dataset, 'mechanism_themes')}." if theme_marked(dataset) else ""
+    )
+    parts.append(_footer(view, note, members, dataset.caveat, trial_share_note(dataset)))
     return parts
 
 
@@ -548,10 +578,16 @@ def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> lis
 
 def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     table = _mechanism_table(view, [hit.row for hit in view.hits], settings, matched=view.hits)
-    return [_title(view.title()), Text(""), table, Text(""), _footer(view, view.dataset.caveat)]
+    return [
+        _title(view.title()),
+        Text(""),
+        table,
+        Text(""),
+        _footer(view, view.dataset.caveat, _theme_footnote(view, settings)),
+    ]
 
 
-DETAIL_LABEL_WIDTH = len("Exercise types")
+DETAIL_LABEL_WIDTH = len("Exercise types")  # "From the review" (one longer) still leaves two spaces
 MIN_DETAIL_WIDTH = 30  # narrower than this beside the labels, a card's details go below them
 
 
@@ -605,39 +641,55 @@ def _packed(items: Sequence[str], separator: str, width: int, console: Console) 
 
 
 def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
+    """A card: what the review reports (count, shares, rank) apart from the notes written for clbp (definition,
+    vocabulary), each under a label saying whose it is; the theme marked where its source is not the counts'."""
     row = view.row
     mechanism = row.mechanism
     dataset = view.dataset
     g = glyphs(settings)
     header = _spread(
         Text(mechanism.name, style=f"bold {ACCENT}"),
-        Text(f"{view.theme.name} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}"),
+        Text(
+            _marked(
+                f"{theme_label(dataset, view.theme.name)} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}",
+                settings,
+            )
+        ),
         settings,
     )
     dot = f" {g.dot} "
-    details: list[tuple[str, Sequence[str], str]] = []
+    review = f"{view.proposed_by()}. Source: {counts_source(dataset)}"
+    details: list[tuple[str, Sequence[str], str]] = [("Definition", [mechanism.description], "")]
     if mechanism.aliases:
         details.append(("Also known as", mechanism.aliases, ", "))
     if mechanism.measures:
         details.append(("Measured with", [measure.label for measure in mechanism.measures], ", "))
     if mechanism.exercises:
-        details.append(("Exercise types", mechanism.exercises, ", "))
+        details.append(
+            ("Exercise types", [f"{EXERCISE_NOTE} {mechanism.exercises[0]}", *mechanism.exercises[1:]], ", ")
+        )
     if mechanism.keywords:
         details.append(("Related words", mechanism.keywords, ", "))
     same_theme = [f"{other.mechanism.name} ({other.mechanism.count})" for other in view.same_theme]
-    details.append(("Same theme", same_theme or ["none"], dot))
-    source = dataset.source
-    details.append(("Source", [f"{short_author_year(source)}, {source.table}", "clbp cite"], dot))
+    same_theme_label = _marked(theme_label(dataset, "Same theme"), settings)
     return [
         header,
         _rule(settings),
-        Text(f"Proposed by {view.proposed_by()}"),
+        _details([("From the review", [review, "clbp cite"], dot)], settings),
         Text(""),
-        Text(mechanism.description),
-        Text(""),
+        Text(notes_label(dataset), style="bold"),
         _details(details, settings),
         Text(""),
-        Text(f"{count_caveat(dataset)} {trial_share_note(dataset)}", style="dim"),
+        _details([(same_theme_label, same_theme or ["none"], dot)], settings),
+        Text(""),
+        Text(
+            "\n".join(
+                line
+                for line in (f"{count_caveat(dataset)} {trial_share_note(dataset)}", _theme_footnote(view, settings))
+                if line
+            ),
+            style="dim",
+        ),
     ]
 
 
