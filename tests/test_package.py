@@ -194,3 +194,14 @@ def test_the_installed_package_carries_its_licence_and_names_the_review() -> Non
     urls = dict(url.split(", ", 1) for url in dist.metadata.get_all("Project-URL") or ())
     assert urls.get("Review") == "https://doi.org/10.1016/j.msksp.2020.102307"
     assert "doi.org" not in urls.get("Source", "")
+
+
+def test_the_changelog_names_this_version_as_its_newest_release() -> None:
+    """One source for the version (src/clbp_cli/__init__.py, read by the build); the changelog's newest release
+    heading must agree with it, in the keep-a-changelog form `## [X.Y.Z] - YYYY-MM-DD`."""
+    from clbp_cli import __version__
+
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [Unreleased]" in changelog
+    released = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", changelog, flags=re.MULTILINE)
+    assert released and released[0] == __version__, (released[:1], __version__)
