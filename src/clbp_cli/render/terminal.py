@@ -97,13 +97,12 @@ class Column(NamedTuple):
     footer: str | None = None
 
 
-def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings) -> list[Text]:
-    """Lay rows out in aligned columns within `width` cells: a bold header, the rows, an optional bold footer.
+def fit_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> list[int]:
+    """The width of each column when `rows` are laid out within `width` cells (`grid`'s fitting; also browse's).
 
-    When the natural widths do not fit, flexible columns give way down to their minimum widths (what is still too
-    wide is cropped). Linear in the number of cells.
+    When the natural widths do not fit, flexible columns give way down to their minimum widths. Linear in the
+    number of cells.
     """
-    has_footer = any(column.footer is not None for column in columns)
     body = [0] * len(columns)  # the widest cell below the header: numbers are never cut, headers may be
     for row in rows:
         for index, cell in enumerate(row):
@@ -143,6 +142,16 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
             step = min(excess, widths[widest] - floor) or 1  # at a tie, one cell at a time, in turn
             widths[widest] -= step
             excess -= step
+    return widths
+
+
+def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings) -> list[Text]:
+    """Lay rows out in aligned columns within `width` cells: a bold header, the rows, an optional bold footer.
+
+    Columns are as wide as `fit_widths` makes them (what is still too wide is cropped).
+    """
+    widths = fit_widths(columns, rows, width)
+    has_footer = any(column.footer is not None for column in columns)
     lines = [_grid_row([Text(c.header, style="bold") for c in columns], columns, widths, settings)[0]]
     for row in rows:
         lines += _grid_row(row, columns, widths, settings)
@@ -364,7 +373,20 @@ def _mechanism_table(
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
-    theme_names = {theme.id: theme.name for theme in view.dataset.themes}  # people read names; programs ids
+    columns, cells = mechanism_cells(view.dataset, rows, settings, show_theme=show_theme, matched=matched)
+    return grid(columns, cells, content_width(settings), settings)
+
+
+def mechanism_cells(
+    dataset: Dataset,
+    rows: Sequence[RankedMechanism],
+    settings: RenderSettings,
+    *,
+    show_theme: bool = True,
+    matched: Sequence[SearchHit] | None = None,
+) -> tuple[list[Column], list[list[Cell]]]:
+    """The columns and cells of a list of mechanisms (`list`, `theme`, `search`; browse lays out the same)."""
+    theme_names = {theme.id: theme.name for theme in dataset.themes}  # people read names; programs ids
     columns = [Column("Rank", right=True), Column("Mechanism", flexible=True, min_width=10)]
     if show_theme:
         columns.append(Column("Theme", flexible=True, min_width=8))  # "neurom…" and "neurop…" stay apart
@@ -373,11 +395,11 @@ def _mechanism_table(
         columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
         bar_width = 0
     else:
-        columns.append(Column(trial_share_label(view.dataset), right=True))
-        bar_width = _bar_width(view.dataset, settings)
+        columns.append(Column(trial_share_label(dataset), right=True))
+        bar_width = _bar_width(dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    dataset_max = max((mechanism.count for mechanism in view.dataset.mechanisms), default=0)
+    dataset_max = max((mechanism.count for mechanism in dataset.mechanisms), default=0)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
@@ -393,7 +415,7 @@ def _mechanism_table(
             if bar_width:
                 line.append(bar(mechanism.count, dataset_max, bar_width, settings))
         cells.append(line)
-    return grid(columns, cells, content_width(settings), settings)
+    return columns, cells
 
 
 def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
