@@ -83,6 +83,16 @@ def test_slash_then_typing_narrows_the_list_with_the_search_engine_and_esc_cance
     run(scenario)
 
 
+def test_while_searching_the_status_line_says_the_list_is_in_relevance_order() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("slash", *"stress cortisol")
+        status = next(line for line in (await seen(pilot)).splitlines() if "match" in line)
+        assert status.strip() == "2 mechanisms match 'stress cortisol', best match first"
+        assert listed(app) == [hit.row.mechanism.name for hit in search(DATASET, app.ranked, "stress cortisol")]
+
+    run(scenario)
+
+
 def test_a_typo_still_finds_and_says_so() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         await pilot.press("slash", *"kinesiofobia")
@@ -111,7 +121,7 @@ def test_nothing_found_and_no_near_name() -> None:
         await pilot.press("slash", *"xyzzy", "down", "up", "enter")
         screen = await seen(pilot)
         assert "Nothing matches 'xyzzy'. Esc cancels the search." in screen
-        assert " 0 mechanisms match 'xyzzy', best match first" in screen
+        assert "0 mechanisms match 'xyzzy'" in [line.strip() for line in screen.splitlines()]
 
     run(scenario)
 
@@ -207,6 +217,9 @@ def test_a_theme_tab_can_be_clicked_and_a_search_outside_it_says_where_to_look()
         screen = await seen(pilot)
         assert "No tissue healing mechanism matches 'fear'; 3 in other themes" in screen
         assert "Tissue healing: 0 mechanisms match 'fear'" in screen
+        assert "3 in other themes: Tab," in screen and "then 0 (or a click on All) shows them." in screen
+        await pilot.press("tab", "0")
+        assert listed(app) == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
 
     run(scenario)
 

@@ -186,7 +186,8 @@ class BrowseApp(App[int]):
         if fold(query):
             text = Text.assemble((theme.name, f"bold {self.colours[theme.id]}"), ": ") if theme else Text()
             noun = "mechanism matches" if self.matched == 1 else "mechanisms match"
-            text.append(f"{self.matched:,} {noun} {quoted(query)}, best match first", style="bold")
+            order = ", best match first" if self.matched > 1 else ""
+            text.append(f"{self.matched:,} {noun} {quoted(query)}{order}", style="bold")
             if self.entries and all(entry.hit is not None and entry.hit.kind == "fuzzy" for entry in self.entries):
                 text.append(" (no exact match; closest spellings)")
         elif theme is None:
@@ -214,7 +215,7 @@ class BrowseApp(App[int]):
         if self.all_hits and self.theme_filter is not None:
             message = (
                 f"No {self.theme_filter.name.lower()} mechanism matches {quoted(query)}; {self.all_hits} in other themes: "
-                "press 0 (or choose All) to see them."
+                "Tab, then 0 (or a click on All) shows them."  # from the search box, where 0 would be typed
             )
         elif not fold(query):
             message = "This theme has no mechanisms."
