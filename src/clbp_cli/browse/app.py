@@ -83,21 +83,24 @@ class BrowseApp(App[int]):
 
     # Layout --------------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        search = SearchBox(placeholder="/ to search: a name, a word, a measure (fear, TSK, strength)", id="search")
-        search.border_title = "Search"
-        yield search
-        yield ThemeTabs([theme.name for theme in self.dataset.themes], id="themes")
-        yield Static(id="status")
-        with Horizontal(id="main"):
-            with Vertical(id="list-pane"):
-                yield MechanismTable(self.dataset, self.colours, id="list")
-                with Vertical(id="empty"):
-                    yield Static(id="empty-message")
-                    yield OptionList(id="nearest")
-            yield Card(self.dataset, self.ranked, id="card")
-        source = self.dataset.source
-        yield Static(Text(f"{self.dataset.caveat} Source: {short_author_year(source)}, {source.table}"), id="caveat")
-        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is in the keys (F1)
+        with Vertical(id="body"):  # all of it, or (below MIN_SIZE) only the message after it
+            search = SearchBox(placeholder="/ to search: a name, a word, a measure (fear, TSK, strength)", id="search")
+            search.border_title = "Search"
+            yield search
+            yield ThemeTabs([theme.name for theme in self.dataset.themes], id="themes")
+            yield Static(id="status")
+            with Horizontal(id="main"):
+                with Vertical(id="list-pane"):
+                    yield MechanismTable(self.dataset, self.colours, id="list")
+                    with Vertical(id="empty"):
+                        yield Static(id="empty-message")
+                        yield OptionList(id="nearest")
+                yield Card(self.dataset, self.ranked, id="card")
+            source = self.dataset.source
+            yield Static(
+                Text(f"{self.dataset.caveat} Source: {short_author_year(source)}, {source.table}"), id="caveat"
+            )
+            yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is in the keys (F1)
         yield Static(id="too-small")
 
     def on_mount(self) -> None:
@@ -114,8 +117,8 @@ class BrowseApp(App[int]):
         self.query_one(Footer).compact = width < COMPACT_FOOTER_BELOW  # every key in one line, even at 60
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
         message = self.query_one("#too-small", Static)
-        for child in self.screen.children:
-            child.display = small is (child is message)
+        self.query_one("#body").display = not small
+        message.display = small
         if small:
             message.update(
                 Text(f"terminal too small: needs {MIN_SIZE[0]}x{MIN_SIZE[1]} (it is {width}x{height}). Ctrl+Q quits.")
