@@ -499,6 +499,18 @@ def test_a_fast_typist_loses_no_key_and_none_comes_out_of_order() -> None:
     run(scenario)
 
 
+def test_a_style_digit_then_enter_at_once_copies_that_style() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("c")
+        for key in ("3", "enter"):  # no pause in between
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await seen(pilot)
+        assert app.clipboard == cite(DATASET.source, CitationStyle.bibtex)
+        assert "Copied the BibTeX reference to the clipboard" in await seen(pilot)
+
+    run(scenario)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
 def test_the_theme_tabs_fit_a_small_terminal(size: tuple[int, int]) -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:

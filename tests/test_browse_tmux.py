@@ -105,8 +105,13 @@ def test_every_named_key_works_from_the_first_screen_in_a_real_terminal(tmp_path
         assert "Psychosocial: proposed 87 of 241 times" in tmux.wait_for("Psychosocial: proposed")
         tmux.send("0")
         assert "All 33 mechanisms" in tmux.wait_for("All 33 mechanisms")
-        tmux.send("c")
+        tmux.send("c")  # the dialog's own keys: ← →, 1-5 and Enter
         assert "Wun, A., Kollias, P." in tmux.wait_for("Wun, A., Kollias, P.")
+        tmux.send("Right")
+        assert "Wun A, Kollias P" in tmux.wait_for("Wun A, Kollias P")
+        tmux.send("3", "Enter")  # at once: Enter copies the style 3 chose
+        screen = tmux.wait_for("Copied the BibTeX reference")
+        assert "Copied the BibTeX reference" in screen and "@article" in screen
         tmux.send("Escape")
         tmux.wait_until_gone("Cite the review")
         for key in ("?", "F1"):
@@ -114,7 +119,7 @@ def test_every_named_key_works_from_the_first_screen_in_a_real_terminal(tmp_path
             assert "theme filter: 0 all, 1 neuromuscular" in tmux.wait_for("theme filter")
             tmux.send("Escape")
             assert "theme filter" not in tmux.wait_until_gone("theme filter")
-        tmux.send("Down", "PageDown", "Up", "Enter")
+        tmux.send("Down", "PageDown", "PageUp", "Up", "Enter")
         screen = tmux.wait_for("Esc Back")
         assert footer(screen) == " Esc Back  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys"
         tmux.send("Escape")

@@ -290,12 +290,17 @@ class BrowseApp(App[int]):
 
     # Actions -------------------------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In the search box letters are text: `/`, the digits, `c` and `?` work (and are shown) on the main screen
-        elsewhere; in the box F1 is its own key. Esc clears a search from the list (and is shown there) only when there is
-        one. Digits past the number of themes do nothing."""
-        typing = isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)  # a dialog has its keys
+        """Which keys work (and are shown in the footer) where the focus is.
+
+        `/`, the digits, `c` and `?` work on the main screen outside the search box, where letters are text (there F1
+        is the box's own key for the help); a dialog has its own keys. Digits past the number of themes do nothing.
+        Esc cancels a search from the search box, and clears one from the list only while there is one.
+        """
+        typing = isinstance(self.focused, Input)
         if action in ("focus_search", "theme", "cite", "help"):
-            return not typing and not (action == "theme" and int(str(parameters[0])) > len(self.dataset.themes))
+            if typing or isinstance(self.screen, ModalScreen):
+                return False
+            return not (action == "theme" and int(str(parameters[0])) > len(self.dataset.themes))
         if action == "cancel_search":
             return typing or bool(self.searched)
         return True

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static, Tab, Tabs
 
@@ -59,10 +60,11 @@ class CiteScreen(ModalScreen[None]):
         *(Binding(str(n), f"style({n})", show=False) for n in range(1, len(STYLE_LABELS) + 1)),
     ]
 
+    chosen: var[CitationStyle | None] = var(None, init=False)  # the style shown (and copied by Enter)
+
     def __init__(self, dataset: Dataset) -> None:
         super().__init__()
         self.dataset = dataset
-        self.style: CitationStyle = CitationStyle.apa
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cite-dialog"):
@@ -81,16 +83,24 @@ class CiteScreen(ModalScreen[None]):
 
     @on(Tabs.TabActivated, "#styles")
     def _style_chosen(self, event: Tabs.TabActivated) -> None:
-        self.style = CitationStyle[str(event.tab.id).removeprefix("style-")]
+        self.chosen = CitationStyle[str(event.tab.id).removeprefix("style-")]
+
+    def watch_chosen(self, style: CitationStyle) -> None:
+        """At once, so that Enter right after a digit copies the style that digit chose."""
+        self.query_one("#styles", Tabs).active = f"style-{style.name}"
         self.query_one("#citation", Static).update(Text(self.text))
         self.query_one("#cite-note", Static).update("")
+
+    @property
+    def style(self) -> CitationStyle:
+        return self.chosen or CitationStyle.apa
 
     @property
     def text(self) -> str:
         return cite(self.dataset.source, self.style)
 
     def action_style(self, number: int) -> None:
-        self.query_one("#styles", Tabs).active = f"style-{list(STYLE_LABELS)[number - 1].name}"
+        self.chosen = list(STYLE_LABELS)[number - 1]
 
     def action_copy(self) -> None:
         label = STYLE_LABELS[self.style]
