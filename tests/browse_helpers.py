@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import io
+import html
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rich.console import Console
+from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from clbp_cli.browse.app import BrowseApp
@@ -20,12 +21,21 @@ def make_app(path: str | None = None) -> BrowseApp:
     return BrowseApp(dataset, rank_mechanisms(dataset))
 
 
+SVG_TEXT = re.compile(r'<text [^>]*?x="([0-9.]+)"[^>]*?clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>')
+CHAR_WIDTH = 12.2  # rich's export_svg: a cell is 20 px high and 0.61 as wide
+
+
 def screen_text(app: BrowseApp) -> str:
-    """The whole terminal as plain text: what `export_screenshot` draws, without the SVG."""
+    """The whole terminal as plain text, read from Textual's public screenshot (an SVG of text runs)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), color_system=None, record=True)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
+    lines = [[" "] * width for _ in range(height)]
+    for x, line, content in SVG_TEXT.findall(app.export_screenshot()):
+        column = round(float(x) / CHAR_WIDTH)
+        for char in html.unescape(content).replace("\xa0", " "):
+            if column < width:
+                lines[int(line)][column] = char
+            column += max(cell_len(char), 1)
+    return "\n".join("".join(line) for line in lines)
 
 
 async def seen(pilot: Pilot[Any]) -> str:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 pytest.importorskip("textual")
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from clbp_cli.browse.app import BrowseApp, Card, CiteScreen, HelpScreen, MechanismTable
+from clbp_cli.browse.app import BrowseApp
+from clbp_cli.browse.dialogs import CiteScreen, HelpScreen, keys_table
+from clbp_cli.browse.widgets import Card, MechanismTable
 from clbp_cli.core.citation import CitationStyle, cite
 from clbp_cli.core.loading import load_dataset
 from clbp_cli.core.search import search
@@ -19,6 +23,13 @@ from tests.browse_helpers import make_app, run, seen
 from tests.conftest import REPO
 
 DATASET = load_dataset(None)
+# The footer, as it reads where the focus is: only keys that work there.
+FOOTER = {
+    "list": " ↑↓ Move  Enter Open  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+    "list, searched": " ↑↓ Move  Enter Open  Esc Clear  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+    "search": " ↑↓ Move  Enter Open  Esc Cancel search  F1 Keys  ^q Quit",
+    "card": " Esc Back  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+}
 
 
 def listed(app: BrowseApp) -> list[str]:
@@ -41,24 +52,26 @@ def card_title(screen: str) -> tuple[str, str]:
 def test_the_first_screen_shows_the_ranked_list_the_card_and_the_caveat() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         screen = await seen(pilot)
-        assert isinstance(app.focused, Input)  # typing goes straight into the search box
+        assert isinstance(app.focused, MechanismTable)  # the keys in the footer work from here; / to search
         assert "All 33 mechanisms, most proposed first" in screen
         assert "    1  Muscle strength" in screen and "   =7  Flexibility" in screen  # ties shown as =7
         assert "Proposed by 30 of the 110 trials as a" in screen  # the card of the first row
         assert DATASET.caveat in screen.replace("\n ", " ")
         assert "Wun et al. 2021" in screen
-        assert "^q Quit" in screen
+        assert screen.splitlines()[-1].rstrip() == FOOTER["list"]
         assert len(listed(app)) == 33
 
     run(scenario)
 
 
-def test_typing_narrows_the_list_with_the_search_engine_and_esc_clears_it() -> None:
+def test_slash_then_typing_narrows_the_list_with_the_search_engine_and_esc_cancels_it() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"fear")
+        await pilot.press("slash", *"fear")
         assert listed(app) == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
         screen = await seen(pilot)
-        assert "3 mechanisms match 'fear'" in screen
+        assert " 3 mechanisms match 'fear', best match first" in screen  # relevance order, not "most proposed"
+        assert "most proposed" not in screen
+        assert screen.splitlines()[-1].rstrip() == FOOTER["search"]
         assert "alias: fear of movement" in screen  # where each matched
         assert "description: … fear" in screen  # cut so that the match stays in view
         assert card_title(screen) == ("Fear-avoidance", "Psychosocial† · rank 4 of 33")  # the card follows the top hit
@@ -67,13 +80,25 @@ def test_typing_narrows_the_list_with_the_search_engine_and_esc_clears_it() -> N
         await pilot.press("escape")
         assert app.query_one(Input).value == ""
         assert len(listed(app)) == 33
+        assert isinstance(app.focused, MechanismTable)
+        assert "All 33 mechanisms, most proposed first" in await seen(pilot)
+
+    run(scenario)
+
+
+def test_while_searching_the_status_line_says_the_list_is_in_relevance_order() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("slash", *"stress cortisol")
+        status = next(line for line in (await seen(pilot)).splitlines() if "match" in line)
+        assert status.strip() == "2 mechanisms match 'stress cortisol', best match first"
+        assert listed(app) == [hit.row.mechanism.name for hit in search(DATASET, app.ranked, "stress cortisol")]
 
     run(scenario)
 
 
 def test_a_typo_still_finds_and_says_so() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"kinesiofobia")
+        await pilot.press("slash", *"kinesiofobia")
         assert listed(app) == ["Kinesiophobia"]
         assert "(no exact match; closest spellings)" in await seen(pilot)
 
@@ -82,7 +107,7 @@ def test_a_typo_still_finds_and_says_so() -> None:
 
 def test_nothing_found_offers_the_nearest_names_and_enter_takes_the_first() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"catastrofy")
+        await pilot.press("slash", *"catastrofy")
         screen = await seen(pilot)
         assert "Nothing matches 'catastrofy'" in screen
         assert "Catastrophizing" in screen and "Mastery" not in screen  # only a really close name (issue 10)
@@ -96,15 +121,17 @@ def test_nothing_found_offers_the_nearest_names_and_enter_takes_the_first() -> N
 
 def test_nothing_found_and_no_near_name() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"xyzzy", "down", "up", "enter")
-        assert "Nothing matches 'xyzzy'. Esc clears the search." in await seen(pilot)
+        await pilot.press("slash", *"xyzzy", "down", "up", "enter")
+        screen = await seen(pilot)
+        assert "Nothing matches 'xyzzy'. Esc cancels the search." in screen
+        assert "0 mechanisms match 'xyzzy'" in [line.strip() for line in screen.splitlines()]
 
     run(scenario)
 
 
 def test_a_nearest_name_can_be_clicked() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"catastrofy")
+        await pilot.press("slash", *"catastrofy")
         await pilot.click("#nearest", offset=(2, 1))  # the name, under the box's top border
         await pilot.pause()
         assert app.query_one(Input).value == "Catastrophizing"
@@ -114,28 +141,31 @@ def test_a_nearest_name_can_be_clicked() -> None:
 
 def test_enter_opens_the_card_in_the_lists_place_on_a_small_terminal_and_a_sibling_can_be_followed() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"fear", "enter")
+        await pilot.press("slash", *"fear", "enter")
         await pilot.pause()
         screen = await seen(pilot)
         assert "Proposed by 15 of the 110 trials as a" in screen
+        assert screen.splitlines()[-1].rstrip() == FOOTER["card"]
         assert "Rank  Mechanism" not in screen  # 80 columns: the card has the room
         await pilot.press("tab")  # to the theme's other mechanisms
         assert "Same theme: Enter to follow" in await seen(pilot)
         await pilot.press("down", "enter")  # Fear-avoidance's siblings: Pain self-efficacy, then Mood
         await pilot.pause()
         assert card_title(await seen(pilot)) == ("Mood", "Psychosocial† · rank 6 of 33")
-        await pilot.press("escape")  # back to the list
+        await pilot.press("escape")  # back to the list, still searched
         screen = await seen(pilot)
         assert "Rank  Mechanism" in screen and isinstance(app.focused, MechanismTable)
-        await pilot.press("escape")  # and to the search box
-        assert isinstance(app.focused, Input)
+        assert screen.splitlines()[-1].rstrip() == FOOTER["list, searched"]
+        await pilot.press("escape")  # and the search is cleared
+        assert isinstance(app.focused, MechanismTable) and len(listed(app)) == 33
+        assert (await seen(pilot)).splitlines()[-1].rstrip() == FOOTER["list"]
 
     run(scenario, size=(80, 24))
 
 
 def test_following_a_sibling_in_the_list_moves_the_lists_cursor() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"fear", "enter", "tab", "down", "down", "enter")  # Kinesiophobia, in the list
+        await pilot.press("slash", *"fear", "enter", "tab", "down", "down", "enter")  # Kinesiophobia, in the list
         await pilot.pause()
         assert app.query_one(MechanismTable).cursor_row == 1
         assert card_title(await seen(pilot)) == ("Kinesiophobia", "Psychosocial† · rank 9 of 33")
@@ -145,7 +175,7 @@ def test_following_a_sibling_in_the_list_moves_the_lists_cursor() -> None:
 
 def test_the_card_is_what_clbp_show_prints(clbp) -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"mood")
+        await pilot.press("slash", *"mood")
         body = app.query_one("#card-body")
         width = body.content_region.width
         shown = [line.rstrip() for line in (await seen(pilot)).splitlines()]
@@ -160,7 +190,7 @@ def test_the_card_is_what_clbp_show_prints(clbp) -> None:
 
 def test_a_theme_filter_by_key_with_its_published_total_and_the_86_87_note() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("tab", "tab", "2")  # from the list: 2 is the second theme
+        await pilot.press("2")  # from the first screen: 2 is the second theme
         screen = await seen(pilot)
         assert (
             "Psychosocial: proposed 87 of 241 times (36% of all proposals); 12 mechanisms, whose listed counts add up to 86"
@@ -175,6 +205,8 @@ def test_a_theme_filter_by_key_with_its_published_total_and_the_86_87_note() -> 
         assert len(listed(app)) == 33
         await pilot.press("9")  # no ninth theme: nothing changes
         assert len(listed(app)) == 33
+        await pilot.press("slash", "2")  # in the search box a digit is text
+        assert app.query_one(Input).value == "2" and "0 mechanisms match '2'" in await seen(pilot)
 
     run(scenario)
 
@@ -184,18 +216,20 @@ def test_a_theme_tab_can_be_clicked_and_a_search_outside_it_says_where_to_look()
         await pilot.click("#theme-5")
         await pilot.pause()
         assert listed(app) == ["Blood flow", "Inflammation", "Bone/ligament", "Tissue restoration"]
-        app.query_one(Input).focus()
-        await pilot.press(*"fear")
-        assert "No tissue healing mechanism matches 'fear'; 3 in other themes" in await seen(pilot)
+        await pilot.press("slash", *"fear")
+        screen = await seen(pilot)
+        assert "No tissue healing mechanism matches 'fear'; 3 in other themes" in screen
+        assert "Tissue healing: 0 mechanisms match 'fear'" in screen
+        assert "3 in other themes: Tab," in screen and "then 0 (or a click on All) shows them." in screen
+        await pilot.press("tab", "0")
+        assert listed(app) == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
 
     run(scenario)
 
 
 def test_c_shows_the_citation_switches_style_and_copies_it() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("c")  # typed into the search box: a letter, not the key
-        assert app.query_one(Input).value == "c"
-        await pilot.press("escape", "tab", "tab", "c")
+        await pilot.press("c")  # from the first screen
         assert isinstance(app.screen, CiteScreen)
         assert "Wun, A., Kollias, P." in await seen(pilot)  # APA first
         await pilot.press("right")
@@ -206,6 +240,8 @@ def test_c_shows_the_citation_switches_style_and_copies_it() -> None:
         await pilot.click("#close")
         await pilot.pause()
         assert not isinstance(app.screen, CiteScreen)
+        await pilot.press("slash", "c")  # in the search box, a letter
+        assert app.query_one(Input).value == "c" and not isinstance(app.screen, CiteScreen)
 
     run(scenario)
 
@@ -214,7 +250,7 @@ def test_copying_says_when_the_terminal_cannot(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("TERM_PROGRAM", "Apple_Terminal")
 
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("tab", "tab", "c")
+        await pilot.press("c")
         await pilot.click("#copy")
         await pilot.pause()
         assert "macOS Terminal does not let programs set the clipboard" in await seen(pilot)
@@ -225,18 +261,23 @@ def test_copying_says_when_the_terminal_cannot(monkeypatch: pytest.MonkeyPatch) 
     run(scenario)
 
 
-def test_f1_and_question_mark_list_the_keys() -> None:
+def test_question_mark_and_f1_list_the_keys_with_the_themes_of_the_data() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("f1")  # works while typing
+        await pilot.press("question_mark")  # from the first screen
         assert isinstance(app.screen, HelpScreen)
         screen = await seen(pilot)
-        assert "Ctrl+Q" in screen and "0 all, 1 neuromuscular, 2 psychosocial" in screen
-        await pilot.press("f1")  # pressed again: closes
-        assert not isinstance(app.screen, HelpScreen)
-        await pilot.press("tab", "tab", "question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        assert re.search(r"│ 0-5 +theme filter: 0 all, 1 neuromuscular, 2 psychosocial", screen)  # five themes, not 0-9
+        assert "0-9" not in screen and "Ctrl+Q" in screen
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")  # pressed again: closes
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("slash", "question_mark")  # in the search box ? is text, and F1 the key
+        assert app.query_one(Input).value == "?" and not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
 
     run(scenario)
 
@@ -263,7 +304,7 @@ def test_the_layout_follows_the_terminal_size() -> None:
         await pilot.pause()
         screen = await seen(pilot)
         assert "Proposed by" not in screen and "Muscle strength" in screen
-        await pilot.resize_terminal(50, 20)  # very narrow: still no crash, names cut
+        await pilot.resize_terminal(60, 20)  # very narrow: names cut
         await pilot.pause()
         assert "Rank" in await seen(pilot)
 
@@ -272,7 +313,7 @@ def test_the_layout_follows_the_terminal_size() -> None:
 
 def test_ctrl_q_quits_with_exit_code_0() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press(*"mood", "ctrl+q")
+        await pilot.press("slash", *"mood", "ctrl+q")
 
     app = run(scenario)
     assert app.return_code == 0
@@ -361,15 +402,15 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         screen = await seen(pilot)
         assert "All 2533 mechanisms" in screen and "showing the first 200 of 2,533: type to narrow" in screen
         assert len(listed(app)) == 200
-        await pilot.press(*"fear")
+        await pilot.press("slash", *"fear")
         await app.workers.wait_for_complete()
         screen = await seen(pilot)
         hits = search(app.dataset, app.ranked, "fear")  # the same engine as clbp search
-        assert f"{len(hits):,} mechanisms match 'fear'" in screen
+        assert f"{len(hits):,} mechanisms match 'fear', best match first" in screen
         names = listed(app)  # long synthetic names are cut to the column with an ellipsis
         assert len(names) == 200
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
-        await pilot.press("tab", "tab", "2")  # a theme: the same search, not run again
+        await pilot.press("enter", "escape", "2")  # the card, back to the list, a theme: the same search, kept
         assert "Psychosocial" in await seen(pilot)
         await pilot.press("slash", *"fe")  # back in the search box, the query is selected: typing replaces it
         await app.workers.wait_for_complete()
@@ -386,3 +427,129 @@ def test_a_stream_that_cannot_say_is_not_a_terminal() -> None:
     closed = io.StringIO()
     closed.close()
     assert not _is_terminal(object()) and not _is_terminal(closed) and not _is_terminal(io.StringIO())
+
+
+# Every key the footer, the help, `browse --help` and the README name, from the first screen, at both sizes.
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_every_named_key_works_from_the_first_screen(size: tuple[int, int]) -> None:
+    wide = size[0] >= 110
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        table = app.query_one(MechanismTable)
+        assert (await seen(pilot)).splitlines()[-1].rstrip() == FOOTER["list"]
+        await pilot.press("down")
+        assert table.cursor_row == 1
+        await pilot.press("pagedown")
+        paged = table.cursor_row
+        assert paged > 2
+        await pilot.press("pageup", "up")
+        assert table.cursor_row < paged - 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, Card)
+        card = app.query_one(Card)
+        assert card.row is not None and card.row.mechanism.name == listed(app)[table.cursor_row]
+        assert f"Proposed by {card.row.mechanism.count} of the 110 trials" in await seen(pilot)
+        await pilot.press("escape")
+        assert isinstance(app.focused, MechanismTable)
+        for key, status in [("3", "Neurophysiological: proposed 22 of 241 times"), ("0", "All 33 mechanisms")]:
+            await pilot.press(key)
+            assert status in await seen(pilot)
+        await pilot.press("c")
+        assert isinstance(app.screen, CiteScreen)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "ctrl+p")
+        assert "Search for commands" in await seen(pilot)
+        await pilot.press("escape", "tab")  # the next pane: the card beside the list, or (narrow) the search box
+        assert isinstance(app.focused, Card if wide else Input)
+        await pilot.press("shift+tab", "slash")
+        assert isinstance(app.focused, Input)
+        assert (await seen(pilot)).splitlines()[-1].rstrip() == FOOTER["search"]
+        await pilot.press(*"fear", "down")
+        assert table.cursor_row == 1
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert card_title(await seen(pilot))[0] == "Kinesiophobia"
+        await pilot.press("escape")
+        assert (await seen(pilot)).splitlines()[-1].rstrip() == FOOTER["list, searched"]
+        await pilot.press("escape")
+        assert app.query_one(Input).value == "" and len(listed(app)) == 33
+        await pilot.press("ctrl+q")
+
+    assert run(scenario, size=size).return_code == 0
+
+
+def test_a_fast_typist_loses_no_key_and_none_comes_out_of_order() -> None:
+    """Keys posted all at once, as a fast typist and a held-down Backspace produce them: no pause in between."""
+    typed = [*"fear", *["backspace"] * 4, *"kinesiofobia"]
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("slash")
+        for key in typed:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await seen(pilot)
+        assert app.query_one(Input).value == "kinesiofobia"
+        assert listed(app) == ["Kinesiophobia"]
+        for key in [*"stress cortisol", "left", "left", *"xx", "home", "delete", "end", "backspace"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else " " if key == "space" else None))
+        await seen(pilot)
+        assert app.query_one(Input).value == "inesiofobiastress cortisxxo"
+
+    run(scenario)
+
+
+def test_a_style_digit_then_enter_at_once_copies_that_style() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("c")
+        for key in ("3", "enter"):  # no pause in between
+            app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        await seen(pilot)
+        assert app.clipboard == cite(DATASET.source, CitationStyle.bibtex)
+        assert "Copied the BibTeX reference to the clipboard" in await seen(pilot)
+
+    run(scenario)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)], ids=["80x24", "60x20"])
+def test_the_theme_tabs_fit_a_small_terminal(size: tuple[int, int]) -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        line = next(line for line in (await seen(pilot)).splitlines() if line.startswith(" All "))
+        labels = line.split()
+        assert labels[0] == "All" and len(labels) == 7  # every theme, "Tissue healing" being two words
+        for label, theme in zip([*labels[1:5], " ".join(labels[5:])], DATASET.themes, strict=True):
+            assert label == theme.name or (label.endswith("…") and theme.name.startswith(label[:-1]))
+        assert line.rstrip().endswith(("healing", "h…"))  # the last tab is whole, not cut by the edge
+        await pilot.press("5")
+        assert "Tissue healing: proposed" in await seen(pilot)
+
+    run(scenario, size=size)
+
+
+def test_a_terminal_too_small_says_how_much_room_it_needs_and_recovers() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        screen = await seen(pilot)
+        assert "terminal too small: needs 60x16 (it is 40x12). Ctrl+Q quits." in " ".join(screen.split())
+        assert "Rank" not in screen
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        screen = await seen(pilot)
+        assert "too small" not in screen and "Muscle strength" in screen
+
+    run(scenario, size=(40, 12))
+
+
+def test_the_readme_and_browse_help_name_the_keys_of_the_help_screen(clbp) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("### `clbp browse`", 1)[1].split("\n### ")[0]
+    table = next(block for block in readme.split("\n\n") if block.startswith("| key |"))
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert [row.split(" | ")[0].removeprefix("| ").replace("`", "") for row in rows] == [
+        key for key, _ in keys_table(DATASET)
+    ]
+    assert "0-9" not in readme
+    usage = " ".join(clbp("browse", "--help").out.split())
+    assert "/ searches" in usage and "? lists the keys" in usage and "Ctrl+Q quits" in usage

@@ -25,8 +25,8 @@ from tests.conftest import REPO
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 STATES = {
     "start": (),
-    "fear": tuple("fear"),  # typed: the list narrows, the card shows the top hit
-    "card": (*"kinesio", "enter"),  # opened: on 80x24 the card takes the list's place
+    "fear": ("slash", *"fear"),  # searched: the list narrows, best match first, the card shows the top hit
+    "card": ("slash", *"kinesio", "enter"),  # opened: on 80x24 the card takes the list's place
 }
 
 
@@ -49,10 +49,17 @@ def test_browse_screen(snap_compare, monkeypatch: pytest.MonkeyPatch, state: str
     assert snap_compare(app, press=STATES[state], terminal_size=SIZES[size], run_before=still_cursor)
 
 
-@pytest.mark.parametrize("keys", [("tab", "tab", "c"), ("f1",)], ids=["cite", "keys"])
+@pytest.mark.parametrize("keys", [("c",), ("question_mark",)], ids=["cite", "keys"])
 def test_browse_dialogs(snap_compare, monkeypatch: pytest.MonkeyPatch, keys: tuple[str, ...]) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     assert snap_compare(make_app(), press=keys, terminal_size=(80, 24), run_before=still_cursor)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (40, 12)], ids=["60x20", "40x12"])
+def test_browse_small_terminals(snap_compare, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
+    """60x20: short theme tabs and a compact footer; 40x12: too small, and it says so."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert snap_compare(make_app(), terminal_size=size, run_before=still_cursor)
 
 
 def test_the_readme_shows_a_snapshot() -> None:

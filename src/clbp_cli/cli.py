@@ -610,8 +610,8 @@ def cite_review(
 def browse_review(ctx: typer.Context, data: DataOption = None) -> None:
     """Look around the whole review on one interactive screen.
 
-    Type to narrow the ranked list (same search as clbp search), filter by theme, open a mechanism's card, follow
-    its theme, copy the reference. ? lists the keys; Ctrl+Q quits.
+    Narrow the ranked list with a search (same search as clbp search), filter by theme, open a mechanism's card,
+    follow its theme, copy the reference. / searches, Esc leaves the search, ? lists the keys; Ctrl+Q quits.
 
     Example: clbp browse
     """

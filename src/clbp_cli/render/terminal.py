@@ -119,13 +119,21 @@ class Column(NamedTuple):
     name: bool = False  # the row's name: of the wrapping columns, the last to break a word
 
 
-def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings) -> list[Text]:
-    """Lay rows out in aligned columns within `width` cells: a bold header, the rows, an optional bold footer.
+class FittedGrid(NamedTuple):
+    """Columns laid out within a width: what `grid` draws, and what browse's list shows."""
 
-    When the natural widths do not fit, flexible columns give way down to their minimum widths (what is still too
-    wide is cropped); a header wider than its column shows its short form. Linear in the number of cells.
+    columns: list[Column]  # an optional column that would be cut to a few letters is left out
+    rows: list[list[Cell]]
+    widths: list[int]
+    headers: list[str]  # each column's header, in its short form where the column is narrower than the header
+
+
+def fit_grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> FittedGrid:
+    """Lay `rows` out within `width` cells (`grid`'s fitting; also browse's list): the columns kept, their widths
+    and headers. When the natural widths do not fit, flexible columns give way down to their minimum widths (what
+    is still too wide is cropped); a header wider than its column shows its short form. Linear in the number of
+    cells.
     """
-    has_footer = any(column.footer is not None for column in columns)
     body = [0] * len(columns)  # the widest cell below the header: numbers are never cut, headers may be
     for row in rows:
         for index, cell in enumerate(row):
@@ -187,11 +195,19 @@ def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, 
     dropped = [index for index, column in enumerate(columns) if column.optional and widths[index] < column.min_width]
     if dropped:  # cut to a few letters ("Psy…") it would say nothing: the others get its room instead
         kept = [index for index in range(len(columns)) if index not in dropped]
-        return grid([columns[i] for i in kept], [[row[i] for i in kept] for row in rows], width, settings)
+        return fit_grid([columns[i] for i in kept], [[row[i] for i in kept] for row in rows], width)
     headers = [
-        column.short if column.short is not None and len(column.header) > width else column.header
-        for column, width in zip(columns, widths, strict=True)
+        column.short if column.short is not None and len(column.header) > size else column.header
+        for column, size in zip(columns, widths, strict=True)
     ]
+    return FittedGrid(list(columns), [list(row) for row in rows], widths, headers)
+
+
+def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings) -> list[Text]:
+    """Lay rows out in aligned columns within `width` cells (as `fit_grid` fits them): a bold header, the rows, an
+    optional bold footer."""
+    columns, rows, widths, headers = fit_grid(columns, rows, width)
+    has_footer = any(column.footer is not None for column in columns)
     lines = [_grid_row([Text(header, style="bold") for header in headers], columns, widths, settings)[0]]
     for row in rows:
         lines += _grid_row(row, columns, widths, settings)
@@ -417,7 +433,20 @@ def _mechanism_table(
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
 ) -> list[Text]:
-    names = theme_names(view.dataset)  # people read names; programs ids
+    columns, cells = mechanism_cells(view.dataset, rows, settings, show_theme=show_theme, matched=matched)
+    return grid(columns, cells, content_width(settings), settings)
+
+
+def mechanism_cells(
+    dataset: Dataset,
+    rows: Sequence[RankedMechanism],
+    settings: RenderSettings,
+    *,
+    show_theme: bool = True,
+    matched: Sequence[SearchHit] | None = None,
+) -> tuple[list[Column], list[list[Cell]]]:
+    """The columns and cells of a list of mechanisms (`list`, `theme`, `search`; browse lays out the same)."""
+    names = theme_names(dataset)  # people read names; programs ids
     # Names wrap rather than being cut ("Muscle st…" and "Muscle en…" would read alike); themes, which the
     # narrowest tables cut, keep enough letters to stay apart.
     columns = [
@@ -428,18 +457,18 @@ def _mechanism_table(
         # "Neurom…" and "Neurop…" stay apart; narrower, the column is left out (`show` names a mechanism's theme).
         # The header carries the theme's mark (clbp's reconstruction).
         columns.append(
-            Column(_marked(theme_label(view.dataset, "Theme"), settings), flexible=True, min_width=8, optional=True)
+            Column(_marked(theme_label(dataset, "Theme"), settings), flexible=True, min_width=8, optional=True)
         )
     columns.append(Column("Trials", right=True, short="n"))
     if matched is not None:
         columns.append(Column("Matched in", flexible=True, wrap=True, min_width=10))
         bar_width = 0
     else:
-        columns.append(Column(trial_share_label(view.dataset), right=True, short="%"))
-        bar_width = _bar_width(view.dataset, settings)
+        columns.append(Column(trial_share_label(dataset), right=True, short="%"))
+        bar_width = _bar_width(dataset, settings)
         if bar_width:
             columns.append(Column(""))
-    ruler = mechanism_ruler(view.dataset)
+    ruler = mechanism_ruler(dataset)
     cells = []
     for index, row in enumerate(rows):
         mechanism = row.mechanism
@@ -455,7 +484,7 @@ def _mechanism_table(
             if bar_width:
                 line.append(bar(mechanism.count, ruler, bar_width, settings))
         cells.append(line)
-    return grid(columns, cells, content_width(settings), settings)
+    return columns, cells
 
 
 def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
