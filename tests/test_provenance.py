@@ -135,8 +135,9 @@ def test_the_audits_definitions(dataset) -> None:
     assert "related but different" in power
     mastery = card["Mastery"]
     assert "Pearlin Mastery Scale" in [m.name for m in mastery.measures]
-    assert mastery.description.startswith("A general sense of being in control of one's life")
-    assert "It differs from mastery experiences" in mastery.description
+    assert mastery.description.startswith("A sense of control and competence: either a general sense of control")
+    assert "in Bandura's theory builds self-efficacy" in mastery.description
+    assert "The review's label does not say which the trials meant." in mastery.description
     assert [(m.name, m.abbreviation) for m in card["Muscle tension"].measures] == [("surface electromyography", "sEMG")]
 
 
