@@ -797,8 +797,8 @@ class MeasuresView(NamedTuple):
         """Whose list this is, said under it in every format."""
         return (
             f"The instruments (questionnaires, physical tests, lab values) are search vocabulary ({self.whose()}): "
-            f"what the data file lists as measuring each mechanism's construct, not a record of what the review's "
-            f"trials measured."
+            f"what the data file lists as measuring each mechanism's construct. They are not a record of what the "
+            f"review's trials measured."
         )
 
     def unmeasured_note(self) -> str:
