@@ -39,8 +39,8 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
         "proposed at least one, most of them several."
     ) in out
     assert (
-        "Mechanisms 33 mechanisms in 5 themes, proposed 241 times in all (the sum of the published theme totals; the "
-        "mechanisms' listed counts in Table 2 add up to 240)."
+        "Mechanisms 33 mechanisms in 5 themes, proposed 241 times in all (the sum of the published theme totals, "
+        "which the review's abstract (Wun et al. 2021) does not state; the mechanisms' listed counts add up to 240)."
     ) in out
     assert (
         "Sources From the review's abstract (Wun et al. 2021): the study's question, design, numbers of studies and "
@@ -67,8 +67,9 @@ def test_about_gives_question_design_numbers_conclusion_dates_themes_and_cite(cl
     assert "Theme Published % of 241 Mechanisms Listed" in out
     assert "* Each mechanism's theme is clbp's reconstruction, not the review's" in out
     assert (
-        "Under this reconstruction, the difference between the listed counts of Table 2 (240) and the published "
-        "total (241) falls in psychosocial."
+        "Under this reconstruction, the difference between the mechanisms' listed counts (240; from Table 2 of the "
+        "review, as reproduced in Psychology Today's 2020 article on it) and the published total (241) falls in "
+        "psychosocial."
     ) in out
     assert "(2021). Why is exercise prescribed for people with chronic low back pain?" in out
     assert "Trials =" not in out  # no Trials column here
@@ -173,6 +174,7 @@ def test_without_a_provenance_the_gap_is_still_placed(clbp, tmp_path) -> None:
     out = words(clbp("about", "--data", str(write(tmp_path, text[:start] + text[end:]))).out)
     assert "reconstructed" not in out
     assert (
-        "* Under this assignment of themes, the difference between the listed counts of Table 2 (240) and the "
-        "published total (241) falls in psychosocial."
+        "* Under this assignment of themes, the difference between the mechanisms' listed counts (240; from Table 2 "
+        "of the review, as reproduced in Psychology Today's 2020 article on it) and the published total (241) falls "
+        "in psychosocial."
     ) in out

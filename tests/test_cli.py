@@ -158,8 +158,12 @@ def test_show_card(clbp) -> None:
         "proposed any mechanism). Source: Table 2 of the review, as reproduced in Psychology Today's 2020 article "
         "on it · clbp cite Notes (clbp's own words, not the review's) Definition An excessive fear of movement"
     ) in out
-    assert "Also known as fear of movement, fear of injury" in out
-    assert "Exercise types search associations, not what the trials proposed: graded exposure, exposure in vivo" in out
+    assert "Also known as fear of movement Measured with" in out  # the one true synonym
+    assert (
+        "Related words phobia, perceived harmfulness, fear of injury, fear of reinjury, exposure therapy, graded "
+        "exposure, exposure in vivo" in out
+    )  # related, and therapies rather than exercise types
+    assert "Exercise types" not in out
     assert "Same theme† Fear-avoidance (15) · Pain self-efficacy (14) · Mood (12)" in out
     assert out.endswith(
         "A count is how many of the 110 trials proposed the mechanism: a proposal, not evidence that it works. "

@@ -177,7 +177,15 @@ def test_theme_quotations_are_the_reviews(dataset) -> None:
 
 # Aliases are synonyms only; these constructs have no other name that means the same thing.
 # Proprioception: position sense and kinesthesia are parts of it, not other names for it.
-NO_SYNONYM = {"Pain tolerance", "Body composition", "Muscle tension", "Proprioception"}
+# Stress response and Mindfulness: stress reactivity and present-moment awareness are aspects, not other names.
+NO_SYNONYM = {
+    "Pain tolerance",
+    "Body composition",
+    "Muscle tension",
+    "Proprioception",
+    "Stress response",
+    "Mindfulness",
+}
 
 
 def test_every_mechanism_has_a_plain_description_and_search_words(dataset) -> None:
@@ -243,10 +251,15 @@ def test_nociceptive_signals_not_pain_signals(dataset) -> None:
     for mechanism in dataset.mechanisms:
         assert "pain signals" not in mechanism.description, mechanism.name
     for name in ("Descending inhibition", "Gate control"):
-        assert "nociceptive (danger) signals" in by_name(dataset, name).description, name
+        assert (
+            "nociceptive signals (nerve signals of actual or potential tissue damage)"
+            in by_name(dataset, name).description
+        ), name
+        assert "danger" not in by_name(dataset, name).description, name
     assert "pain signals" not in " ".join(theme.description for theme in dataset.themes)
     inflammation = by_name(dataset, "Inflammation").description
-    assert "sensitize the nerve endings that detect danger (nociceptors)" in inflammation
+    assert "sensitize the nerve endings that respond to noxious stimuli (nociceptors)" in inflammation
+    assert "danger" not in " ".join(theme.description for theme in dataset.themes)
 
 
 def test_known_slips_in_descriptions_are_gone(dataset) -> None:

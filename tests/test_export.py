@@ -263,7 +263,11 @@ def test_the_shared_sentences_are_the_same_in_every_renderer(clbp) -> None:
         assert note in text, name
         assert "proposed 87 of 241 times (36% of all proposals)" in text.lower(), name
         assert "12 mechanisms whose listed counts add up to 86" in text, name
-        assert "trialists, as quoted by Wun et al. 2021" in text, name
+        assert (
+            "from a trial in the review, as quoted by Wun et al. 2021 (via Psychology Today's 2020 article on the "
+            "review, not the review's abstract)"
+        ) in text, name
+        assert "Description (clbp's own words, not the review's): Proposed mechanisms in thoughts" in text, name
     for name, text in said(["list", "--top", "3"]).items():
         assert "Showing 3 of 33" in text, name
     for name, text in said(["themes"]).items():

@@ -26,8 +26,9 @@ EVERY_INSTRUMENT = sorted(
     key=lambda item: item[0].casefold(),
 )
 VOCABULARY_NOTE = (
-    "The instruments (questionnaires, physical tests, lab values) are clbp's search vocabulary: what clbp lists as "
-    "measuring each mechanism's construct. They are not from the review, and not a record of what its trials measured."
+    "The instruments (questionnaires, physical tests, lab values) are search vocabulary (clbp's own words, not the "
+    "review's): what the data file lists as measuring each mechanism's construct. They are not a record of what the "
+    "review's trials measured."
 )
 
 
@@ -39,10 +40,11 @@ def test_json_lists_every_instrument_of_the_data_once_with_its_mechanism(clbp) -
     result = clbp("measures", "--format", "json")
     assert (result.code, result.err) == (0, "")
     records = json.loads(result.out)
-    assert len(EVERY_INSTRUMENT) == 63
+    assert len(EVERY_INSTRUMENT) == 61
     assert [(r["name"], r["abbreviation"], *r["mechanisms"]) for r in records] == EVERY_INSTRUMENT
-    assert records[0] == {"name": "6-minute walk test", "abbreviation": "6MWT", "mechanisms": ["aerobic-fitness"],
-                          "mechanism_names": ["Aerobic fitness"], "themes": ["cardiometabolic"]}  # fmt: skip
+    assert records[0] == {"name": "abdominal drawing-in test (pressure biofeedback)", "abbreviation": "",
+                          "mechanisms": ["motor-control"], "mechanism_names": ["Motor control"],
+                          "themes": ["neuromuscular"]}  # fmt: skip
 
 
 def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
@@ -50,15 +52,16 @@ def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
     assert lines[0] == (
-        " 63 instruments for 29 of the 33 mechanisms: clbp's search vocabulary, not the review's (Wun et al. 2021)"
+        " 61 instruments for 29 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
+        "(Wun et al. 2021)"
     )
     assert lines[2].split() == ["Instrument", "Abbreviation", "Mechanism", "Theme"]
-    assert lines[3].split() == ["6-minute", "walk", "test", "6MWT", "Aerobic", "fitness", "Cardiometabolic"]
+    assert lines[3].split()[:3] == ["abdominal", "drawing-in", "test"]
     assert any(line.split()[-3:] == ["TSK", "Kinesiophobia", "Psychosocial"] for line in lines)
     text = flat(result.out)
     assert VOCABULARY_NOTE in text
     assert "No instrument listed for: Stabilization, Disability perception, Gate control, Tissue restoration." in text
-    assert "trials" not in text.replace("its trials measured", "")  # no counts, so no count to misread
+    assert "trials" not in text.replace("review's trials measured", "")  # no counts, so no count to misread
 
 
 def test_theme_filter(clbp) -> None:
@@ -70,11 +73,12 @@ def test_theme_filter(clbp) -> None:
         ("IL-6", "inflammation"), ("NIRS", "blood-flow"), ("TNF-alpha", "inflammation"),
     ]  # fmt: skip
     table = clbp("measures", "-t", "tissue-healing", env={"COLUMNS": "120"}).out
-    assert table.splitlines()[0] == (
-        " 6 instruments for 3 of the 4 tissue healing mechanisms: clbp's search vocabulary, not the review's "
-        "(Wun et al. 2021)"
+    assert flat(table).startswith(
+        "6 instruments for 3 of the 4 tissue healing mechanisms: search vocabulary, clbp's own words, not the "
+        "review's (Wun et al. 2021)"
     )
-    assert "Theme" not in table.splitlines()[2]  # one theme: no theme column
+    header = next(line for line in table.splitlines() if "Instrument" in line)
+    assert "Theme" not in header  # one theme: no theme column
     assert "No instrument listed for: Tissue restoration." in flat(table)
 
 
@@ -95,7 +99,7 @@ def test_mechanism_filter_takes_what_show_takes(clbp) -> None:
 def test_nothing_to_list_exits_1_with_an_empty_answer_for_scripts(clbp, args: list[str], message: str) -> None:
     table = clbp("measures", *args)
     assert (table.code, table.out) == (1, "")
-    assert table.err == f"clbp: error: no instrument in clbp's search vocabulary measures {message}\n"
+    assert table.err == f"clbp: error: no instrument in the search vocabulary measures {message}\n"
     assert clbp("measures", *args, "--format", "json").out == "[]\n"
     assert clbp("measures", *args, "--format", "csv").out == "name,abbreviation,mechanisms,mechanism_names,themes\r\n"
 
@@ -111,12 +115,12 @@ def test_html_and_markdown_carry_the_same_label(clbp) -> None:
     import html
 
     page = html.unescape(clbp("measures", "--format", "html").out)
-    assert page.count("<tr>") == 63 + 1
+    assert page.count("<tr>") == 61 + 1
     assert '<th scope="row">Tampa Scale for Kinesiophobia</th><td>TSK</td><td>Kinesiophobia</td>' in page
     assert VOCABULARY_NOTE in flat(page)
     markdown = clbp("measures", "--format", "markdown").out
     assert markdown.startswith(
-        "**63 instruments for 29 of the 33 mechanisms: clbp's search vocabulary, not the review's"
+        "**61 instruments for 29 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
     )
     assert VOCABULARY_NOTE in flat(markdown)
 

@@ -135,8 +135,9 @@ def test_the_audits_definitions(dataset) -> None:
     assert "related but different" in power
     mastery = card["Mastery"]
     assert "Pearlin Mastery Scale" in [m.name for m in mastery.measures]
-    assert mastery.description.startswith("A general sense of being in control of one's life")
-    assert "It differs from mastery experiences" in mastery.description
+    assert mastery.description.startswith("A sense of control and competence: either a general sense of control")
+    assert "in Bandura's theory builds self-efficacy" in mastery.description
+    assert "The review's label does not say which the trials meant." in mastery.description
     assert [(m.name, m.abbreviation) for m in card["Muscle tension"].measures] == [("surface electromyography", "sEMG")]
 
 
@@ -164,3 +165,40 @@ def test_the_cache_keeps_the_provenance_of_both_formats(tmp_path, monkeypatch) -
         warm = load_dataset(path)
         assert warm == cold and (warm.format_version, warm.provenance) == (cold.format_version, cold.provenance)
     assert load_dataset(tmp_path / "new.yaml").said_by("mechanism_themes") == LABELS["reconstruction"]
+
+
+def test_quotations_descriptions_and_instruments_say_whose_they_are_from_the_files_sources(clbp, tmp_path) -> None:
+    """The words under a quotation, a theme's description and `measures` take their sources' labels from the file:
+    a user's own file with other sources reads right, and a format-1 file, which states none, says so."""
+
+    def said(path: str, *args: str) -> str:
+        result = clbp(*args, "--data", path, env={"COLUMNS": "200"})
+        assert (result.code, result.err) == (0, ""), result.err
+        return " ".join(result.out.split())
+
+    text = bundled_text()
+    mine = text.replace(
+        "  article: Psychology Today's 2020 article on the review, not the review's abstract\n",
+        "  article: my colleague's summary of the review\n",
+    ).replace("  clbp: clbp's own words, not the review's\n", "  clbp: my own words\n")
+    assert mine.count("my colleague") == mine.count("my own words") == 1
+    path = str(write(tmp_path, mine, "mine.yaml"))
+    theme = said(path, "theme", "psychosocial")
+    assert (
+        "— from a trial in the review, as quoted by Wun et al. 2021 (via my colleague's summary of the review)" in theme
+    )
+    assert "Description (my own words): Proposed mechanisms in thoughts" in theme
+    assert said(path, "measures").startswith(
+        "61 instruments for 29 of the 33 mechanisms: search vocabulary, my own words"
+    )
+    assert "Psychology Today" not in theme and "clbp's" not in said(path, "measures")
+
+    old = str(write(tmp_path, format_1_text(), "old.yaml"))
+    theme = said(old, "theme", "psychosocial")
+    assert "self-efficacy.” — from a trial in the review, as quoted by Wun et al. 2021 Rank" in theme
+    assert "Description (source not stated in the data file): Proposed mechanisms" in theme
+    measures = said(old, "measures")
+    assert measures.startswith(
+        "61 instruments for 29 of the 33 mechanisms: search vocabulary, source not stated in the data file"
+    )
+    assert "clbp's" not in measures

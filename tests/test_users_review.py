@@ -197,7 +197,10 @@ def test_an_edited_file_that_closes_the_gap_gets_no_difference_notes(clbp, tmp_p
         assert "the listed counts add up to" not in out and "falls in" not in out, args
         assert not re.search(r"\b86\b", out), args
     about = " ".join(clbp("about", "--data", path).out.split())
-    assert "proposed 241 times in all (the sum of the published theme totals)." in about
+    assert (
+        "proposed 241 times in all (the sum of the published theme totals, which the review's abstract (Wun et "
+        "al. 2021) does not state)." in about
+    )
 
 
 def test_an_edited_file_states_its_own_sums(clbp, tmp_path) -> None:
@@ -206,5 +209,8 @@ def test_an_edited_file_states_its_own_sums(clbp, tmp_path) -> None:
     assert "* Psychosocial: the published total is 87, but its mechanisms' listed counts add up to 89." in themes
     assert " 86 " not in themes and "86*" not in themes
     about = " ".join(clbp("about", "--data", path).out.split())
-    assert "the mechanisms' listed counts in Table 2 add up to 243" in about
-    assert "the difference between the listed counts of Table 2 (243) and the published total (241)" in about
+    assert "the mechanisms' listed counts add up to 243)." in about
+    assert (
+        "the difference between the mechanisms' listed counts (243; from Table 2 of the review, as reproduced in "
+        "Psychology Today's 2020 article on it) and the published total (241)"
+    ) in about

@@ -65,9 +65,9 @@ SPECIFIC_MEASURES = {
     "Inflammation": [("C-reactive protein", "CRP"), ("interleukin-6", "IL-6")],
     "Muscle endurance": [("Biering-Sorensen test", "")],
     "Descending inhibition": [("conditioned pain modulation", "CPM")],
-    "Aerobic fitness": [("maximal oxygen uptake", "VO2max"), ("6-minute walk test", "6MWT")],
+    "Aerobic fitness": [("maximal oxygen uptake", "VO2max"), ("peak oxygen uptake", "VO2peak")],
     "Body weight": [("body mass index", "BMI")],
-    "Body composition": [("body fat percentage", ""), ("waist circumference", "")],
+    "Body composition": [("dual-energy X-ray absorptiometry", "DXA"), ("bioelectrical impedance analysis", "BIA")],
     "Pain tolerance": [("pressure pain tolerance", ""), ("cold pressor test", "")],
     "Stress response": [("cortisol", "")],
     "Flexibility": [("sit-and-reach test", "")],
@@ -109,13 +109,17 @@ def test_a_questionnaire_is_on_the_card_of_the_construct_it_measures_only(datase
 
 
 def test_disability_questionnaires_measure_the_outcome_not_the_belief(dataset) -> None:
-    """The ODI, RMDQ and QBPDS measure disability itself, the trials' outcome: no card lists them as a mediator's
-    measure, and Disability perception's definition says exactly that (so a search for them still finds it)."""
+    """The ODI, RMDQ and QBPDS are the trials' usual outcome: no card lists them as a mediator's measure, and
+    Disability perception's definition says why without naming them, so that a search for them does not answer
+    with the mechanism whose measure they are not."""
     for mechanism in dataset.mechanisms:
         assert not {"ODI", "RMDQ", "QBPDS"} & {m.abbreviation for m in mechanism.measures}, mechanism.name
     perception = card(dataset, "Disability perception")
-    assert "measure disability itself, the trials' usual outcome" in perception.description
-    assert "Oswestry Disability Index (ODI)" in perception.description
+    assert "Self-report disability questionnaires are the trials' usual outcome" in perception.description
+    assert "would measure the outcome twice, so clbp lists none" in perception.description
+    for mechanism in dataset.mechanisms:
+        words = set(re.findall(r"[a-z]+", " ".join([*items(mechanism), mechanism.description]).casefold()))
+        assert not {"odi", "oswestry", "rmdq", "roland", "qbpds", "quebec"} & words, mechanism.name
     assert "self-reported disability" not in perception.aliases
 
 
@@ -172,6 +176,7 @@ def test_no_word_is_spread_over_many_cards(dataset) -> None:
     assert set(shared) == {
         "pilates", "transversusabdominis", "multifidus", "stamina", "paraspinalmuscles", "gradedexposure",
         "stiffness", "yoga", "exercizeinducedhypoalgesia", "pituitarygland", "intervertebraldisc",
+        "exposuretherapy", "serotonin",
     }  # fmt: skip
 
 
@@ -199,7 +204,8 @@ EVERYDAY = [
     ("exercises", ["motor control exercise"], "Motor control"),
     ("exercises", ["stabilization exercise"], "Stabilization"),
     ("exercises", ["graded activity"], "Fear-avoidance"),
-    ("exercises", ["graded exposure"], "Kinesiophobia"),
+    ("keywords", ["graded exposure", "exposure in vivo", "exposure therapy"], "Kinesiophobia"),
+    ("keywords", ["graded exposure", "exposure therapy"], "Fear-avoidance"),
     ("exercises", ["aerobic exercise", "walking", "cycling"], "Aerobic fitness"),
     ("exercises", ["resistance training"], "Muscle strength"),
     ("exercises", ["stretching", "yoga"], "Flexibility"),
@@ -235,3 +241,12 @@ def test_the_vocabulary_is_rich_enough_to_search(dataset) -> None:
         for kind in ("measures", "exercises", "phrases", "anatomy")
     }
     assert all(total >= 40 for total in totals.values()), totals
+
+
+@pytest.mark.parametrize("query", ["ODI", "Oswestry", "RMDQ", "Roland-Morris", "QBPDS"])
+def test_a_disability_questionnaire_does_not_answer_disability_perception(clbp, query: str) -> None:
+    """The questionnaires are the trials' outcome, not a measure of the belief: no card carries them, so a search for
+    one does not send the user to Disability perception as if it measured it."""
+    result = clbp("search", query, "--format", "json")
+    assert "disability-perception" not in result.out
+    assert result.code in (0, 1), result.err

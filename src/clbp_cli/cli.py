@@ -436,7 +436,7 @@ def list_measures(
     if not rows:
         if output_format in EMPTY_ANSWER_FORMATS:  # scripts get an empty answer
             _emit(view, output_format, output, color)
-        raise UserError(f"no instrument in clbp's search vocabulary measures {view.chosen()}", EXIT_NOT_FOUND)
+        raise UserError(f"no instrument in the search vocabulary measures {view.chosen()}", EXIT_NOT_FOUND)
     _emit(view, output_format, output, color)
 
 

@@ -113,6 +113,13 @@ def theme_source_note(dataset: Dataset) -> str:
     return f"{THEME_MARK} Theme: {stated(dataset, 'mechanism_themes')} (clbp about explains it)."
 
 
+def quoted_by(dataset: Dataset) -> str:
+    """Whose words a theme's quotations are: 'from a trial in the review, as quoted by Wun et al. 2021 (via
+    Psychology Today's 2020 article on the review, ...)', the source as the data file states it ('' if it does not)."""
+    via = dataset.said_by("quotes")
+    return f"from a trial in the review, as quoted by {_cite(dataset)}{f' (via {via})' if via else ''}"
+
+
 def proposed_by(dataset: Dataset, count: int) -> str:
     """'Proposed by 10 of the 110 trials as a mechanism of benefit' (singular for one trial): all that a count says
     of the trials; nothing else is attributed to them."""
@@ -419,8 +426,12 @@ class ThemeView(NamedTuple):
         return f"{summary.mechanism_count} mechanisms whose listed counts add up to {summary.listed_total}"
 
     def quoted_by(self) -> str:
-        """Whose words the theme's quotations are: 'trialists, as quoted by Wun et al. 2021'."""
-        return f"trialists, as quoted by {_cite(self.dataset)}"
+        """Whose words the theme's quotations are: quoted_by(dataset)."""
+        return quoted_by(self.dataset)
+
+    def described(self) -> str:
+        """The theme's description, with whose words it is: 'Description (clbp's own words, not the review's): ...'."""
+        return f"Description ({stated(self.dataset, 'theme_descriptions')}): {self.summary.theme.description}"
 
     def discrepancy(self) -> str:
         """'Note: the published total is 87, but the listed counts add up to 86' ('' when they agree); each
@@ -651,14 +662,17 @@ class AboutView(NamedTuple):
             f"{study.trials_with_mechanism} proposed at least one, most of them several.",
         ))  # fmt: skip
         listed = (
-            f"; the mechanisms' listed counts in {source.table} add up to {self.listed_total}"
+            f"; the mechanisms' listed counts add up to {self.listed_total}"
             if self.listed_total != study.published_proposals
             else ""
         )
+        totals = dataset.said_by("theme_totals")
+        unstated = f", which {totals} does not state" if totals else ""
         facts.append((
             "Mechanisms",
             f"{len(dataset.mechanisms)} mechanisms in {len(dataset.themes)} themes, proposed "
-            f"{study.published_proposals} times in all (the sum of the published theme totals{listed}).",
+            f"{study.published_proposals} times in all (the sum of the published theme "
+            f"totals{unstated}{listed}).",
         ))  # fmt: skip
         facts.append(("Conclusion", study.finding))
         years = f"{study.first_trial_year}-{study.last_trial_year}"
@@ -686,8 +700,8 @@ class AboutView(NamedTuple):
             names = " and ".join(summary.theme.name.lower() for summary in self.discrepancies)
             under = "this reconstruction" if dataset.theme_provenance else "this assignment of themes"
             notes.append(
-                f"Under {under}, the difference between the listed counts of {dataset.source.table} "
-                f"({self.listed_total}) and the published total ({published}) falls in {names}."
+                f"Under {under}, the difference between the mechanisms' listed counts ({self.listed_total}; "
+                f"from {counts_source(dataset)}) and the published total ({published}) falls in {names}."
             )
         notes.append(proposals_note(dataset))
         return notes
@@ -773,14 +787,18 @@ class MeasuresView(NamedTuple):
             measured = len({row.mechanism.id for measure in self.rows for row in measure.mechanisms})
             kind = f" {self.theme.name.lower()}" if self.theme else ""
             scope = f"{measured} of the {len(self._chosen())}{kind} mechanisms"
-        return f"{count} {noun} for {scope}: clbp's search vocabulary, not the review's ({_cite(self.dataset)})"
+        return f"{count} {noun} for {scope}: search vocabulary, {self.whose()} ({_cite(self.dataset)})"
+
+    def whose(self) -> str:
+        """Whose vocabulary the instruments are, as the data file states it: "clbp's own words, not the review's"."""
+        return stated(self.dataset, "vocabulary")
 
     def vocabulary_note(self) -> str:
         """Whose list this is, said under it in every format."""
         return (
-            "The instruments (questionnaires, physical tests, lab values) are clbp's search vocabulary: what clbp "
-            "lists as measuring each mechanism's construct. They are not from the review, and not a record of "
-            "what its trials measured."
+            f"The instruments (questionnaires, physical tests, lab values) are search vocabulary ({self.whose()}): "
+            f"what the data file lists as measuring each mechanism's construct. They are not a record of what the "
+            f"review's trials measured."
         )
 
     def unmeasured_note(self) -> str:

@@ -253,7 +253,7 @@ def _theme_body(view: ThemeView) -> str:
     summary = view.summary
     parts = [
         f"<p>{_escaped(_capitalised(view.proposed_times()))}; {_escaped(view.listed())}.</p>",
-        f"<p>{_escaped(theme.description)}</p>",
+        f"<p>{_escaped(view.described())}</p>",
     ]
     if theme.quotes:
         quotes = " and ".join(f"\u201c{_escaped(q)}\u201d" for q in theme.quotes)

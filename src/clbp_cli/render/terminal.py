@@ -550,7 +550,7 @@ def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     g = glyphs(settings)
     header = _spread(Text(theme.name, style=f"bold {ACCENT}"), Text(f"theme {g.dot} {view.proposed_times()}"), settings)
     listed = view.listed()
-    parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(theme.description)]
+    parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(view.described())]
     if theme.quotes:
         parts += [Text(""), _theme_quotes(view, settings)]
     parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
