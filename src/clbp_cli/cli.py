@@ -340,7 +340,7 @@ def search_mechanisms(
 
     Example: clbp search "fear of movement"
     """
-    from clbp_cli.core.search import fold, nearest_names, search
+    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, search
     from clbp_cli.core.views import SearchView, quoted
 
     if not fold(query):
@@ -353,6 +353,12 @@ def search_mechanisms(
     if not hits:
         if output_format in (OutputFormat.json, OutputFormat.yaml, OutputFormat.csv):  # scripts get an empty answer
             _emit(SearchView(dataset, query, ()), output_format, output, color)
+        if asks_about_the_whole_review(dataset, query):  # "back pain": every mechanism is about it
+            raise UserError(
+                f"{quoted(query)} names what the whole review is about, not one mechanism; see every mechanism "
+                "with: clbp list, and the review itself with: clbp about",
+                EXIT_NOT_FOUND,
+            )
         scope = f" in theme {chosen.id}" if chosen is not None else ""
         nearest = nearest_names(dataset, query)
         if nearest:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import difflib
 import gc
+import heapq
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from _thread import allocate_lock
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -97,9 +101,10 @@ class SearchHit(NamedTuple):
     matched_terms: tuple[str, ...] = ()  # the query's words that matched anywhere in the mechanism, as typed
 
 
-# Ranking, explained in the README ("How search ranks"): a BM25-style sum over the query's words of the word's
-# rarity (inverse document frequency over mechanisms) times the weight of the best field it occurs in times how
-# it matched; plus bonuses when the whole query is a field value (exact) or sits in one as a phrase.
+# ---- Tuning: every constant that decides what matches and how it ranks (README: "How search ranks") ----------
+# A mechanism's score is a BM25-style sum over the query's content words of the word's rarity (inverse document
+# frequency over mechanisms) times the weight of the best field it occurs in times how it matched; plus a bonus
+# when the whole query is a value (exact) or sits in one as a phrase.
 FIELD_WEIGHTS = {
     "name": 1.0,
     "alias": 0.9,
@@ -112,32 +117,47 @@ FIELD_WEIGHTS = {
     "description": 0.3,
 }
 # How a query word matched a word of the data: the same stem, the acronym of a value ("ROM" = range of motion),
-# the start of a longer word, inside one, or within a typo.
+# the start of a longer word, within a typo, or inside a word.
 MATCH_QUALITY = {"word": 1.0, "acronym": 1.0, "prefix": 0.7, "typo": 0.7, "inside": 0.45}
 EXACT_BONUS = 1.0  # the whole query is a whole value: times the value's field weight and the query's total rarity
 PHRASE_BONUS = 0.5  # the query's words, in order, inside one value
-OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to 3): a word all over a mechanism counts
+OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to MAX_OTHER_FIELDS)
 MAX_OTHER_FIELDS = 3
+MIN_COVERAGE = 0.2  # a hit rests on enough of the query: the mean, over its content words, of field weight times
+# match quality (a word in a name 1.0, in a description 0.3, none 0): one description word of two is 0.15
 TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
-COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms ("pain", "back") is common, not specific
+COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms is common, not specific
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
-MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate" in strategies)
-MIN_TYPO_LENGTH = 5  # a word this long may hold a typo: one edit, two from LONG_WORD_LENGTH letters
-LONG_WORD_LENGTH = 10
+MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate")
+MIN_TYPO_LENGTH = 5  # a word this long may hold one typo...
+LONG_WORD_LENGTH = 10  # ...and one this long two (but not at the first letter)
+FAMILY_START = 5  # two stems sharing this many first letters may be one word family (disabl, disability)
+ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the data may be an acronym
+MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
+MIN_JOINED_PART = 3  # "selfefficacy" is split into two words of the data, each at least this long
 MAX_QUERY_WORDS = 32  # content words of a query that count
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
 was we were what when where which while who why will with would you your get gets got getting very more less much
-many too also just really he she him her his hers us"""
+many too also just really he she him her his hers us all any some every"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Particles of phrasal verbs: part of a phrase ("fed up", "turning the pain down"), never a match on their own.
+PARTICLES = frozenset(["up", "down", "out", "off", "over", "away", "around", "through", "along"])
 _SEPARATOR = "qzxqzq"  # joins one row's values so that they fold in one call; folds to itself
+_ROW_SEPARATOR = "qzxqzr"  # joins the rows, so that the whole data folds in one call
 _SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"
+
+
+def typo_allowance(length: int) -> int:
+    """How many typos a word (or a name, compacted) of this length may hold."""
+    return 0 if length < MIN_TYPO_LENGTH else 1 if length < LONG_WORD_LENGTH else 2
 
 
 def stem(word: str) -> str:
     """A light stemmer for folded words: plurals, -ing, -ed, -er, -ness and a final e go, so that 'fitter' and
-    'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis'. Both sides are stemmed alike."""
+    'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis', 'cope' and 'coping' at 'cop'. Both sides
+    are stemmed alike."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -154,9 +174,36 @@ def stem(word: str) -> str:
                     base = base[:-1]  # fitter -> fit, running -> run; but fall, stress stay
                 word = base
             break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # the e that -ing and -ed drop: cope/coping, move/moving, fatigue/fatiguing
     return word
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off while search builds thousands of containers with no cycles (its passes cost more
+    than the work). Shared by threads (clbp browse searches in a worker): it is on again when the last one leaves,
+    if it was on when the first came."""
+    with _collector_lock:
+        if not _collector_state:
+            _collector_state.append(gc.isenabled())
+            gc.disable()
+        else:
+            _collector_state.append(False)
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_state.pop()
+            if not _collector_state[1:] and _collector_state == [True]:
+                _collector_state.pop()
+                gc.enable()
+            elif _collector_state == [False]:
+                _collector_state.pop()
+
+
+_collector_lock = allocate_lock()
+_collector_state: list[bool] = []  # the first entry: was the collector on; then one per thread still searching
 
 
 def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
@@ -184,60 +231,64 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip(_row_fields(row), _row_texts(row, theme_names), strict=True))
 
 
-class _Row(NamedTuple):
-    row: RankedMechanism
-    texts: list[str]  # each value as written
-    haystack: str  # the values folded, apart by _SEPARATOR, with a space at each end: " name qzxqzq alias ... "
-
-    @property
-    def folded(self) -> list[str]:
-        """Each value folded."""
-        return [piece.strip() for piece in self.haystack.split(_SEPARATOR)]
+def _fold_rows(texts: list[list[str]]) -> tuple[str, list[list[str]]]:
+    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop):
+    the whole folded text, rows apart by _ROW_SEPARATOR and values by _SEPARATOR; and each row's values folded."""
+    whole = fold(f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts))
+    rows = [[value.strip() for value in row.split(_SEPARATOR)] for row in whole.split(_ROW_SEPARATOR)]
+    if len(rows) != len(texts) or any(len(row) != len(values) for row, values in zip(rows, texts, strict=False)):
+        rows = [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
+        whole = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in rows)
+    return f" {whole} ", rows
 
 
 class _Value(NamedTuple):
     field: str
     weight: float
     words: list[str]  # its folded words
-    folded: str
-    content_stems: list[str]  # the stems of its words but stopwords, for _whole_query_bonus
-    initials: tuple[str, str]  # _initials(folded); none for a description
 
 
 class SearchIndex:
-    """The data prepared for searching, built once per (dataset, ranked) by prepare_search and reused by every
-    search over it (clbp browse searches on every key): the folded rows, the vocabulary, which rows hold each
-    word, and, worked out when first asked, each row's values split into words and their acronyms."""
+    """The data prepared for searching, the one way to search (prepare_search): the folded values, which rows hold
+    each word, the vocabulary sorted and by length, the words naming the review's subject; and, worked out when a
+    search first needs them and kept, each row's values split into words, their stems and their acronyms."""
 
-    def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism], rows: list[_Row]) -> None:
+    def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism]) -> None:
         self.dataset = dataset
         self.ranked = ranked
-        self.rows = rows
-        postings: dict[str, list[int]] = {}
-        for row_number, prepared in enumerate(rows):
-            for word in set(prepared.haystack.split()):
-                found = postings.get(word)
-                if found is None:
-                    postings[word] = [row_number]
-                else:
-                    found.append(row_number)
+        theme_names = {theme.id: theme.name for theme in dataset.themes}
+        with collector_paused():
+            self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
+            self.text, self.folded = _fold_rows(self.texts)  # the whole folded data; each row's values folded
+            postings: dict[str, list[int]] = {}
+            for row_number, row in enumerate(self.text.split(_ROW_SEPARATOR)):
+                for word in set(row.split()):
+                    found = postings.get(word)
+                    if found is None:
+                        postings[word] = [row_number]
+                    else:
+                        found.append(row_number)
         postings.pop(_SEPARATOR, None)
         self.postings = postings  # folded word -> the rows holding it, in order
         self.vocabulary = frozenset(postings)  # every folded word of the data
-        self.initials: dict[int, list[tuple[str, str]]] = {}  # row number -> its values' acronyms
-        self._sorted_words: list[str] | None = None
+        self.sorted_words = sorted(self.vocabulary)
+        self.subject_stems = subject_stems(dataset)
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._acronym_rows: dict[str, list[int]] | None = None
-        self._values: dict[int, tuple[list[_Value], dict[str, list[tuple[int, int]]]]] = {}
+        self._name_keys: list[tuple[str, list[str]]] | None = None
+        self._stems: dict[str, str] = {}
+        self._words: dict[int, tuple[list[_Value], dict[str, list[tuple[int, int]]]]] = {}
+        self._value_stems: dict[tuple[int, int], list[str]] = {}
+        self._initials: dict[int, list[tuple[str, str]]] = {}
         self._bounds: dict[str, list[tuple[int, int]]] = {}
-        self.order = {id(row): position for position, row in enumerate(ranked)}
 
-    @property
-    def sorted_words(self) -> list[str]:
-        if self._sorted_words is None:
-            self._sorted_words = sorted(self.vocabulary)
-        return self._sorted_words
+    def stem(self, word: str) -> str:
+        """stem(word), kept."""
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = stem(word)
+        return found
 
     @property
     def joined_words(self) -> str:
@@ -259,28 +310,41 @@ class SearchIndex:
         """Acronym -> the rows with a value (but the description) of that acronym, in order."""
         if self._acronym_rows is None:
             found: dict[str, list[int]] = {}
-            for row_number in range(len(self.rows)):
-                for acronym in {a for pair in _row_initials(self, row_number) for a in pair if a}:
+            for row_number in range(len(self.folded)):
+                for acronym in {a for pair in self.initials(row_number) for a in pair if a}:
                     found.setdefault(acronym, []).append(row_number)
             self._acronym_rows = found
         return self._acronym_rows
 
-    def values(self, row_number: int) -> tuple[list[_Value], dict[str, list[tuple[int, int]]]]:
-        """The row's values split into words, and where each of its words occurs: (value number, position)."""
-        found = self._values.get(row_number)
+    def initials(self, row_number: int) -> list[tuple[str, str]]:
+        """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
+        found = self._initials.get(row_number)
         if found is None:
-            prepared = self.rows[row_number]
+            found = self._initials[row_number] = [_initials(value) for value in self.folded[row_number][:-1]]
+        return found
+
+    def words(self, row_number: int) -> tuple[list[_Value], dict[str, list[tuple[int, int]]]]:
+        """The row's values split into words, and where each of its words occurs: (value number, position)."""
+        found = self._words.get(row_number)
+        if found is None:
             values = []
             occurrences: dict[str, list[tuple[int, int]]] = {}
-            fields = _row_fields(prepared.row)
-            for value_number, (field, folded) in enumerate(zip(fields, prepared.folded, strict=True)):
+            fields = _row_fields(self.ranked[row_number])
+            for value_number, (field, folded) in enumerate(zip(fields, self.folded[row_number], strict=True)):
                 words = folded.split()
-                stems = [_stem_of(word) for word in words if word not in STOPWORDS]
-                initials = _initials(folded) if field != "description" else ("", "")
-                values.append(_Value(field, FIELD_WEIGHTS[field], words, folded, stems, initials))
+                values.append(_Value(field, FIELD_WEIGHTS[field], words))
                 for position, word in enumerate(words):
                     occurrences.setdefault(word, []).append((value_number, position))
-            found = self._values[row_number] = (values, occurrences)
+            found = self._words[row_number] = (values, occurrences)
+        return found
+
+    def value_stems(self, row_number: int, value_number: int) -> list[str]:
+        """The stems of a value's words but stopwords (for the exact and phrase bonuses)."""
+        key = (row_number, value_number)
+        found = self._value_stems.get(key)
+        if found is None:
+            words = self.words(row_number)[0][value_number].words
+            found = self._value_stems[key] = [self.stem(word) for word in words if word not in STOPWORDS]
         return found
 
     def bounds(self, text: str) -> list[tuple[int, int]]:
@@ -290,43 +354,32 @@ class SearchIndex:
             found = self._bounds[text] = _word_bounds(text)
         return found
 
+    def name_keys(self) -> list[tuple[str, list[str]]]:
+        """Each mechanism's name, with its name and aliases as nearest_names compares them."""
+        if self._name_keys is None:
+            self._name_keys = [
+                (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
+                for mechanism in self.dataset.mechanisms
+            ]
+        return self._name_keys
+
 
 def prepare_search(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
-    """The data prepared for search(..., index=): build it once, search with it often (the same results). A row's
-    words, stems and acronyms are worked out when a search first reaches the row, and kept."""
-    return _index(dataset, ranked)
+    """The data prepared for search(): build it once, search with it often (clbp browse, on every key)."""
+    return SearchIndex(dataset, ranked)
 
 
-def _fold_row(texts: list[str]) -> str:
-    """The row's haystack: fold() of each text, in one call for the whole row (folding is search's inner loop)."""
-    joined = fold(f" {_SEPARATOR} ".join(texts))
-    if joined.count(_SEPARATOR) != len(texts) - 1:  # pragma: no cover - a value holding the separator itself
-        joined = f" {_SEPARATOR} ".join(fold(text) for text in texts)
-    return f" {joined} "
+def subject_stems(dataset: Dataset) -> frozenset[str]:
+    """The stems of the words that name the review's own subject, from the data (`subject.words`)."""
+    return frozenset(stem(word) for word in fold(" ".join(dataset.subject.words)).split())
 
 
-_index_cache: list[tuple[Sequence[RankedMechanism], Dataset, SearchIndex]] = []
-
-
-def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
-    """The prepared rows and vocabulary, kept for the last (dataset, ranked) searched (clbp browse searches often)."""
-    for cached_ranked, cached_dataset, index in _index_cache:
-        if cached_ranked is ranked and cached_dataset is dataset:
-            return index
-    theme_names = {theme.id: theme.name for theme in dataset.themes}
-    rows = []
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of new containers, no cycles: the collector's passes were half the time
-    try:
-        for row in ranked:
-            texts = _row_texts(row, theme_names)
-            rows.append(_Row(row, texts, _fold_row(texts)))
-        index = SearchIndex(dataset, ranked, rows)
-    finally:
-        if collecting:
-            gc.enable()
-    _index_cache[:] = [(ranked, dataset, index)]
-    return index
+def asks_about_the_whole_review(dataset: Dataset, query: str) -> bool:
+    """The query's words (stopwords aside) all name the review's own subject ("back pain", "does exercise work"):
+    it asks about the whole review, which every mechanism is about, so search answers nothing."""
+    words = [word for word in fold(query).split() if word not in STOPWORDS and len(word) > 1]
+    subject = subject_stems(dataset)
+    return bool(words) and all(stem(word) in subject for word in words)
 
 
 class _QueryWord(NamedTuple):
@@ -334,17 +387,21 @@ class _QueryWord(NamedTuple):
     folded: str
     stem: str
     being_typed: bool = False  # the last word of a query typed live (clbp browse): it may be the start of any word
+    scores: bool = True  # False for a word naming the review's subject, or a particle: part of a phrase, no more
 
 
-def _query_words(query: str, vocabulary: frozenset[str], typing: bool = False) -> list[_QueryWord]:
-    """The query's content words, each once, in order: stopwords and single letters dropped, and two words that
-    the data writes as one joined ("co-ordination", "well being"). With `typing`, a last word not yet followed by a
-    space is kept whatever it is, as the start of a word ("fe" while typing "fear")."""
+def _query_words(query: str, index: SearchIndex, typing: bool = False) -> list[_QueryWord]:
+    """The query's words, each once, in order: stopwords and single letters dropped; two words that the data
+    writes as one joined ("co-ordination", "well being"), and one that it writes as two split ("selfefficacy").
+    With `typing`, a last word not yet followed by a space is kept whatever it is, as the start of a word."""
     typed_words = [piece for piece in re.split(r"[\W_]+", query) if piece]
     pairs: list[tuple[str, str]] = []  # (typed, folded)
     for piece in typed_words:
         folded = fold(piece)
-        pairs += [(piece.casefold() if folded == part else part, part) for part in folded.split()]
+        for part in folded.split():
+            typed = piece.casefold() if folded == part else part
+            pairs += [(typed, half) for half in _split_joined(part, index)] if typed == part else [(typed, part)]
+    vocabulary = index.vocabulary
     words: list[_QueryWord] = []
     seen = set()
     position = 0
@@ -358,10 +415,23 @@ def _query_words(query: str, vocabulary: frozenset[str], typing: bool = False) -
         if (len(folded) < 2 or folded in STOPWORDS or folded in seen) and not being_typed:
             continue
         seen.add(folded)
-        words.append(_QueryWord(typed, folded, stem(folded), being_typed))
+        stemmed = stem(folded)
+        scores = being_typed or (folded not in PARTICLES and stemmed not in index.subject_stems)
+        words.append(_QueryWord(typed, folded, stemmed, being_typed, scores))
         if len(words) == MAX_QUERY_WORDS:  # a pasted paragraph: its first words are plenty, and stay fast
             break
     return words
+
+
+def _split_joined(word: str, index: SearchIndex) -> list[str]:
+    """A word the data writes as two ("selfefficacy": "self efficacy"), as those two; else the word itself."""
+    if len(word) < 2 * MIN_JOINED_PART or word in index.vocabulary or not word.isalpha():
+        return [word]
+    for cut in range(MIN_JOINED_PART, len(word) - MIN_JOINED_PART + 1):
+        first, second = word[:cut], word[cut:]
+        if first in index.vocabulary and second in index.vocabulary and f" {first} {second} " in index.text:
+            return [first, second]
+    return [word]
 
 
 def word_match(query_word: str, data_word: str) -> str | None:
@@ -372,22 +442,13 @@ def word_match(query_word: str, data_word: str) -> str | None:
     return None if found.get(data_word) == "typo" else found.get(data_word)
 
 
-_stems: dict[str, str] = {}
-
-
-def _stem_of(word: str) -> str:
-    found = _stems.get(word)
-    if found is None:
-        found = _stems[word] = stem(word)
-    return found
-
-
 def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | None = None) -> dict[str, str]:
     """The data's words this query word matches, each with how (a key of MATCH_QUALITY). With `index`, only the
     words that can match are tried (those starting as the word or its stem, holding it, or of a typo's length)."""
+    stem_of = index.stem if index is not None else stem
     found: dict[str, str] = {}
     partial = len(word.folded) >= MIN_PARTIAL_WORD_LENGTH or word.being_typed
-    long_stem = len(word.stem) >= 4
+    long_stem = len(word.stem) >= MIN_PARTIAL_WORD_LENGTH
     head = word.stem[:-1] or word.stem  # a word's stem starts its word, but for a final y (injuries -> injury)
     candidates: frozenset[str] | set[str] = vocabulary
     if index is not None:
@@ -395,21 +456,21 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
         if partial:
             starts.add(word.folded)
             if long_stem:
-                starts.update((word.stem, word.stem[:5]))
+                starts.update((word.stem, word.stem[:FAMILY_START]))
         candidates = {data_word for start in starts for data_word in _starting(index.sorted_words, start)}
         if partial and len(word.folded) >= MIN_INSIDE_LENGTH:
             candidates.update(_holding(index.joined_words, word.folded))
     for data_word in candidates:
-        if data_word.startswith(head) and _stem_of(data_word) == word.stem:
+        if data_word.startswith(head) and stem_of(data_word) == word.stem:
             found[data_word] = "word"
         elif partial:
-            if _starts(data_word, word, long_stem):
+            if _starts(data_word, word, long_stem, stem_of):
                 found[data_word] = "prefix"
             elif len(word.folded) >= MIN_INSIDE_LENGTH and word.folded in data_word:
                 found[data_word] = "inside"
     length = len(word.folded)
-    if length >= MIN_TYPO_LENGTH and not any(how in ("word", "prefix") for how in found.values()):
-        allowed = 1 if length < LONG_WORD_LENGTH else 2
+    allowed = typo_allowance(length)
+    if allowed and not any(how in ("word", "prefix") for how in found.values()):
         typed = _sounded(word.folded)
         if index is not None:
             lengths = range(length - allowed - 1, length + allowed + 2)
@@ -417,17 +478,13 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
         for data_word in candidates if index is not None else vocabulary:
             if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha():
                 distance = edit_distance(typed, _sounded(data_word), allowed)
-                if distance <= min(allowed, 1) or (
-                    distance <= allowed and data_word[0] == typed[0]
-                ):  # 2: not the 1st letter
+                if distance <= 1 or (distance <= allowed and data_word[0] == typed[0]):  # 2: not the 1st letter
                     found.setdefault(data_word, "typo")
     return found
 
 
 def _starting(words: list[str], start: str) -> list[str]:
     """The words of a sorted list that start with `start`."""
-    from bisect import bisect_left
-
     first = bisect_left(words, start)
     last = first
     while last < len(words) and words[last].startswith(start):
@@ -447,23 +504,27 @@ def _holding(joined: str, piece: str) -> set[str]:
     return found
 
 
-def _starts(data_word: str, word: _QueryWord, long_stem: bool) -> bool:
+def _starts(data_word: str, word: _QueryWord, long_stem: bool, stem_of: Callable[[str], str]) -> bool:
     """The query word starts the data's word, as typed or by its stem, or both are of one word family."""
     if data_word.startswith(word.folded) or (long_stem and data_word.startswith(word.stem)):
         return True
-    return long_stem and data_word[:5] == word.stem[:5] and _same_family(word.stem, _stem_of(data_word))
+    return (
+        long_stem
+        and data_word[:FAMILY_START] == word.stem[:FAMILY_START]
+        and _same_family(word.stem, stem_of(data_word))
+    )
 
 
 def _same_family(first: str, second: str) -> bool:
-    """Two stems of one word family: they differ only in their last letter or two past a common start of 5+
-    letters, at most one letter before the shorter one ends ('disabl' and 'disability', 'confident' and
-    'confidenc'; not 'control' and 'contraction')."""
+    """Two stems of one word family: they differ only in their last letter or two past a common start of
+    FAMILY_START+ letters, at most one letter before the shorter one ends ('disabl' and 'disability', 'confident'
+    and 'confidenc'; not 'control' and 'contraction')."""
     shared = 0
     for a, b in zip(first, second, strict=False):
         if a != b:
             break
         shared += 1
-    return shared >= max(5, min(len(first), len(second)) - 1)
+    return shared >= max(FAMILY_START, min(len(first), len(second)) - 1)
 
 
 def _sounded(word: str) -> str:
@@ -496,23 +557,40 @@ def edit_distance(first: str, second: str, limit: int) -> int:
 
 def _initials(folded: str) -> tuple[str, str]:
     """A value's acronyms: the initials of all its words and of its words but stopwords ('range of motion' ->
-    'rom', 'rm'); empty below three words, where an acronym would be a guess."""
+    'rom', 'rm'); empty below MIN_ACRONYM_WORDS words, where an acronym would be a guess."""
     words = folded.split()
-    if len(words) < 3:
+    if len(words) < MIN_ACRONYM_WORDS:
         return "", ""
     return "".join(w[0] for w in words), "".join(w[0] for w in words if w not in STOPWORDS)
 
 
-def _row_initials(index: SearchIndex, row_number: int) -> list[tuple[str, str]]:
-    """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
-    found = index.initials.get(row_number)
-    if found is None:
-        found = index.initials[row_number] = [_initials(value) for value in index.rows[row_number].folded[:-1]]
-    return found
-
-
 def _idf(matched: int, total: int) -> float:
     return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
+
+
+class _Query(NamedTuple):
+    """What scoring a row needs to know of the query."""
+
+    words: list[_QueryWord]
+    scoring: list[int]  # the query words that score (not the subject's words, not particles)
+    matching: dict[str, list[tuple[int, float, str]]]  # data word -> (query word, quality, how) for each it matches
+    acronyms: frozenset[int]  # the query words that may be acronyms
+    rarity: list[float]  # per query word; 0 for those that do not score
+    stems: list[str]  # every query word's stem, for the exact and phrase bonuses
+    full_rarity: float
+
+
+class _Scored(NamedTuple):
+    """A row's score and what its hit will show."""
+
+    score: float
+    coverage: float  # the mean over the query's scoring words of their best field weight times match quality
+    row_number: int
+    anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
+    value_number: int  # the value shown: the strongest match
+    positions: list[int]  # its words that matched
+    bonus: float  # its exact or phrase bonus
+    how: list[str]  # per query word, how its best match was made ("" for none)
 
 
 def search(
@@ -522,96 +600,134 @@ def search(
     *,
     typing: bool = False,
     index: SearchIndex | None = None,
+    top: int | None = None,
 ) -> list[SearchHit]:
-    """Mechanisms matching any content word of `query`, most relevant first (ties in published rank order).
+    """Mechanisms matching `query`, most relevant first (ties in published rank order); the first `top` only,
+    when given (only those are built). Nothing for a query that only names the review's subject.
 
     `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
     follows it, also matches as the start of any word, however short ("fe" finds fear). `index` is the data
-    prepared by prepare_search(dataset, ranked), for many searches over the same data; without it, it is built
-    (and kept for the next search over the same objects). The results are the same either way."""
+    prepared by prepare_search(dataset, ranked), for many searches over the same data; without it, it is built."""
     if not fold(query):
         return []
     if index is None or index.dataset is not dataset or index.ranked is not ranked:
-        index = _index(dataset, ranked)
-    words = _query_words(query, index.vocabulary, typing)
-    if not words:
-        return []
-    expansions = [_expand(word, index.vocabulary, index) for word in words]
+        index = prepare_search(dataset, ranked)
+    with collector_paused():
+        prepared = _prepare_query(index, _query_words(query, index, typing))
+        if prepared is None:
+            return []
+        query_info, candidates, specific = prepared
+        scored = [found for n in candidates if (found := _score(index, n, query_info)) is not None]
+        return [_hit(index, found, query_info) for found in _rank(scored, specific, top)]
+
+
+def _prepare_query(
+    index: SearchIndex, words: list[_QueryWord]
+) -> tuple[_Query, list[int], frozenset[int] | None] | None:
+    """The query's words expanded to the data's, their rarity, the candidate rows, and, when the query is partly
+    outside the review, its specific words (one of which a hit must match whole). None when nothing can match."""
+    scoring = [i for i, word in enumerate(words) if word.scores]
+    if not scoring:
+        return None
+    expansions = [_expand(word, index.vocabulary, index) if word.scores else {} for word in words]
     # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion).
-    acronym_words = [
+    acronyms = frozenset(
         i
-        for i, word in enumerate(words)
-        if 2 <= len(word.folded) <= 6 and word.folded.isalpha() and "word" not in expansions[i].values()
-    ]
-    # Which rows each query word occurs in, for its rarity: from the rows holding each word it matches.
-    postings = index.postings
+        for i in scoring
+        if len(words[i].folded) in ACRONYM_LENGTHS
+        and words[i].folded.isalpha()
+        and "word" not in expansions[i].values()
+    )
     matched_rows: list[set[int]] = []
     for i, expansion in enumerate(expansions):
         rows: set[int] = set()
         for data_word in expansion:
-            rows.update(postings[data_word])
-        if i in acronym_words:
+            rows.update(index.postings[data_word])
+        if i in acronyms:
             rows.update(index.acronym_rows().get(words[i].folded, ()))
         matched_rows.append(rows)
-    candidates = sorted(set().union(*matched_rows))
-    total = len(index.rows)
-    rarity = [_idf(len(rows), total) for rows in matched_rows]
-    query_stems = [word.stem for word in words]
-    full_rarity = sum(rarity)
-    acronyms = frozenset(acronym_words)
-    # Per data word, the query words it matches and how well: (query word, quality, how).
+    total = len(index.folded)
+    rarity = [_idf(len(matched_rows[i]), total) if words[i].scores else 0.0 for i in range(len(words))]
     matching: dict[str, list[tuple[int, float, str]]] = {}
     for i, expansion in enumerate(expansions):
         for data_word, how in expansion.items():
             matching.setdefault(data_word, []).append((i, MATCH_QUALITY[how], how))
-    scoring = _Scoring(words, matching, acronyms, rarity, query_stems, full_rarity)
-    collecting = gc.isenabled()
-    gc.disable()  # thousands of new hits, no cycles: the collector's passes cost more than the scoring
-    try:
-        hits = [_score(index, n, scoring) for n in candidates]
-    finally:
-        if collecting:
-            gc.enable()
-    if not all(matched_rows):
+    specific = None
+    if not all(matched_rows[i] for i in scoring):
         # A word matched nothing ("shoulder pain", "diabetes medication"): the query is partly outside the review,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
-        specific = {i for i, rows in enumerate(matched_rows) if rows and len(rows) <= COMMON_SHARE * total}
-        hits = [(score, anchors, hit) for score, anchors, hit in hits if anchors & specific]
-    if hits:  # the tail: mechanisms that only mention a word in passing, far below the best
-        floor = TAIL_SHARE * max(score for score, _, _ in hits)
-        hits = [scored for scored in hits if scored[0] >= floor]
-    order = index.order
-    hits.sort(key=lambda scored: (-scored[0], order[id(scored[2].row)]))
-    return [hit for _, _, hit in hits]
+        specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
+    candidates = sorted(set().union(*matched_rows))
+    stems = [word.stem for word in words]
+    return _Query(words, scoring, matching, acronyms, rarity, stems, sum(rarity)), candidates, specific
 
 
-class _Scoring(NamedTuple):
-    """What scoring a row needs to know of the query."""
+def _rank(scored: list[_Scored], specific: frozenset[int] | None, top: int | None) -> list[_Scored]:
+    """The hits, best first (ties in published order): those resting on enough of the query, matching one of its
+    specific words whole when it is partly outside the review, and not far below the best (a word in passing)."""
+    kept = [s for s in scored if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific)]
+    if kept:
+        floor = TAIL_SHARE * max(s.score for s in kept)
+        kept = [s for s in kept if s.score >= floor]
+    if top is not None and top < len(kept):
+        return heapq.nsmallest(top, kept, key=_order)
+    return sorted(kept, key=_order)
 
-    words: list[_QueryWord]
-    matching: dict[str, list[tuple[int, float, str]]]  # data word -> (query word, quality, how) for each it matches
-    acronyms: frozenset[int]  # the query words that may be acronyms
-    rarity: list[float]
-    query_stems: list[str]
-    full_rarity: float
+
+def _order(scored: _Scored) -> tuple[float, int]:
+    return -scored.score, scored.row_number
 
 
-def _score(index: SearchIndex, row_number: int, scoring: _Scoring) -> tuple[float, set[int], SearchHit]:
-    """The row's score, the query words that match one of its words whole (or the start of one), and its hit."""
-    words, matching, acronyms, rarity = scoring.words, scoring.matching, scoring.acronyms, scoring.rarity
-    prepared = index.rows[row_number]
-    size = len(words)
+def _score(index: SearchIndex, row_number: int, query: _Query) -> _Scored | None:
+    """A row's score: for each scoring query word, its rarity times its best field weight times match quality,
+    plus a little per other field it occurs in; plus the best exact or phrase bonus of a value."""
+    values, occurrences = index.words(row_number)
+    size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
     how_best = [""] * size
-    fields_seen: list[set[str]] = [set() for _ in words]
-    shown: tuple[float, int, list[int], float] | None = None  # (value score, value index, matched positions, bonus)
+    fields_seen: list[set[str]] = [set() for _ in range(size)]
+    shown: tuple[float, float, int, list[int]] | None = None  # (value score, bonus, value number, positions)
     bonus_total = 0.0
-    values, occurrences = index.values(row_number)
-    # Per value holding a word that matches: per query word its best match quality and how, and the positions.
+    for value_number, (quality, how, positions) in _value_matches(index, row_number, query, occurrences):
+        value = values[value_number]
+        weight = value.weight
+        if value.field == "phrase":  # an everyday phrase counts by the share of its content words matched
+            weight *= _phrase_share(value.words, positions, index)
+        value_score = 0.0
+        for i in query.scoring:
+            if quality[i]:
+                fields_seen[i].add(value.field)
+                value_score += query.rarity[i] * weight * quality[i]
+                if weight * quality[i] > best[i]:
+                    best[i], how_best[i] = weight * quality[i], how[i]
+        bonus = 0.0
+        if all(quality[i] for i in query.scoring):  # the value may hold the whole query
+            bonus = _stems_bonus(index.value_stems(row_number, value_number), query.stems) * weight * query.full_rarity
+        bonus_total = max(bonus_total, bonus)
+        if shown is None or (value_score, bonus) > shown[:2]:  # the strongest field shows why
+            shown = (value_score, bonus, value_number, positions)
+    if shown is None:
+        return None
+    score = bonus_total
+    for i in query.scoring:
+        if best[i]:
+            score += query.rarity[i] * (best[i] + OTHER_FIELDS_BONUS * min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS))
+    coverage = sum(best) / len(query.scoring)
+    anchors = frozenset(i for i in query.scoring if how_best[i] in ("word", "acronym", "prefix"))
+    return _Scored(score, coverage, row_number, anchors, shown[2], shown[3], shown[1], how_best)
+
+
+def _value_matches(
+    index: SearchIndex, row_number: int, query: _Query, occurrences: dict[str, list[tuple[int, int]]]
+) -> list[tuple[int, tuple[list[float], list[str], list[int]]]]:
+    """Per value of the row holding a match, in order: per query word its best match quality and how, and the
+    positions of the value's words that matched."""
+    size = len(query.words)
     per_value: dict[int, tuple[list[float], list[str], list[int]]] = {}
+    matching = query.matching
     few = len(matching) <= len(occurrences)
     for data_word in matching if few else occurrences:
-        places = occurrences.get(data_word) if few else occurrences[data_word]
+        places = occurrences.get(data_word)
         found = matching.get(data_word)
         if places is None or found is None:
             continue
@@ -624,62 +740,35 @@ def _score(index: SearchIndex, row_number: int, scoring: _Scoring) -> tuple[floa
                 positions.append(position)
                 if match_quality > quality[i]:
                     quality[i], how[i] = match_quality, match
-    visited: Iterable[int] = sorted(per_value)
-    if acronyms:  # every value but the description may hold an acronym
-        visited = sorted(set(per_value) | set(range(len(values) - 1)))
-    for value_number in visited:
-        value = values[value_number]
-        field = value.field
-        weight = value.weight
-        entry = per_value.get(value_number)
-        if entry is None:
-            entry = ([0.0] * size, [""] * size, [])
-        quality, how, positions = entry
-        value_score = 0.0
-        for i in range(size):
-            word_quality = quality[i]
-            if not word_quality and i in acronyms and field != "description" and words[i].folded in value.initials:
-                word_quality, how[i] = MATCH_QUALITY["acronym"], "acronym"
-                positions.extend(range(len(value.words)))
-            if word_quality:
-                fields_seen[i].add(field)
-                value_score += rarity[i] * weight * word_quality
-                if weight * word_quality > best[i]:
-                    best[i], how_best[i] = weight * word_quality, how[i]
-        if not positions:
-            continue
-        bonus = _stems_bonus(value.content_stems, scoring.query_stems) * weight * scoring.full_rarity
-        bonus_total = max(bonus_total, bonus)
-        if shown is None or (value_score, bonus) > (shown[0], shown[3]):  # the strongest field shows why
-            shown = (value_score, value_number, positions, bonus)
-    assert shown is not None  # a candidate matched at least one word somewhere
-    score = bonus_total
-    for i in range(size):
-        if best[i]:
-            others = min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS)
-            score += rarity[i] * (best[i] + OTHER_FIELDS_BONUS * others)
-    _, value_number, positions, bonus = shown
-    field, text = values[value_number].field, prepared.texts[value_number]
-    matched = [i for i in range(size) if best[i]]
-    kind = _kind(bonus, matched, how_best, size)
-    spans = _word_spans(text, sorted(set(positions)), index.bounds(text))
-    if field == "description":
-        text, spans = _snippet(text, spans)
-    ideal = scoring.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
-    relevance = max(1, min(100, round(100 * score / ideal)))
-    terms = tuple(words[i].typed for i in matched)
-    anchors = {i for i in matched if how_best[i] in ("word", "acronym", "prefix")}
-    return score, anchors, SearchHit(prepared.row, relevance, field, kind, text, spans, terms)
+    if query.acronyms:  # every value but the description may be an acronym's
+        for value_number, pair in enumerate(index.initials(row_number)):
+            for i in query.acronyms:
+                if query.words[i].folded in pair:
+                    entry = per_value.get(value_number)
+                    if entry is None:
+                        entry = per_value[value_number] = ([0.0] * size, [""] * size, [])
+                    quality, how, positions = entry
+                    if not quality[i]:
+                        quality[i], how[i] = MATCH_QUALITY["acronym"], "acronym"
+                        positions.extend(range(len(index.words(row_number)[0][value_number].words)))
+    return sorted(per_value.items())
 
 
-def _whole_query_bonus(value_words: list[str], query_stems: list[str]) -> float:
-    """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words
-    in order and together, else 0."""
-    return _stems_bonus([_stem_of(word) for word in value_words if word not in STOPWORDS], query_stems)
+def _phrase_share(words: list[str], positions: list[int], index: SearchIndex) -> float:
+    """The share of an everyday phrase's content words (not stopwords, particles or the subject's words) that the
+    query matched: a phrase matches as a phrase, so "high-intensity" reaches "runner's high" only by half."""
+    matched = set(positions)
+    content = [
+        position
+        for position, word in enumerate(words)
+        if word not in STOPWORDS and word not in PARTICLES and index.stem(word) not in index.subject_stems
+    ]
+    return sum(position in matched for position in content) / len(content) if content else 1.0
 
 
 def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
-    """_whole_query_bonus from the stems of the value's words but stopwords."""
+    """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words in
+    order and together, else 0; from the stems of their words but stopwords."""
     size = len(query_stems)
     if len(value_stems) < size or (size == 1 and len(value_stems) > 1):  # cannot hold the query
         return 0.0
@@ -688,6 +777,22 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
     if any(value_stems[i : i + size] == query_stems for i in range(len(value_stems) - size + 1)):
         return PHRASE_BONUS
     return 0.0
+
+
+def _hit(index: SearchIndex, scored: _Scored, query: _Query) -> SearchHit:
+    """The hit shown for a scored row: the value that matched most strongly, its matched words marked."""
+    row_number, value_number = scored.row_number, scored.value_number
+    field = index.words(row_number)[0][value_number].field
+    text = index.texts[row_number][value_number]
+    spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
+    if field == "description":
+        text, spans = _snippet(text, spans)
+    ideal = query.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
+    relevance = max(1, min(100, round(100 * scored.score / ideal)))
+    matched = [i for i in query.scoring if scored.how[i]]
+    kind = _kind(scored.bonus, matched, scored.how, len(query.scoring))
+    terms = tuple(query.words[i].typed for i in matched)
+    return SearchHit(index.ranked[row_number], relevance, field, kind, text, spans, terms)
 
 
 def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
@@ -763,41 +868,31 @@ def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> 
     return prefix + text[left:right] + suffix, kept
 
 
-def nearest_names(dataset: Dataset, query: str, limit: int = 3) -> list[str]:
+def nearest_names(dataset: Dataset, query: str, limit: int = 3, index: SearchIndex | None = None) -> list[str]:
     """Mechanism names (or the names of mechanisms whose alias is) within a typo or two of `query`, or whose start
     it is with a typo, closest first, for "did you mean" messages. Empty unless a name is really close: a vague
-    guess misleads more than it helps."""
+    guess misleads more than it helps. `index`, when given, keeps the names' keys for the next call."""
     key = _sounded(compact(query))
-    if len(key) < MIN_TYPO_LENGTH - 1:
+    allowed = typo_allowance(len(key))
+    if not allowed:
         return []
-    allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
+    if index is not None and index.dataset is dataset:
+        name_keys = index.name_keys()
+    else:
+        name_keys = [
+            (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
+            for mechanism in dataset.mechanisms
+        ]
     found: list[tuple[int, int, str]] = []
-    for position, (name, others) in enumerate(_name_keys(dataset)):
+    for position, (name, others) in enumerate(name_keys):
         distances = []
         for other in others:
             distances.append(edit_distance(key, other, allowed))
-            if len(key) >= 6 and len(other) > len(key) and other[0] == key[0]:  # the start of a name, mistyped
-                distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # ("catastrofy")
+            if len(key) > MIN_TYPO_LENGTH and len(other) > len(key) and other[0] == key[0]:  # a name's start,
+                distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # mistyped ("catastrofy")
         if min(distances) <= allowed:
             found.append((min(distances), position, name))
     return [name for _, _, name in sorted(found)[:limit]]
-
-
-_name_keys_cache: list[tuple[Dataset, list[tuple[str, list[str]]]]] = []
-
-
-def _name_keys(dataset: Dataset) -> list[tuple[str, list[str]]]:
-    """Each mechanism's name, with its name and aliases as nearest_names compares them; kept for the last dataset
-    (clbp browse asks on every key that finds nothing)."""
-    for cached_dataset, keys in _name_keys_cache:
-        if cached_dataset is dataset:
-            return keys
-    keys = [
-        (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
-        for mechanism in dataset.mechanisms
-    ]
-    _name_keys_cache[:] = [(dataset, keys)]
-    return keys
 
 
 class LookupFailed(Exception):
@@ -853,6 +948,14 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
         by_alias = [row for row in ranked if key in {compact(alias) for alias in row.mechanism.aliases}]
         if by_alias:
             return _one(name, by_alias, exact=True)
+        stems = _stems_of(folded)  # another form of a name's or an alias's words ("sleeping": Sleep)
+        by_form = [
+            row
+            for row in ranked
+            if stems in {_stems_of(fold(text)) for text in (row.mechanism.name, *row.mechanism.aliases)}
+        ]
+        if by_form:
+            return _one(name, by_form, exact=True)
     if len(key) >= 3:
         by_name = [row for row in ranked if compact(row.mechanism.name).startswith(key)]
         if by_name:
@@ -862,9 +965,9 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
         ]
         if by_alias_start:
             return _one(name, by_alias_start, exact=True)
-    if len(key) >= MIN_TYPO_LENGTH - 1:
+    allowed = typo_allowance(len(key))
+    if allowed:
         typed = _sounded(key)
-        allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
         closest: dict[int, list[RankedMechanism]] = {}
         for row in ranked:
             mechanism = row.mechanism
@@ -876,6 +979,10 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
             return _one(name, closest[min(closest)], exact=False)
     hits = search(dataset, ranked, name)
     raise LookupFailed("mechanism", name, suggestions=[hit.row.mechanism.name for hit in hits[:3]])
+
+
+def _stems_of(folded: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in folded.split() if word not in STOPWORDS)
 
 
 def _starts_inside_a_word(text: str, start: str) -> bool:
