@@ -376,7 +376,7 @@ def test_did_you_mean_only_for_a_really_close_name(clbp) -> None:
 def test_search_suggests_a_close_name_when_nothing_matches(clbp, monkeypatch) -> None:
     import clbp_cli.core.search as engine
 
-    monkeypatch.setattr(engine, "search", lambda *args: [])
+    monkeypatch.setattr(engine, "search_page", lambda *args, **options: engine.SearchPage([], 0, 0))
     result = clbp("search", "mindfullnes")
     assert result.err == "clbp: error: no mechanism matches 'mindfullnes'; did you mean: Mindfulness?\n"
 
@@ -488,7 +488,7 @@ def test_a_prepared_index_finds_exactly_what_a_fresh_search_does(
             expansion = _expand(word, forward.vocabulary, forward)
             assert expansion == _expand(word, forward.vocabulary), (query, word)
             scanned = {n for n, words in enumerate(row_words) if words & set(expansion)}
-            assert {n for w in expansion for n in forward.postings[w]} == scanned, (query, word)
+            assert {n for w in expansion for n in forward.postings(w)} == scanned, (query, word)
 
 
 def test_search_rebuilds_an_index_made_for_other_data() -> None:

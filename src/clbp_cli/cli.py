@@ -340,17 +340,15 @@ def search_mechanisms(
 
     Example: clbp search "fear of movement"
     """
-    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, search
+    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, search_page
     from clbp_cli.core.views import SearchView, quoted
 
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
     dataset, ranked = _load(ctx, data)
     chosen = _theme_or_exit(dataset, theme) if theme is not None else None
-    hits = search(dataset, ranked, query)
-    if chosen is not None:
-        hits = [hit for hit in hits if hit.row.mechanism.theme == chosen.id]
-    if not hits:
+    page = search_page(dataset, ranked, query, top=top, theme_id=chosen.id if chosen is not None else None)
+    if not page.hits:
         if output_format in (OutputFormat.json, OutputFormat.yaml, OutputFormat.csv):  # scripts get an empty answer
             _emit(SearchView(dataset, query, ()), output_format, output, color)
         if asks_about_the_whole_review(dataset, query):  # "back pain": every mechanism is about it
@@ -363,12 +361,12 @@ def search_mechanisms(
         nearest = nearest_names(dataset, query)
         if nearest:
             hint = f"; did you mean: {', '.join(nearest)}?"
-        elif chosen is not None and search(dataset, ranked, query):
+        elif chosen is not None and page.total:
             hint = f"; other themes have some: clbp search {_quoted(query)}"
         else:
             hint = "; see every name with: clbp list"
         raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
-    _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
+    _emit(SearchView(dataset, query, tuple(page.hits), page.matched), output_format, output, color)
 
 
 def _quoted(text: str) -> str:

@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from clbp_cli.core.citation import CitationStyle, cite, short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
-from clbp_cli.core.search import SearchHit, SearchIndex, fold, nearest_names, prepare_search, search
+from clbp_cli.core.search import SearchHit, SearchIndex, SearchPage, fold, nearest_names, prepare_search, search_page
 from clbp_cli.core.views import mechanism_view, percent, quoted, trial_share_label
 from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.terminal import ACCENT, MAX_BAR_WIDTH, MIN_BAR_WIDTH, as_renderable, bar, render_show
@@ -156,7 +156,7 @@ class BrowseApp(App[int]):
         self.entries: list[Entry] = []
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
-        self._last_search: tuple[str, list[SearchHit]] | None = None
+        self._last_search: tuple[str, str | None, SearchPage] | None = None  # (query, theme, its page)
         self._search_index: SearchIndex | None = None  # the data prepared for search, at the first search
         self.card_row: RankedMechanism | None = None
 
@@ -196,41 +196,43 @@ class BrowseApp(App[int]):
         typing never waits for it; the list follows when it is done (unless something newer was typed)."""
         query = self.query_one(SearchBox).value
         theme_id = self.theme_filter.id if self.theme_filter else None
-        searched = self._last_search is not None and self._last_search[0] == query
+        searched = self._last_search is not None and self._last_search[:2] == (query, theme_id)
         if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
             self.rerank_in_background(query, theme_id)
         else:
             self.show_matches(query, theme_id, *self.matches(query, theme_id))
 
-    def matches(self, query: str, theme_id: str | None) -> tuple[list[Entry], int]:
-        """The list's rows, and how many match in all themes: the core's search, then its theme filter."""
+    def matches(self, query: str, theme_id: str | None) -> tuple[list[Entry], int, int]:
+        """The list's rows (up to LIST_LIMIT), how many match in the theme, and how many in all themes: the core's
+        search, which builds only the hits shown."""
         if not fold(query):
             rows = select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)
-            return [Entry(row, None) for row in rows], len(rows)
-        if self._last_search is not None and self._last_search[0] == query:
-            hits = self._last_search[1]
+            return [Entry(row, None) for row in rows], len(rows), len(rows)
+        if self._last_search is not None and self._last_search[:2] == (query, theme_id):
+            page = self._last_search[2]
         else:
             if self._search_index is None:
                 self._search_index = prepare_search(self.dataset, self.ranked)
-            hits = search(self.dataset, self.ranked, query, typing=True, index=self._search_index)  # every key
-            self._last_search = (query, hits)
-        by_id = {hit.row.mechanism.id: hit for hit in hits}
-        rows = select_mechanisms(self.dataset, [hit.row for hit in hits], theme_id=theme_id)
-        return [Entry(row, by_id[row.mechanism.id]) for row in rows], len(hits)
+            page = search_page(  # every key
+                self.dataset, self.ranked, query, top=LIST_LIMIT, theme_id=theme_id, typing=True,
+                index=self._search_index,
+            )  # fmt: skip
+            self._last_search = (query, theme_id, page)
+        return [Entry(hit.row, hit) for hit in page.hits], page.matched, page.total
 
     @work(thread=True, exclusive=True, group="rerank")
     def rerank_in_background(self, query: str, theme_id: str | None) -> None:
-        entries, all_hits = self.matches(query, theme_id)
+        entries, matched, all_hits = self.matches(query, theme_id)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self.show_matches, query, theme_id, entries, all_hits)
+            self.call_from_thread(self.show_matches, query, theme_id, entries, matched, all_hits)
 
-    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], all_hits: int) -> None:
+    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], matched: int, all_hits: int) -> None:
         if query != self.query_one(SearchBox).value or theme_id != (
             self.theme_filter.id if self.theme_filter else None
         ):
             return  # overtaken by a newer key
         self.entries = entries[:LIST_LIMIT]
-        self.matched = len(entries)
+        self.matched = matched
         self.all_hits = all_hits
         self.fill_table()
         self.query_one("#status", Static).update(self.status_text(query))

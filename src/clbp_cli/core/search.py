@@ -9,9 +9,10 @@ import math
 import re
 import unicodedata
 from _thread import allocate_lock
-from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import accumulate
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -23,15 +24,16 @@ _FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (needle, re.compile(pattern), replacement)
     for needle, pattern, replacement in (
         ("", r"[\W_]+", " "),  # punctuation, hyphens and underscores separate words
-        ("is", r"(?<=[a-z])is(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
-        ("ys", r"(?<=[a-z])ys(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
-        ("our", r"(?<=[a-z])our(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
-        ("ae", r"(?<=[a-z])ae(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
-        ("oe", r"\boe(?=[a-z])", "e"),  # oedema -> edema
-        ("tre", r"(?<=[a-z]{2})tre(?=s?\b)", "ter"),  # centre -> center
-        ("ll", r"(?<=[a-z])ll(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
+        ("is", r"is(?<=[a-z]is)(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
+        ("ys", r"ys(?<=[a-z]ys)(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
+        ("our", r"our(?<=[a-z]our)(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
+        ("ae", r"ae(?<=[a-z]ae)(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
+        ("oe", r"oe(?<=\boe)(?=[a-z])", "e"),  # oedema -> edema
+        ("tre", r"tre(?<=[a-z]{2}tre)(?=s?\b)", "ter"),  # centre -> center
+        ("ll", r"ll(?<=[a-z]ll)(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
     )
-)  # each rule runs only on text containing its needle: a plain `in` test is far cheaper than a regex pass
+)  # each rule runs only on text holding its needle, and starts with it (a lookbehind after it), so that the regex
+# engine jumps from one occurrence of the needle to the next: the whole data folds in one pass
 _SPELLING_RULES = _FOLD_RULES[1:]
 # The first rule for ASCII text, at C speed: every character but a letter or digit becomes a space.
 _ASCII_SEPARATORS = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
@@ -136,6 +138,7 @@ ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the 
 MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
 MIN_JOINED_PART = 3  # "selfefficacy" is split into two words of the data, each at least this long
 MAX_QUERY_WORDS = 32  # content words of a query that count
+MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
@@ -231,27 +234,21 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip(_row_fields(row), _row_texts(row, theme_names), strict=True))
 
 
-def _fold_rows(texts: list[list[str]]) -> tuple[str, list[list[str]]]:
-    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop):
-    the whole folded text, rows apart by _ROW_SEPARATOR and values by _SEPARATOR; and each row's values folded."""
+def _fold_rows(texts: list[list[str]]) -> list[list[str]]:
+    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop)."""
     whole = fold(f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts))
-    rows = [[value.strip() for value in row.split(_SEPARATOR)] for row in whole.split(_ROW_SEPARATOR)]
-    if len(rows) != len(texts) or any(len(row) != len(values) for row, values in zip(rows, texts, strict=False)):
-        rows = [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
-        whole = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in rows)
-    return f" {whole} ", rows
-
-
-class _Value(NamedTuple):
-    field: str
-    weight: float
-    words: list[str]  # its folded words
+    flat = [value.strip() for value in whole.replace(_ROW_SEPARATOR, _SEPARATOR).split(_SEPARATOR)]
+    if len(flat) != sum(map(len, texts)) or whole.count(_ROW_SEPARATOR) != len(texts) - 1:
+        return [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
+    ends = list(accumulate(map(len, texts)))
+    return [flat[end - len(values) : end] for end, values in zip(ends, texts, strict=True)]
 
 
 class SearchIndex:
-    """The data prepared for searching, the one way to search (prepare_search): the folded values, which rows hold
-    each word, the vocabulary sorted and by length, the words naming the review's subject; and, worked out when a
-    search first needs them and kept, each row's values split into words, their stems and their acronyms."""
+    """The data prepared for searching, the one way to search (prepare_search): every value folded, in one text
+    with a value a line; the vocabulary, sorted; the words naming the review's subject. Worked out when a search
+    first needs them, and kept: where each word occurs (row, value, position), and each row's fields, stems and
+    acronyms. Building it costs one fold of the whole data; a search costs what its words touch."""
 
     def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism]) -> None:
         self.dataset = dataset
@@ -259,29 +256,81 @@ class SearchIndex:
         theme_names = {theme.id: theme.name for theme in dataset.themes}
         with collector_paused():
             self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
-            self.text, self.folded = _fold_rows(self.texts)  # the whole folded data; each row's values folded
-            postings: dict[str, list[int]] = {}
-            for row_number, row in enumerate(self.text.split(_ROW_SEPARATOR)):
-                for word in set(row.split()):
-                    found = postings.get(word)
-                    if found is None:
-                        postings[word] = [row_number]
-                    else:
-                        found.append(row_number)
-        postings.pop(_SEPARATOR, None)
-        self.postings = postings  # folded word -> the rows holding it, in order
-        self.vocabulary = frozenset(postings)  # every folded word of the data
-        self.sorted_words = sorted(self.vocabulary)
+            self.folded = _fold_rows(self.texts)  # each row's values folded
+            values = [value for row in self.folded for value in row]
+            self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
+            self.value_starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=1))
+            self.value_rows = [n for n, row in enumerate(self.folded) for _ in row]  # value -> its row
+            self.row_starts = list(accumulate((len(row) for row in self.folded[:-1]), initial=0))  # row -> 1st value
+            self.vocabulary = frozenset(self.text.split())  # every folded word of the data
+            self.sorted_words = sorted(self.vocabulary)
         self.subject_stems = subject_stems(dataset)
+        self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
+        self._postings: dict[str, list[int]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._acronym_rows: dict[str, list[int]] | None = None
         self._name_keys: list[tuple[str, list[str]]] | None = None
         self._stems: dict[str, str] = {}
-        self._words: dict[int, tuple[list[_Value], dict[str, list[tuple[int, int]]]]] = {}
-        self._value_stems: dict[tuple[int, int], list[str]] = {}
+        self._fields: dict[int, list[str]] = {}
+        self._value_stems: dict[int, list[str]] = {}
         self._initials: dict[int, list[tuple[str, str]]] = {}
         self._bounds: dict[str, list[tuple[int, int]]] = {}
+
+    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
+        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, position of
+        the word in its value)."""
+        found = self._occurrences.get(word)
+        if found is None:
+            found = []
+            text, starts, rows = self.text, self.value_starts, self.value_rows
+            escaped = re.escape(word)  # the word first, so that the regex engine jumps from one to the next
+            for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})(?=[ \n])", text):
+                at = match.start()
+                value = bisect_right(starts, at) - 1
+                found.append((rows[value], value, text.count(" ", starts[value], at)))
+            self._occurrences[word] = found
+        return found
+
+    def find(self, words: Iterable[str]) -> None:
+        """Work out where each of these words occurs (see occurrences), many at once: a word typed live ("m")
+        may stand for hundreds of words, found in one pass per first letter rather than one pass each."""
+        missing = [word for word in dict.fromkeys(words) if word not in self._occurrences]
+        if len(missing) <= MAX_SEPARATE_PASSES:
+            for word in missing:
+                self.occurrences(word)
+            return
+        by_letter: dict[str, dict[str, list[tuple[int, int, int]]]] = {}
+        for word in missing:
+            by_letter.setdefault(word[0], {})[word] = self._occurrences[word] = []
+        text, starts, rows = self.text, self.value_starts, self.value_rows
+        for letter, wanted in by_letter.items():
+            escaped = re.escape(letter)
+            for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})[^ \n]*", text):
+                found = wanted.get(match.group())
+                if found is not None:
+                    at = match.start()
+                    value = bisect_right(starts, at) - 1
+                    found.append((rows[value], value, text.count(" ", starts[value], at)))
+
+    def postings(self, word: str) -> list[int]:
+        """The rows holding a folded word of the data, in order."""
+        found = self._postings.get(word)
+        if found is None:
+            found = self._postings[word] = list(dict.fromkeys(row for row, _, _ in self.occurrences(word)))
+        return found
+
+    def fields(self, row_number: int) -> list[str]:
+        """The field of each of the row's values."""
+        found = self._fields.get(row_number)
+        if found is None:
+            found = self._fields[row_number] = _row_fields(self.ranked[row_number])
+        return found
+
+    def value_words(self, value: int) -> list[str]:
+        """A value's folded words (the value counted over the whole data)."""
+        row = self.value_rows[value]
+        return self.folded[row][value - self.row_starts[row]].split()
 
     def stem(self, word: str) -> str:
         """stem(word), kept."""
@@ -323,28 +372,11 @@ class SearchIndex:
             found = self._initials[row_number] = [_initials(value) for value in self.folded[row_number][:-1]]
         return found
 
-    def words(self, row_number: int) -> tuple[list[_Value], dict[str, list[tuple[int, int]]]]:
-        """The row's values split into words, and where each of its words occurs: (value number, position)."""
-        found = self._words.get(row_number)
-        if found is None:
-            values = []
-            occurrences: dict[str, list[tuple[int, int]]] = {}
-            fields = _row_fields(self.ranked[row_number])
-            for value_number, (field, folded) in enumerate(zip(fields, self.folded[row_number], strict=True)):
-                words = folded.split()
-                values.append(_Value(field, FIELD_WEIGHTS[field], words))
-                for position, word in enumerate(words):
-                    occurrences.setdefault(word, []).append((value_number, position))
-            found = self._words[row_number] = (values, occurrences)
-        return found
-
-    def value_stems(self, row_number: int, value_number: int) -> list[str]:
+    def value_stems(self, value: int) -> list[str]:
         """The stems of a value's words but stopwords (for the exact and phrase bonuses)."""
-        key = (row_number, value_number)
-        found = self._value_stems.get(key)
+        found = self._value_stems.get(value)
         if found is None:
-            words = self.words(row_number)[0][value_number].words
-            found = self._value_stems[key] = [self.stem(word) for word in words if word not in STOPWORDS]
+            found = self._value_stems[value] = [self.stem(w) for w in self.value_words(value) if w not in STOPWORDS]
         return found
 
     def bounds(self, text: str) -> list[tuple[int, int]]:
@@ -593,6 +625,12 @@ class _Scored(NamedTuple):
     how: list[str]  # per query word, how its best match was made ("" for none)
 
 
+class SearchPage(NamedTuple):
+    hits: list[SearchHit]  # the first `top` hits of the theme asked for (all of them without `top`), best first
+    matched: int  # how many hits that theme has
+    total: int  # how many hits all themes have
+
+
 def search(
     dataset: Dataset,
     ranked: Sequence[RankedMechanism],
@@ -600,32 +638,52 @@ def search(
     *,
     typing: bool = False,
     index: SearchIndex | None = None,
-    top: int | None = None,
 ) -> list[SearchHit]:
-    """Mechanisms matching `query`, most relevant first (ties in published rank order); the first `top` only,
-    when given (only those are built). Nothing for a query that only names the review's subject.
+    """Every mechanism matching `query`, most relevant first (ties in published rank order): search_page's hits."""
+    return search_page(dataset, ranked, query, typing=typing, index=index).hits
+
+
+def search_page(
+    dataset: Dataset,
+    ranked: Sequence[RankedMechanism],
+    query: str,
+    *,
+    top: int | None = None,
+    theme_id: str | None = None,
+    typing: bool = False,
+    index: SearchIndex | None = None,
+) -> SearchPage:
+    """Mechanisms matching `query`, most relevant first (ties in published rank order): of one theme only, with
+    `theme_id`; the first `top` only, with `top` (every match is scored, but only those hits are built). Nothing
+    for a query that only names the review's subject (see asks_about_the_whole_review).
 
     `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
     follows it, also matches as the start of any word, however short ("fe" finds fear). `index` is the data
     prepared by prepare_search(dataset, ranked), for many searches over the same data; without it, it is built."""
     if not fold(query):
-        return []
+        return SearchPage([], 0, 0)
     if index is None or index.dataset is not dataset or index.ranked is not ranked:
         index = prepare_search(dataset, ranked)
     with collector_paused():
         prepared = _prepare_query(index, _query_words(query, index, typing))
         if prepared is None:
-            return []
-        query_info, candidates, specific = prepared
-        scored = [found for n in candidates if (found := _score(index, n, query_info)) is not None]
-        return [_hit(index, found, query_info) for found in _rank(scored, specific, top)]
+            return SearchPage([], 0, 0)
+        query_info, matches, specific = prepared
+        kept = _kept([_score(index, row, values, query_info) for row, values in matches.items()], specific)
+        in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
+        first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
+        return SearchPage([_hit(index, found, query_info) for found in first], len(in_theme), len(kept))
+
+
+_Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
 
 
 def _prepare_query(
     index: SearchIndex, words: list[_QueryWord]
-) -> tuple[_Query, list[int], frozenset[int] | None] | None:
-    """The query's words expanded to the data's, their rarity, the candidate rows, and, when the query is partly
-    outside the review, its specific words (one of which a hit must match whole). None when nothing can match."""
+) -> tuple[_Query, dict[int, dict[int, _Match]], frozenset[int] | None] | None:
+    """The query's words expanded to the data's and their rarity; per row matched, per value matched, how each
+    query word matched it; and, when the query is partly outside the review, its specific words (one of which a
+    hit must match whole). None when no word of the query can score."""
     scoring = [i for i, word in enumerate(words) if word.scores]
     if not scoring:
         return None
@@ -638,11 +696,12 @@ def _prepare_query(
         and words[i].folded.isalpha()
         and "word" not in expansions[i].values()
     )
+    index.find(data_word for expansion in expansions for data_word in expansion)
     matched_rows: list[set[int]] = []
     for i, expansion in enumerate(expansions):
         rows: set[int] = set()
         for data_word in expansion:
-            rows.update(index.postings[data_word])
+            rows.update(index.postings(data_word))
         if i in acronyms:
             rows.update(index.acronym_rows().get(words[i].folded, ()))
         matched_rows.append(rows)
@@ -657,57 +716,83 @@ def _prepare_query(
         # A word matched nothing ("shoulder pain", "diabetes medication"): the query is partly outside the review,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
-    candidates = sorted(set().union(*matched_rows))
     stems = [word.stem for word in words]
-    return _Query(words, scoring, matching, acronyms, rarity, stems, sum(rarity)), candidates, specific
+    query = _Query(words, scoring, matching, acronyms, rarity, stems, sum(rarity))
+    return query, _matches(index, query), specific
 
 
-def _rank(scored: list[_Scored], specific: frozenset[int] | None, top: int | None) -> list[_Scored]:
-    """The hits, best first (ties in published order): those resting on enough of the query, matching one of its
-    specific words whole when it is partly outside the review, and not far below the best (a word in passing)."""
+def _matches(index: SearchIndex, query: _Query) -> dict[int, dict[int, _Match]]:
+    """Per row holding a match, in order, per value holding one: how each query word matched it, and where."""
+    size = len(query.words)
+    found: dict[int, dict[int, _Match]] = {}
+    for data_word, matching in query.matching.items():
+        for row, value, position in index.occurrences(data_word):
+            values = found.get(row)
+            if values is None:
+                values = found[row] = {}
+            entry = values.get(value)
+            if entry is None:
+                entry = values[value] = ([0.0] * size, [""] * size, [])
+            quality, how, positions = entry
+            positions.append(position)
+            for i, match_quality, match in matching:
+                if match_quality > quality[i]:
+                    quality[i], how[i] = match_quality, match
+    for i in query.acronyms:  # every value but the description may be an acronym's
+        for row in index.acronym_rows().get(query.words[i].folded, ()):
+            for number, pair in enumerate(index.initials(row)):
+                if query.words[i].folded in pair:
+                    value = index.row_starts[row] + number
+                    entry = found.setdefault(row, {}).setdefault(value, ([0.0] * size, [""] * size, []))
+                    if not entry[0][i]:
+                        entry[0][i], entry[1][i] = MATCH_QUALITY["acronym"], "acronym"
+                        entry[2].extend(range(len(index.value_words(value))))
+    return dict(sorted(found.items()))
+
+
+def _kept(scored: list[_Scored], specific: frozenset[int] | None) -> list[_Scored]:
+    """The hits: those resting on enough of the query, matching one of its specific words whole when it is
+    partly outside the review, and not far below the best (a word in passing). Ranked by _order."""
     kept = [s for s in scored if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific)]
     if kept:
         floor = TAIL_SHARE * max(s.score for s in kept)
         kept = [s for s in kept if s.score >= floor]
-    if top is not None and top < len(kept):
-        return heapq.nsmallest(top, kept, key=_order)
-    return sorted(kept, key=_order)
+    return kept
 
 
 def _order(scored: _Scored) -> tuple[float, int]:
+    """Best first; ties in published rank order."""
     return -scored.score, scored.row_number
 
 
-def _score(index: SearchIndex, row_number: int, query: _Query) -> _Scored | None:
+def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
     """A row's score: for each scoring query word, its rarity times its best field weight times match quality,
     plus a little per other field it occurs in; plus the best exact or phrase bonus of a value."""
-    values, occurrences = index.words(row_number)
+    fields, first = index.fields(row_number), index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
     how_best = [""] * size
     fields_seen: list[set[str]] = [set() for _ in range(size)]
-    shown: tuple[float, float, int, list[int]] | None = None  # (value score, bonus, value number, positions)
+    shown: tuple[float, float, int, list[int]] = (-1.0, 0.0, 0, [])  # (value score, bonus, value, positions)
     bonus_total = 0.0
-    for value_number, (quality, how, positions) in _value_matches(index, row_number, query, occurrences):
-        value = values[value_number]
-        weight = value.weight
-        if value.field == "phrase":  # an everyday phrase counts by the share of its content words matched
-            weight *= _phrase_share(value.words, positions, index)
+    for value, (quality, how, positions) in sorted(matches.items()):
+        field = fields[value - first]
+        weight = FIELD_WEIGHTS[field]
+        if field == "phrase":  # an everyday phrase counts by the share of its content words matched
+            weight *= _phrase_share(index.value_words(value), positions, index)
         value_score = 0.0
         for i in query.scoring:
             if quality[i]:
-                fields_seen[i].add(value.field)
+                fields_seen[i].add(field)
                 value_score += query.rarity[i] * weight * quality[i]
                 if weight * quality[i] > best[i]:
                     best[i], how_best[i] = weight * quality[i], how[i]
         bonus = 0.0
-        if all(quality[i] for i in query.scoring):  # the value may hold the whole query
-            bonus = _stems_bonus(index.value_stems(row_number, value_number), query.stems) * weight * query.full_rarity
+        if all(how[i] == "word" for i in query.scoring):  # the value may hold the whole query's stems
+            bonus = _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
         bonus_total = max(bonus_total, bonus)
-        if shown is None or (value_score, bonus) > shown[:2]:  # the strongest field shows why
-            shown = (value_score, bonus, value_number, positions)
-    if shown is None:
-        return None
+        if (value_score, bonus) > shown[:2]:  # the strongest field shows why
+            shown = (value_score, bonus, value - first, positions)
     score = bonus_total
     for i in query.scoring:
         if best[i]:
@@ -715,43 +800,6 @@ def _score(index: SearchIndex, row_number: int, query: _Query) -> _Scored | None
     coverage = sum(best) / len(query.scoring)
     anchors = frozenset(i for i in query.scoring if how_best[i] in ("word", "acronym", "prefix"))
     return _Scored(score, coverage, row_number, anchors, shown[2], shown[3], shown[1], how_best)
-
-
-def _value_matches(
-    index: SearchIndex, row_number: int, query: _Query, occurrences: dict[str, list[tuple[int, int]]]
-) -> list[tuple[int, tuple[list[float], list[str], list[int]]]]:
-    """Per value of the row holding a match, in order: per query word its best match quality and how, and the
-    positions of the value's words that matched."""
-    size = len(query.words)
-    per_value: dict[int, tuple[list[float], list[str], list[int]]] = {}
-    matching = query.matching
-    few = len(matching) <= len(occurrences)
-    for data_word in matching if few else occurrences:
-        places = occurrences.get(data_word)
-        found = matching.get(data_word)
-        if places is None or found is None:
-            continue
-        for value_number, position in places:
-            entry = per_value.get(value_number)
-            if entry is None:
-                entry = per_value[value_number] = ([0.0] * size, [""] * size, [])
-            quality, how, positions = entry
-            for i, match_quality, match in found:
-                positions.append(position)
-                if match_quality > quality[i]:
-                    quality[i], how[i] = match_quality, match
-    if query.acronyms:  # every value but the description may be an acronym's
-        for value_number, pair in enumerate(index.initials(row_number)):
-            for i in query.acronyms:
-                if query.words[i].folded in pair:
-                    entry = per_value.get(value_number)
-                    if entry is None:
-                        entry = per_value[value_number] = ([0.0] * size, [""] * size, [])
-                    quality, how, positions = entry
-                    if not quality[i]:
-                        quality[i], how[i] = MATCH_QUALITY["acronym"], "acronym"
-                        positions.extend(range(len(index.words(row_number)[0][value_number].words)))
-    return sorted(per_value.items())
 
 
 def _phrase_share(words: list[str], positions: list[int], index: SearchIndex) -> float:
@@ -782,7 +830,7 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
 def _hit(index: SearchIndex, scored: _Scored, query: _Query) -> SearchHit:
     """The hit shown for a scored row: the value that matched most strongly, its matched words marked."""
     row_number, value_number = scored.row_number, scored.value_number
-    field = index.words(row_number)[0][value_number].field
+    field = index.fields(row_number)[value_number]
     text = index.texts[row_number][value_number]
     spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
     if field == "description":
