@@ -23,8 +23,12 @@ from clbp_cli.core.search import (
     SearchHit,
     _expand,
     _initials,
+    _matches,
+    _prepare_query,
     _query_words,
     _row_values,
+    _score,
+    _scores,
     edit_distance,
     fold,
     nearest_names,
@@ -488,7 +492,29 @@ def test_a_prepared_index_finds_exactly_what_a_fresh_search_does(
             expansion = _expand(word, forward.vocabulary, forward)
             assert expansion == _expand(word, forward.vocabulary), (query, word)
             scanned = {n for n, words in enumerate(row_words) if words & set(expansion)}
-            assert {n for w in expansion for n in forward.postings(w)} == scanned, (query, word)
+            assert {n for w in expansion for n in forward.word_rows(w).rows} == scanned, (query, word)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["bundled", "generated"])
+def test_scoring_word_by_word_gives_what_scoring_row_by_row_does(
+    large: bool, large_dataset: tuple[Dataset, list[RankedMechanism]]
+) -> None:
+    """search ranks every matching row word by word over the rows (fast when a key matches thousands), and
+    builds each hit shown value by value: both must give every row the same score, coverage and anchors."""
+    dataset, ranked = large_dataset if large else (DATASET, RANKED)
+    index = prepare_search(dataset, ranked)
+    for query in _relevance_queries():
+        prepared = _prepare_query(index, _query_words(query, index, typing=True))
+        if prepared is None:
+            continue
+        scoring = prepared[0]
+        ranked_rows = _scores(index, scoring)
+        matches = _matches(index, scoring, {found.row_number for found in ranked_rows})
+        assert set(matches) == {found.row_number for found in ranked_rows}, query
+        for found in ranked_rows:
+            detailed = _score(index, found.row_number, matches[found.row_number], scoring)
+            assert (detailed.score, detailed.coverage) == pytest.approx((found.score, found.coverage)), query
+            assert detailed.anchors == found.anchors, query
 
 
 def test_search_rebuilds_an_index_made_for_other_data() -> None:

@@ -120,7 +120,7 @@ FIELD_WEIGHTS = {
 }
 # How a query word matched a word of the data: the same stem, the acronym of a value ("ROM" = range of motion),
 # the start of a longer word, within a typo, or inside a word.
-MATCH_QUALITY = {"word": 1.0, "acronym": 1.0, "prefix": 0.7, "typo": 0.7, "inside": 0.45}
+MATCH_QUALITY = {"word": 1.0, "acronym": 1.0, "prefix": 0.7, "typo": 0.7, "inside": 0.45}  # ties: the first kind
 EXACT_BONUS = 1.0  # the whole query is a whole value: times the value's field weight and the query's total rarity
 PHRASE_BONUS = 0.5  # the query's words, in order, inside one value
 OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to MAX_OTHER_FIELDS)
@@ -138,6 +138,7 @@ ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the 
 MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
 MIN_JOINED_PART = 3  # "selfefficacy" is split into two words of the data, each at least this long
 MAX_QUERY_WORDS = 32  # content words of a query that count
+MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
 MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
@@ -210,7 +211,7 @@ _collector_state: list[bool] = []  # the first entry: was the collector on; then
 
 
 def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
-    """Every searchable value of a mechanism, the strongest fields first (the fields are in _row_fields)."""
+    """Every searchable value of a mechanism, the strongest fields first (their fields are in _row_codes)."""
     mechanism = row.mechanism
     labels = [measure.label for measure in mechanism.measures] if mechanism.measures else []
     return [
@@ -219,19 +220,21 @@ def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
     ]  # fmt: skip
 
 
-def _row_fields(row: RankedMechanism) -> list[str]:
-    """The field of each of _row_texts' values."""
+def _row_codes(row: RankedMechanism) -> str:
+    """The field of each of _row_texts' values, a letter each (see _FIELD_CODES)."""
     mechanism = row.mechanism
-    return [
-        "name", *["alias"] * len(mechanism.aliases), *["measure"] * len(mechanism.measures),
-        *["phrase"] * len(mechanism.phrases), *["exercise"] * len(mechanism.exercises),
-        *["keyword"] * len(mechanism.keywords), *["anatomy"] * len(mechanism.anatomy), "theme", "description",
-    ]  # fmt: skip
+    return (
+        f"n{'a' * len(mechanism.aliases)}{'m' * len(mechanism.measures)}{'p' * len(mechanism.phrases)}"
+        f"{'e' * len(mechanism.exercises)}{'k' * len(mechanism.keywords)}{'y' * len(mechanism.anatomy)}td"
+    )
+
+
+_FIELD_CODES = dict(zip("nampekytd", FIELD_WEIGHTS, strict=True))  # code -> field
 
 
 def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple[str, str]]:
     """Every searchable value of a mechanism as (field, text), the strongest fields first."""
-    return list(zip(_row_fields(row), _row_texts(row, theme_names), strict=True))
+    return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
 def _fold_rows(texts: list[list[str]]) -> list[list[str]]:
@@ -242,6 +245,16 @@ def _fold_rows(texts: list[list[str]]) -> list[list[str]]:
         return [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
     ends = list(accumulate(map(len, texts)))
     return [flat[end - len(values) : end] for end, values in zip(ends, texts, strict=True)]
+
+
+class _WordRows(NamedTuple):
+    """Where a word of the data occurs, for scoring word by word."""
+
+    rows: list[int]  # the rows holding it, in order
+    best: dict[int, tuple[float, int]]  # row -> the best field weight of its values (not phrases) holding the
+    # word, and the fields holding it as bits (see _FIELD_BITS)
+    phrases: list[tuple[int, int, int]]  # its occurrences in everyday phrases: (row, value, position)
+    values: list[int]  # the values holding it
 
 
 class SearchIndex:
@@ -262,24 +275,24 @@ class SearchIndex:
             self.value_starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=1))
             self.value_rows = [n for n, row in enumerate(self.folded) for _ in row]  # value -> its row
             self.row_starts = list(accumulate((len(row) for row in self.folded[:-1]), initial=0))  # row -> 1st value
+            self.value_fields = "".join(map(_row_codes, ranked))  # value -> its field, as a code (_FIELD_CODES)
             self.vocabulary = frozenset(self.text.split())  # every folded word of the data
             self.sorted_words = sorted(self.vocabulary)
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
-        self._postings: dict[str, list[int]] = {}
+        self._word_rows: dict[str, _WordRows] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._acronym_rows: dict[str, list[int]] | None = None
         self._name_keys: list[tuple[str, list[str]]] | None = None
         self._stems: dict[str, str] = {}
-        self._fields: dict[int, list[str]] = {}
         self._value_stems: dict[int, list[str]] = {}
         self._initials: dict[int, list[tuple[str, str]]] = {}
         self._bounds: dict[str, list[tuple[int, int]]] = {}
 
     def occurrences(self, word: str) -> list[tuple[int, int, int]]:
-        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, position of
-        the word in its value)."""
+        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, offset in
+        the whole text; see position)."""
         found = self._occurrences.get(word)
         if found is None:
             found = []
@@ -288,9 +301,13 @@ class SearchIndex:
             for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})(?=[ \n])", text):
                 at = match.start()
                 value = bisect_right(starts, at) - 1
-                found.append((rows[value], value, text.count(" ", starts[value], at)))
+                found.append((rows[value], value, at))
             self._occurrences[word] = found
         return found
+
+    def position(self, value: int, at: int) -> int:
+        """The position in its value of the word at this offset of the whole text."""
+        return self.text.count(" ", self.value_starts[value], at)
 
     def find(self, words: Iterable[str]) -> None:
         """Work out where each of these words occurs (see occurrences), many at once: a word typed live ("m")
@@ -311,21 +328,41 @@ class SearchIndex:
                 if found is not None:
                     at = match.start()
                     value = bisect_right(starts, at) - 1
-                    found.append((rows[value], value, text.count(" ", starts[value], at)))
+                    found.append((rows[value], value, at))
 
-    def postings(self, word: str) -> list[int]:
-        """The rows holding a folded word of the data, in order."""
-        found = self._postings.get(word)
+    def word_rows(self, word: str) -> _WordRows:
+        """Where a folded word of the data occurs, row by row (see _WordRows)."""
+        found = self._word_rows.get(word)
         if found is None:
-            found = self._postings[word] = list(dict.fromkeys(row for row, _, _ in self.occurrences(word)))
+            best: dict[int, tuple[float, int]] = {}
+            phrases = []
+            values = []
+            for row, value, at in self.occurrences(word):
+                values.append(value)
+                field = _FIELD_CODES[self.value_fields[value]]
+                if field == "phrase":
+                    phrases.append((row, value, self.position(value, at)))
+                    continue
+                weight, bits = FIELD_WEIGHTS[field], _FIELD_BITS[field]
+                old = best.get(row)
+                best[row] = (weight, bits) if old is None else (max(old[0], weight), old[1] | bits)
+            rows = sorted(best.keys() | {row for row, _, _ in phrases})
+            found = self._word_rows[word] = _WordRows(rows, best, phrases, values)
         return found
+
+    def value_length(self, value: int) -> int:
+        """How many words a value has."""
+        row = self.value_rows[value]
+        return self.folded[row][value - self.row_starts[row]].count(" ") + 1
 
     def fields(self, row_number: int) -> list[str]:
         """The field of each of the row's values."""
-        found = self._fields.get(row_number)
-        if found is None:
-            found = self._fields[row_number] = _row_fields(self.ranked[row_number])
-        return found
+        start = self.row_starts[row_number]
+        return [_FIELD_CODES[code] for code in self.value_fields[start : start + len(self.folded[row_number])]]
+
+    def field(self, value: int) -> str:
+        """The field of a value (counted over the whole data)."""
+        return _FIELD_CODES[self.value_fields[value]]
 
     def value_words(self, value: int) -> list[str]:
         """A value's folded words (the value counted over the whole data)."""
@@ -605,6 +642,7 @@ class _Query(NamedTuple):
 
     words: list[_QueryWord]
     scoring: list[int]  # the query words that score (not the subject's words, not particles)
+    expansions: list[dict[str, str]]  # per query word, the data's words it matches and how (see _expand)
     matching: dict[str, list[tuple[int, float, str]]]  # data word -> (query word, quality, how) for each it matches
     acronyms: frozenset[int]  # the query words that may be acronyms
     rarity: list[float]  # per query word; 0 for those that do not score
@@ -668,22 +706,22 @@ def search_page(
         prepared = _prepare_query(index, _query_words(query, index, typing))
         if prepared is None:
             return SearchPage([], 0, 0)
-        query_info, matches, specific = prepared
-        kept = _kept([_score(index, row, values, query_info) for row, values in matches.items()], specific)
+        query_info, specific = prepared
+        kept = _kept(_scores(index, query_info), specific)
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
-        return SearchPage([_hit(index, found, query_info) for found in first], len(in_theme), len(kept))
+        matches = _matches(index, query_info, {found.row_number for found in first})
+        hits = [_hit(index, _score(index, found.row_number, matches[found.row_number], query_info), query_info)
+                for found in first]  # fmt: skip
+        return SearchPage(hits, len(in_theme), len(kept))
 
 
 _Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
 
 
-def _prepare_query(
-    index: SearchIndex, words: list[_QueryWord]
-) -> tuple[_Query, dict[int, dict[int, _Match]], frozenset[int] | None] | None:
-    """The query's words expanded to the data's and their rarity; per row matched, per value matched, how each
-    query word matched it; and, when the query is partly outside the review, its specific words (one of which a
-    hit must match whole). None when no word of the query can score."""
+def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query, frozenset[int] | None] | None:
+    """The query's words expanded to the data's, and their rarity; and, when the query is partly outside the
+    review, its specific words (one of which a hit must match whole). None when no word of the query can score."""
     scoring = [i for i, word in enumerate(words) if word.scores]
     if not scoring:
         return None
@@ -701,7 +739,7 @@ def _prepare_query(
     for i, expansion in enumerate(expansions):
         rows: set[int] = set()
         for data_word in expansion:
-            rows.update(index.postings(data_word))
+            rows.update(index.word_rows(data_word).rows)
         if i in acronyms:
             rows.update(index.acronym_rows().get(words[i].folded, ()))
         matched_rows.append(rows)
@@ -717,16 +755,19 @@ def _prepare_query(
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
     stems = [word.stem for word in words]
-    query = _Query(words, scoring, matching, acronyms, rarity, stems, sum(rarity))
-    return query, _matches(index, query), specific
+    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity))
+    return query, specific
 
 
-def _matches(index: SearchIndex, query: _Query) -> dict[int, dict[int, _Match]]:
-    """Per row holding a match, in order, per value holding one: how each query word matched it, and where."""
+def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dict[int, _Match]]:
+    """For each of these rows, per value holding a match: how each query word matched it, and where."""
     size = len(query.words)
     found: dict[int, dict[int, _Match]] = {}
     for data_word, matching in query.matching.items():
-        for row, value, position in index.occurrences(data_word):
+        for row, value, at in index.occurrences(data_word):
+            if row not in rows:
+                continue
+            position = index.position(value, at)
             values = found.get(row)
             if values is None:
                 values = found[row] = {}
@@ -736,10 +777,10 @@ def _matches(index: SearchIndex, query: _Query) -> dict[int, dict[int, _Match]]:
             quality, how, positions = entry
             positions.append(position)
             for i, match_quality, match in matching:
-                if match_quality > quality[i]:
+                if match_quality > quality[i] or (match_quality == quality[i] and _FIRST[match] < _FIRST[how[i]]):
                     quality[i], how[i] = match_quality, match
     for i in query.acronyms:  # every value but the description may be an acronym's
-        for row in index.acronym_rows().get(query.words[i].folded, ()):
+        for row in rows.intersection(index.acronym_rows().get(query.words[i].folded, ())):
             for number, pair in enumerate(index.initials(row)):
                 if query.words[i].folded in pair:
                     value = index.row_starts[row] + number
@@ -747,10 +788,110 @@ def _matches(index: SearchIndex, query: _Query) -> dict[int, dict[int, _Match]]:
                     if not entry[0][i]:
                         entry[0][i], entry[1][i] = MATCH_QUALITY["acronym"], "acronym"
                         entry[2].extend(range(len(index.value_words(value))))
-    return dict(sorted(found.items()))
+    return found
 
 
-def _kept(scored: list[_Scored], specific: frozenset[int] | None) -> list[_Scored]:
+class _Ranked(NamedTuple):
+    score: float
+    coverage: float  # the mean over the query's scoring words of their best field weight times match quality
+    row_number: int
+    anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
+
+
+def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
+    """Every matching row's score, as _score works it out, but word by word over the rows rather than row by row
+    (a key typed in clbp browse may match every row): per scoring query word, the best field weight times match
+    quality in each row and the fields it occurs in, from each data word's rows (SearchIndex.word_rows); everyday
+    phrases, acronyms and the exact and phrase bonuses, value by value, where they occur."""
+    size = len(query.words)
+    best: list[dict[int, float]] = [{} for _ in range(size)]
+    how: list[dict[int, str]] = [{} for _ in range(size)]
+    fields: list[dict[int, int]] = [{} for _ in range(size)]  # row -> the fields it occurs in, as bits
+
+    def note(i: int, row: int, value: float, match: str, bits: int) -> None:
+        old = best[i].get(row)
+        if old is None or _better(value, match, old, how[i][row]):
+            best[i][row], how[i][row] = value, match
+        fields[i][row] = fields[i].get(row, 0) | bits
+
+    phrases: dict[int, _Match] = {}  # per everyday phrase matched: quality and how per query word, and where
+    whole: dict[int, set[int]] = {}  # per query word, the values it matches whole
+    for i in query.scoring:
+        whole[i] = set()
+        for data_word, match in query.expansions[i].items():
+            match_quality = MATCH_QUALITY[match]
+            rows = index.word_rows(data_word)
+            best_i, how_i, fields_i, first = best[i], how[i], fields[i], _FIRST[match]
+            for row, (weight, bits) in rows.best.items():  # note(), inline: this is the loop over many rows
+                value = weight * match_quality
+                old = best_i.get(row)
+                if old is None or value > old or (value == old and first < _FIRST[how_i[row]]):
+                    best_i[row], how_i[row] = value, match
+                fields_i[row] = fields_i.get(row, 0) | bits
+            for _, value, position in rows.phrases:
+                entry = phrases.setdefault(value, ([0.0] * size, [""] * size, []))
+                entry[2].append(position)
+                if _better(match_quality, match, entry[0][i], entry[1][i]):
+                    entry[0][i], entry[1][i] = match_quality, match
+            if match == "word":
+                whole[i].update(rows.values)
+    for i in query.acronyms:  # every value but the description may be an acronym's
+        for row in index.acronym_rows().get(query.words[i].folded, ()):
+            for number, pair in enumerate(index.initials(row)):
+                if query.words[i].folded in pair:
+                    field = index.fields(row)[number]
+                    note(i, row, FIELD_WEIGHTS[field], "acronym", _FIELD_BITS[field])
+    phrase_weights = {}
+    for value, (quality, matches, positions) in phrases.items():
+        row = index.value_rows[value]
+        weight = phrase_weights[value] = FIELD_WEIGHTS["phrase"] * _phrase_share(
+            index.value_words(value), positions, index
+        )
+        for i in query.scoring:
+            if quality[i]:
+                note(i, row, weight * quality[i], matches[i], _FIELD_BITS["phrase"])
+    bonuses: dict[int, float] = {}
+    for value in set.intersection(*(whole[i] for i in query.scoring)):  # values holding every word whole
+        row = index.value_rows[value]
+        field = index.field(value)
+        weight = phrase_weights[value] if field == "phrase" else FIELD_WEIGHTS[field]
+        bonuses[row] = max(bonuses.get(row, 0.0), _bonus(index, value, weight, query))
+    ranked = []
+    for row in sorted(set().union(*(best[i] for i in query.scoring))):
+        score = bonuses.get(row, 0.0)
+        coverage = 0.0
+        anchors = []
+        for i in query.scoring:
+            found = best[i].get(row)
+            if found:
+                others = min(fields[i][row].bit_count() - 1, MAX_OTHER_FIELDS)
+                score += query.rarity[i] * (found + OTHER_FIELDS_BONUS * others)
+                coverage += found
+                if how[i][row] in _ANCHORS:
+                    anchors.append(i)
+        ranked.append(_Ranked(score, coverage / len(query.scoring), row, frozenset(anchors)))
+    return ranked
+
+
+def _better(value: float, match: str, old_value: float, old_match: str) -> bool:
+    """A match better than the one kept: a higher value, or the same by an earlier kind of MATCH_QUALITY."""
+    return value > old_value or (value == old_value and bool(match) and _FIRST[match] < _FIRST.get(old_match, 99))
+
+
+_FIRST = {match: order for order, match in enumerate(MATCH_QUALITY)}
+_ANCHORS = ("word", "acronym", "prefix")
+_FIELD_BITS = {field: 1 << order for order, field in enumerate(FIELD_WEIGHTS)}
+
+
+def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> float:
+    """A value's exact or phrase bonus (see _stems_bonus), times its field weight and the query's rarity. A value
+    of more than MAX_EXACT_WORDS words is not tried for a one-word query (it cannot be that word alone)."""
+    if len(query.stems) == 1 and index.value_length(value) > MAX_EXACT_WORDS:
+        return 0.0
+    return _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+
+
+def _kept(scored: list[_Ranked], specific: frozenset[int] | None) -> list[_Ranked]:
     """The hits: those resting on enough of the query, matching one of its specific words whole when it is
     partly outside the review, and not far below the best (a word in passing). Ranked by _order."""
     kept = [s for s in scored if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific)]
@@ -760,14 +901,15 @@ def _kept(scored: list[_Scored], specific: frozenset[int] | None) -> list[_Score
     return kept
 
 
-def _order(scored: _Scored) -> tuple[float, int]:
+def _order(scored: _Ranked) -> tuple[float, int]:
     """Best first; ties in published rank order."""
     return -scored.score, scored.row_number
 
 
 def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
-    """A row's score: for each scoring query word, its rarity times its best field weight times match quality,
-    plus a little per other field it occurs in; plus the best exact or phrase bonus of a value."""
+    """A row's score, value by value (for the hit it shows; _scores works out the same for every row at once):
+    for each scoring query word, its rarity times its best field weight times match quality, plus a little per
+    other field it occurs in; plus the best exact or phrase bonus of a value."""
     fields, first = index.fields(row_number), index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
@@ -785,11 +927,11 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
             if quality[i]:
                 fields_seen[i].add(field)
                 value_score += query.rarity[i] * weight * quality[i]
-                if weight * quality[i] > best[i]:
+                if _better(weight * quality[i], how[i], best[i], how_best[i]):
                     best[i], how_best[i] = weight * quality[i], how[i]
         bonus = 0.0
         if all(how[i] == "word" for i in query.scoring):  # the value may hold the whole query's stems
-            bonus = _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+            bonus = _bonus(index, value, weight, query)
         bonus_total = max(bonus_total, bonus)
         if (value_score, bonus) > shown[:2]:  # the strongest field shows why
             shown = (value_score, bonus, value - first, positions)
@@ -798,7 +940,7 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
         if best[i]:
             score += query.rarity[i] * (best[i] + OTHER_FIELDS_BONUS * min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS))
     coverage = sum(best) / len(query.scoring)
-    anchors = frozenset(i for i in query.scoring if how_best[i] in ("word", "acronym", "prefix"))
+    anchors = frozenset(i for i in query.scoring if best[i] and how_best[i] in _ANCHORS)
     return _Scored(score, coverage, row_number, anchors, shown[2], shown[3], shown[1], how_best)
 
 
