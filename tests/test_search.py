@@ -22,6 +22,7 @@ from clbp_cli.core.search import (
     LookupFailed,
     SearchHit,
     _expand,
+    _folded_word_bounds,
     _initials,
     _matches,
     _prepare_query,
@@ -29,6 +30,7 @@ from clbp_cli.core.search import (
     _row_values,
     _score,
     _scores,
+    _word_bounds,
     edit_distance,
     fold,
     nearest_names,
@@ -134,6 +136,15 @@ def test_a_spelling_fold_that_shortens_a_word_marks_the_whole_word(clbp) -> None
     cell = matched_cells(clbp("search", "behaviour").out)[0]
     assert cell == "alias: fear-avoidance [behavior]"
     assert matched_cells(clbp("search", "behavior").out)[0] == cell
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_word_bounds_of_ascii_text_are_its_runs_of_letters_and_digits(text: str) -> None:
+    """The fast path for ASCII text finds the same words as folding does, wherever the spelling rules apply."""
+    for sample in (text, "Modelling the behaviour of a centre: oedema, stabilisation-exercises (TSK_11)"):
+        if fold(sample):
+            assert _word_bounds(sample) == _folded_word_bounds(sample), sample
 
 
 def test_html_marks_are_the_fields_text(clbp) -> None:
@@ -493,6 +504,18 @@ def test_a_prepared_index_finds_exactly_what_a_fresh_search_does(
             assert expansion == _expand(word, forward.vocabulary), (query, word)
             scanned = {n for n, words in enumerate(row_words) if words & set(expansion)}
             assert {n for w in expansion for n in forward.word_rows(w).rows} == scanned, (query, word)
+
+
+def test_the_index_folds_the_whole_data_as_fold_does_each_value(
+    large_dataset: tuple[Dataset, list[RankedMechanism]],
+) -> None:
+    for dataset, ranked in ((DATASET, RANKED), large_dataset):
+        index = prepare_search(dataset, ranked)
+        assert index.folded == [[fold(value) for value in values] for values in index.texts]
+        assert index.vocabulary == frozenset(index.text.split())
+        assert [index.field(value) for value in range(len(index.value_rows))] == [
+            field for row in ranked for field, _ in _row_values(row, {t.id: t.name for t in dataset.themes})
+        ]
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["bundled", "generated"])

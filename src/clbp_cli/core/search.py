@@ -237,14 +237,34 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
-def _fold_rows(texts: list[list[str]]) -> list[list[str]]:
-    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop)."""
-    whole = fold(f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts))
+def _fold_rows(texts: list[list[str]]) -> tuple[list[list[str]], frozenset[str]]:
+    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop), and
+    the vocabulary: every folded word. ASCII data is folded word by word, each distinct word once: the spelling
+    rules work inside words, so the result is fold()'s."""
+    joined = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts)
+    if joined.isascii():
+        words = joined.casefold().translate(_ASCII_SEPARATORS).split()
+        spelled = {word: _spelled(word) for word in set(words)}
+        whole = " ".join(map(spelled.__getitem__, words))
+        vocabulary = set(spelled.values())
+    else:
+        whole = fold(joined)
+        vocabulary = set(whole.split())
     flat = [value.strip() for value in whole.replace(_ROW_SEPARATOR, _SEPARATOR).split(_SEPARATOR)]
     if len(flat) != sum(map(len, texts)) or whole.count(_ROW_SEPARATOR) != len(texts) - 1:
-        return [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
+        rows = [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
+        return rows, frozenset(word for values in rows for value in values for word in value.split())
     ends = list(accumulate(map(len, texts)))
-    return [flat[end - len(values) : end] for end, values in zip(ends, texts, strict=True)]
+    rows = [flat[end - len(values) : end] for end, values in zip(ends, texts, strict=True)]
+    return rows, frozenset(vocabulary - {_SEPARATOR, _ROW_SEPARATOR})
+
+
+def _spelled(word: str) -> str:
+    """A folded word in fold()'s one spelling (the spelling rules, on one word)."""
+    for needle, pattern, replacement in _SPELLING_RULES:
+        if needle in word:
+            word = pattern.sub(replacement, word)
+    return word
 
 
 class _WordRows(NamedTuple):
@@ -269,14 +289,13 @@ class SearchIndex:
         theme_names = {theme.id: theme.name for theme in dataset.themes}
         with collector_paused():
             self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
-            self.folded = _fold_rows(self.texts)  # each row's values folded
+            self.folded, self.vocabulary = _fold_rows(self.texts)  # each row's values folded; every folded word
             values = [value for row in self.folded for value in row]
             self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
             self.value_starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=1))
             self.value_rows = [n for n, row in enumerate(self.folded) for _ in row]  # value -> its row
             self.row_starts = list(accumulate((len(row) for row in self.folded[:-1]), initial=0))  # row -> 1st value
             self.value_fields = "".join(map(_row_codes, ranked))  # value -> its field, as a code (_FIELD_CODES)
-            self.vocabulary = frozenset(self.text.split())  # every folded word of the data
             self.sorted_words = sorted(self.vocabulary)
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
@@ -997,9 +1016,19 @@ def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
     return "words" if len(matched) == size else "some"
 
 
+_ASCII_WORD = re.compile("[A-Za-z0-9]+")
+
+
 def _word_bounds(text: str) -> list[tuple[int, int]]:
     """For each folded word of `text`, the [start, end) of the original text it comes from: to its next word's
     start, or to the end of the text's last letter or digit."""
+    if text.isascii():  # one folded word per run of letters and digits (the spelling rules work inside words)
+        return [match.span() for match in _ASCII_WORD.finditer(text)]
+    return _folded_word_bounds(text)
+
+
+def _folded_word_bounds(text: str) -> list[tuple[int, int]]:
+    """_word_bounds for any text, through fold_with_origins."""
     folded, origins = fold_with_origins(text)
     end_of_text = len(text)
     while end_of_text > 0 and not (text[end_of_text - 1].isalnum() or unicodedata.combining(text[end_of_text - 1])):
