@@ -535,7 +535,7 @@ def test_scoring_word_by_word_gives_what_scoring_row_by_row_does(
         matches = _matches(index, scoring, {found.row_number for found in ranked_rows})
         assert set(matches) == {found.row_number for found in ranked_rows}, query
         for found in ranked_rows:
-            detailed = _score(index, found.row_number, matches[found.row_number], scoring)
+            detailed = _score(index, found.row_number, matches[found.row_number], scoring).ranked
             assert (detailed.score, detailed.coverage) == pytest.approx((found.score, found.coverage)), query
             assert detailed.anchors == found.anchors, query
 

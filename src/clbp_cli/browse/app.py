@@ -10,6 +10,7 @@ markup, so a name like "[b]x" shows as typed.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from typing import ClassVar, NamedTuple
 
@@ -157,7 +158,8 @@ class BrowseApp(App[int]):
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
         self._last_search: tuple[str, str | None, SearchPage] | None = None  # (query, theme, its page)
-        self._search_index: SearchIndex | None = None  # the data prepared for search, at the first search
+        self._search_index: SearchIndex | None = None  # the data prepared for search (search_index)
+        self._search_index_lock = threading.Lock()
         self.card_row: RankedMechanism | None = None
 
     # Layout --------------------------------------------------------------------------------------------------
@@ -189,6 +191,20 @@ class BrowseApp(App[int]):
         self.query_one("#nearest", OptionList).border_title = "Nearest names: Enter to search for one"
         self.refresh_list()
         self.query_one(SearchBox).focus()
+        if len(self.ranked) >= BACKGROUND_FROM:
+            self.prepare_search_in_background()
+
+    @work(thread=True, group="index")
+    def prepare_search_in_background(self) -> None:
+        """On a large data file, the search index is made while the first screen is read, not on the first key."""
+        self.search_index()
+
+    def search_index(self) -> SearchIndex:
+        """The data prepared for search, made once (by whichever thread asks first)."""
+        with self._search_index_lock:
+            if self._search_index is None:
+                self._search_index = prepare_search(self.dataset, self.ranked)
+            return self._search_index
 
     # What is shown -------------------------------------------------------------------------------------------
     def refresh_list(self) -> None:
@@ -211,11 +227,9 @@ class BrowseApp(App[int]):
         if self._last_search is not None and self._last_search[:2] == (query, theme_id):
             page = self._last_search[2]
         else:
-            if self._search_index is None:
-                self._search_index = prepare_search(self.dataset, self.ranked)
             page = search_page(  # every key
                 self.dataset, self.ranked, query, top=LIST_LIMIT, theme_id=theme_id, typing=True,
-                index=self._search_index,
+                index=self.search_index(),
             )  # fmt: skip
             self._last_search = (query, theme_id, page)
         return [Entry(hit.row, hit) for hit in page.hits], page.matched, page.total
@@ -277,7 +291,7 @@ class BrowseApp(App[int]):
         elif not fold(query):
             message = "This theme has no mechanisms."
         else:
-            names = nearest_names(self.dataset, query)
+            names = nearest_names(self.dataset, query, index=self.search_index())
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0

@@ -669,13 +669,17 @@ class _Query(NamedTuple):
     full_rarity: float
 
 
-class _Scored(NamedTuple):
-    """A row's score and what its hit will show."""
-
+class _Ranked(NamedTuple):
     score: float
     coverage: float  # the mean over the query's scoring words of their best field weight times match quality
     row_number: int
     anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
+
+
+class _Scored(NamedTuple):
+    """A row's score and what its hit will show."""
+
+    ranked: _Ranked
     value_number: int  # the value shown: the strongest match
     positions: list[int]  # its words that matched
     bonus: float  # its exact or phrase bonus
@@ -810,13 +814,6 @@ def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dic
     return found
 
 
-class _Ranked(NamedTuple):
-    score: float
-    coverage: float  # the mean over the query's scoring words of their best field weight times match quality
-    row_number: int
-    anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
-
-
 def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
     """Every matching row's score, as _score works it out, but word by word over the rows rather than row by row
     (a key typed in clbp browse may match every row): per scoring query word, the best field weight times match
@@ -875,21 +872,29 @@ def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
         field = index.field(value)
         weight = phrase_weights[value] if field == "phrase" else FIELD_WEIGHTS[field]
         bonuses[row] = max(bonuses.get(row, 0.0), _bonus(index, value, weight, query))
-    ranked = []
-    for row in sorted(set().union(*(best[i] for i in query.scoring))):
-        score = bonuses.get(row, 0.0)
-        coverage = 0.0
-        anchors = []
-        for i in query.scoring:
-            found = best[i].get(row)
-            if found:
-                others = min(fields[i][row].bit_count() - 1, MAX_OTHER_FIELDS)
-                score += query.rarity[i] * (found + OTHER_FIELDS_BONUS * others)
-                coverage += found
-                if how[i][row] in _ANCHORS:
-                    anchors.append(i)
-        ranked.append(_Ranked(score, coverage / len(query.scoring), row, frozenset(anchors)))
-    return ranked
+    return [
+        _rank(
+            row,
+            [best[i].get(row, 0.0) for i in range(size)],
+            [how[i].get(row, "") for i in range(size)],
+            [fields[i].get(row, 0).bit_count() for i in range(size)],
+            bonuses.get(row, 0.0),
+            query,
+        )
+        for row in sorted(set().union(*(best[i] for i in query.scoring)))
+    ]
+
+
+def _rank(row: int, best: list[float], how: list[str], fields: list[int], bonus: float, query: _Query) -> _Ranked:
+    """The ranking, given per query word its best field weight times match quality, how that match was made and
+    in how many fields the word occurs; and the row's best exact or phrase bonus: the score is the bonus plus, for
+    each scoring word, its rarity times its best plus a little per other field (up to MAX_OTHER_FIELDS)."""
+    score = bonus
+    for i in query.scoring:
+        if best[i]:
+            score += query.rarity[i] * (best[i] + OTHER_FIELDS_BONUS * min(fields[i] - 1, MAX_OTHER_FIELDS))
+    coverage = sum(best[i] for i in query.scoring) / len(query.scoring)
+    return _Ranked(score, coverage, row, frozenset(i for i in query.scoring if best[i] and how[i] in _ANCHORS))
 
 
 def _better(value: float, match: str, old_value: float, old_match: str) -> bool:
@@ -926,9 +931,8 @@ def _order(scored: _Ranked) -> tuple[float, int]:
 
 
 def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
-    """A row's score, value by value (for the hit it shows; _scores works out the same for every row at once):
-    for each scoring query word, its rarity times its best field weight times match quality, plus a little per
-    other field it occurs in; plus the best exact or phrase bonus of a value."""
+    """A row's ranking (see _rank) worked out value by value, and the value its hit shows: the strongest match
+    (_scores works out the same ranking for every row at once)."""
     fields, first = index.fields(row_number), index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
@@ -954,13 +958,8 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
         bonus_total = max(bonus_total, bonus)
         if (value_score, bonus) > shown[:2]:  # the strongest field shows why
             shown = (value_score, bonus, value - first, positions)
-    score = bonus_total
-    for i in query.scoring:
-        if best[i]:
-            score += query.rarity[i] * (best[i] + OTHER_FIELDS_BONUS * min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS))
-    coverage = sum(best) / len(query.scoring)
-    anchors = frozenset(i for i in query.scoring if best[i] and how_best[i] in _ANCHORS)
-    return _Scored(score, coverage, row_number, anchors, shown[2], shown[3], shown[1], how_best)
+    ranked = _rank(row_number, best, how_best, [len(seen) for seen in fields_seen], bonus_total, query)
+    return _Scored(ranked, shown[2], shown[3], shown[1], how_best)
 
 
 def _phrase_share(words: list[str], positions: list[int], index: SearchIndex) -> float:
@@ -990,14 +989,14 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
 
 def _hit(index: SearchIndex, scored: _Scored, query: _Query) -> SearchHit:
     """The hit shown for a scored row: the value that matched most strongly, its matched words marked."""
-    row_number, value_number = scored.row_number, scored.value_number
+    row_number, value_number = scored.ranked.row_number, scored.value_number
     field = index.fields(row_number)[value_number]
     text = index.texts[row_number][value_number]
     spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
     if field == "description":
         text, spans = _snippet(text, spans)
     ideal = query.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
-    relevance = max(1, min(100, round(100 * scored.score / ideal)))
+    relevance = max(1, min(100, round(100 * scored.ranked.score / ideal)))
     matched = [i for i in query.scoring if scored.how[i]]
     kind = _kind(scored.bonus, matched, scored.how, len(query.scoring))
     terms = tuple(query.words[i].typed for i in matched)
