@@ -186,28 +186,32 @@ def stem(word: str) -> str:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """The garbage collector off while search builds thousands of containers with no cycles (its passes cost more
-    than the work). Shared by threads (clbp browse searches in a worker): it is on again when the last one leaves,
-    if it was on when the first came."""
-    with _collector_lock:
-        if not _collector_state:
-            _collector_state.append(gc.isenabled())
+    than the work). Shared by threads (clbp browse searches in a worker): the first to come turns it off, the last
+    to leave turns it on again, if it was on when the first came."""
+    with _collector.lock:
+        if not _collector.users:
+            _collector.was_enabled = gc.isenabled()
             gc.disable()
-        else:
-            _collector_state.append(False)
+        _collector.users += 1
     try:
         yield
     finally:
-        with _collector_lock:
-            _collector_state.pop()
-            if not _collector_state[1:] and _collector_state == [True]:
-                _collector_state.pop()
+        with _collector.lock:
+            _collector.users -= 1
+            if not _collector.users and _collector.was_enabled:
                 gc.enable()
-            elif _collector_state == [False]:
-                _collector_state.pop()
 
 
-_collector_lock = allocate_lock()
-_collector_state: list[bool] = []  # the first entry: was the collector on; then one per thread still searching
+class _Collector:
+    """The state collector_paused shares between threads (the collector's switch is the process's)."""
+
+    def __init__(self) -> None:
+        self.lock = allocate_lock()
+        self.users = 0  # searches running
+        self.was_enabled = False  # the collector was on when the first of them came
+
+
+_collector = _Collector()
 
 
 def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
@@ -316,11 +320,13 @@ class SearchIndex:
         if found is None:
             found = []
             text, starts, rows = self.text, self.value_starts, self.value_rows
-            escaped = re.escape(word)  # the word first, so that the regex engine jumps from one to the next
-            for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})(?=[ \n])", text):
-                at = match.start()
-                value = bisect_right(starts, at) - 1
-                found.append((rows[value], value, at))
+            size = len(word)
+            at = text.find(word)
+            while at >= 0:
+                if text[at - 1] in " \n" and text[at + size] in " \n":  # a whole word (the text ends in "\n")
+                    value = bisect_right(starts, at) - 1
+                    found.append((rows[value], value, at))
+                at = text.find(word, at + size)
             self._occurrences[word] = found
         return found
 
