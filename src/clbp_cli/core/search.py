@@ -12,7 +12,8 @@ from _thread import allocate_lock
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import accumulate
+from itertools import accumulate, chain, count, repeat
+from operator import add
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -241,10 +242,10 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
-def _fold_rows(texts: list[list[str]]) -> tuple[list[list[str]], frozenset[str]]:
-    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop), and
-    the vocabulary: every folded word. ASCII data is folded word by word, each distinct word once: the spelling
-    rules work inside words, so the result is fold()'s."""
+def _fold_rows(texts: list[list[str]]) -> tuple[list[str], frozenset[str]]:
+    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop): the
+    values folded, row after row; and the vocabulary, every folded word. ASCII data is folded word by word, each
+    distinct word once: the spelling rules work inside words, so the result is fold()'s."""
     joined = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts)
     if joined.isascii():
         words = joined.casefold().translate(_ASCII_SEPARATORS).split()
@@ -254,13 +255,11 @@ def _fold_rows(texts: list[list[str]]) -> tuple[list[list[str]], frozenset[str]]
     else:
         whole = fold(joined)
         vocabulary = set(whole.split())
-    flat = [value.strip() for value in whole.replace(_ROW_SEPARATOR, _SEPARATOR).split(_SEPARATOR)]
-    if len(flat) != sum(map(len, texts)) or whole.count(_ROW_SEPARATOR) != len(texts) - 1:
-        rows = [[fold(value) for value in values] for values in texts]  # a value holding a separator itself
-        return rows, frozenset(word for values in rows for value in values for word in value.split())
-    ends = list(accumulate(map(len, texts)))
-    rows = [flat[end - len(values) : end] for end, values in zip(ends, texts, strict=True)]
-    return rows, frozenset(vocabulary - {_SEPARATOR, _ROW_SEPARATOR})
+    flat = whole.replace(f" {_ROW_SEPARATOR} ", f" {_SEPARATOR} ").split(f" {_SEPARATOR} ")
+    if len(flat) != sum(map(len, texts)) or whole.count(_SEPARATOR) + whole.count(_ROW_SEPARATOR) != len(flat) - 1:
+        flat = [fold(value) for values in texts for value in values]  # an empty value, or one holding a separator
+        return flat, frozenset(word for value in flat for word in value.split())
+    return flat, frozenset(vocabulary - {_SEPARATOR, _ROW_SEPARATOR})
 
 
 def _spelled(word: str) -> str:
@@ -293,12 +292,13 @@ class SearchIndex:
         theme_names = {theme.id: theme.name for theme in dataset.themes}
         with collector_paused():
             self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
-            self.folded, self.vocabulary = _fold_rows(self.texts)  # each row's values folded; every folded word
-            values = [value for row in self.folded for value in row]
+            values, self.vocabulary = _fold_rows(self.texts)  # every value folded, row after row; every word
             self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
-            self.value_starts = list(accumulate((len(value) + 1 for value in values[:-1]), initial=1))
-            self.value_rows = [n for n, row in enumerate(self.folded) for _ in row]  # value -> its row
-            self.row_starts = list(accumulate((len(row) for row in self.folded[:-1]), initial=0))  # row -> 1st value
+            sizes = list(map(len, self.texts))
+            self.row_starts = list(accumulate(sizes, initial=0))[:-1]  # row -> its first value
+            self.folded = [values[start : start + size] for start, size in zip(self.row_starts, sizes, strict=True)]
+            self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
+            self.value_starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]  # value -> its offset
             self.value_fields = "".join(map(_row_codes, ranked))  # value -> its field, as a code (_FIELD_CODES)
             self.sorted_words = sorted(self.vocabulary)
         self.subject_stems = subject_stems(dataset)
