@@ -299,11 +299,11 @@ class SearchIndex:
             self.folded = [values[start : start + size] for start, size in zip(self.row_starts, sizes, strict=True)]
             self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
             self.value_starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]  # value -> its offset
-            self.value_fields = "".join(map(_row_codes, ranked))  # value -> its field, as a code (_FIELD_CODES)
             self.sorted_words = sorted(self.vocabulary)
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
         self._word_rows: dict[str, _WordRows] = {}
+        self._fields: dict[int, list[str]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._acronym_rows: dict[str, list[int]] | None = None
@@ -364,7 +364,7 @@ class SearchIndex:
             values = []
             for row, value, at in self.occurrences(word):
                 values.append(value)
-                field = _FIELD_CODES[self.value_fields[value]]
+                field = self.field(value)
                 if field == "phrase":
                     phrases.append((row, value, self.position(value, at)))
                     continue
@@ -382,12 +382,15 @@ class SearchIndex:
 
     def fields(self, row_number: int) -> list[str]:
         """The field of each of the row's values."""
-        start = self.row_starts[row_number]
-        return [_FIELD_CODES[code] for code in self.value_fields[start : start + len(self.folded[row_number])]]
+        found = self._fields.get(row_number)
+        if found is None:
+            found = self._fields[row_number] = [_FIELD_CODES[code] for code in _row_codes(self.ranked[row_number])]
+        return found
 
     def field(self, value: int) -> str:
         """The field of a value (counted over the whole data)."""
-        return _FIELD_CODES[self.value_fields[value]]
+        row = self.value_rows[value]
+        return self.fields(row)[value - self.row_starts[row]]
 
     def value_words(self, value: int) -> list[str]:
         """A value's folded words (the value counted over the whole data)."""
