@@ -881,29 +881,33 @@ def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
         field = index.field(value)
         weight = phrase_weights[value] if field == "phrase" else FIELD_WEIGHTS[field]
         bonuses[row] = max(bonuses.get(row, 0.0), _bonus(index, value, weight, query))
-    return [
-        _rank(
-            row,
-            [best[i].get(row, 0.0) for i in range(size)],
-            [how[i].get(row, "") for i in range(size)],
-            [fields[i].get(row, 0).bit_count() for i in range(size)],
-            bonuses.get(row, 0.0),
-            query,
-        )
-        for row in sorted(set().union(*(best[i] for i in query.scoring)))
-    ]
+    return _rank(sorted(set().union(*(best[i] for i in query.scoring))), best, how, fields, bonuses, query)
 
 
-def _rank(row: int, best: list[float], how: list[str], fields: list[int], bonus: float, query: _Query) -> _Ranked:
-    """The ranking, given per query word its best field weight times match quality, how that match was made and
-    in how many fields the word occurs; and the row's best exact or phrase bonus: the score is the bonus plus, for
-    each scoring word, its rarity times its best plus a little per other field (up to MAX_OTHER_FIELDS)."""
-    score = bonus
-    for i in query.scoring:
-        if best[i]:
-            score += query.rarity[i] * (best[i] + OTHER_FIELDS_BONUS * min(fields[i] - 1, MAX_OTHER_FIELDS))
-    coverage = sum(best[i] for i in query.scoring) / len(query.scoring)
-    return _Ranked(score, coverage, row, frozenset(i for i in query.scoring if best[i] and how[i] in _ANCHORS))
+def _rank(
+    rows: list[int],
+    best: list[dict[int, float]],
+    how: list[dict[int, str]],
+    fields: list[dict[int, int]],
+    bonus: dict[int, float],
+    query: _Query,
+) -> list[_Ranked]:
+    """The ranking. Given, per query word and row, the best field weight times match quality, how that match was
+    made and the fields the word occurs in (as bits); and per row its best exact or phrase bonus: a row's score is
+    the bonus plus, for each scoring word, its rarity times its best plus a little per other field it occurs in."""
+    words = [(i, query.rarity[i], best[i], how[i], fields[i]) for i in query.scoring]
+    ranked = []
+    for row in rows:
+        score, coverage, anchors = bonus.get(row, 0.0), 0.0, []
+        for i, rarity, best_i, how_i, fields_i in words:
+            found = best_i.get(row)
+            if found:
+                score += rarity * (found + OTHER_FIELDS_BONUS * min(fields_i[row].bit_count() - 1, MAX_OTHER_FIELDS))
+                coverage += found
+                if how_i[row] in _ANCHORS:
+                    anchors.append(i)
+        ranked.append(_Ranked(score, coverage / len(words), row, frozenset(anchors)))
+    return ranked
 
 
 def _better(value: float, match: str, old_value: float, old_match: str) -> bool:
@@ -946,7 +950,7 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
     how_best = [""] * size
-    fields_seen: list[set[str]] = [set() for _ in range(size)]
+    fields_seen = [0] * size  # per query word: the fields it occurs in, as bits
     shown: tuple[float, float, int, list[int]] = (-1.0, 0.0, 0, [])  # (value score, bonus, value, positions)
     bonus_total = 0.0
     for value, (quality, how, positions) in sorted(matches.items()):
@@ -957,7 +961,7 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
         value_score = 0.0
         for i in query.scoring:
             if quality[i]:
-                fields_seen[i].add(field)
+                fields_seen[i] |= _FIELD_BITS[field]
                 value_score += query.rarity[i] * weight * quality[i]
                 if _better(weight * quality[i], how[i], best[i], how_best[i]):
                     best[i], how_best[i] = weight * quality[i], how[i]
@@ -967,7 +971,14 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
         bonus_total = max(bonus_total, bonus)
         if (value_score, bonus) > shown[:2]:  # the strongest field shows why
             shown = (value_score, bonus, value - first, positions)
-    ranked = _rank(row_number, best, how_best, [len(seen) for seen in fields_seen], bonus_total, query)
+    ranked = _rank(
+        [row_number],
+        [{row_number: value} for value in best],
+        [{row_number: match} for match in how_best],
+        [{row_number: bits} for bits in fields_seen],
+        {row_number: bonus_total},
+        query,
+    )[0]
     return _Scored(ranked, shown[2], shown[3], shown[1], how_best)
 
 
