@@ -37,9 +37,7 @@ from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.terminal import ACCENT, MAX_BAR_WIDTH, MIN_BAR_WIDTH, as_renderable, bar, render_show
 
 LIST_LIMIT = 200  # rows in the list at most: enough to scroll, cheap to rebuild on each key (at 10,000 rows, 2 s)
-BACKGROUND_FROM = int(
-    os.environ.get("XX_BG", "2000")
-)  # mechanisms from which the search runs in a thread, so typing never waits for it
+BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
 # Theme colours by the theme's place in the data: mid-tones, distinct from each other and readable on Textual's
 # dark and light themes alike (ANSI names would not do: Textual's dark palette draws red and magenta alike).
@@ -193,8 +191,8 @@ class BrowseApp(App[int]):
         self.query_one("#nearest", OptionList).border_title = "Nearest names: Enter to search for one"
         self.refresh_list()
         self.query_one(SearchBox).focus()
-        if len(self.ranked) >= BACKGROUND_FROM and os.environ.get("XX_NOBG") is None:
-            self.prepare_search_in_background()
+        if len(self.ranked) >= BACKGROUND_FROM:
+            self.call_after_refresh(self.prepare_search_in_background)  # once the first screen is drawn
 
     @work(thread=True, group="index")
     def prepare_search_in_background(self) -> None:

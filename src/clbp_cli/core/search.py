@@ -362,9 +362,11 @@ class SearchIndex:
             best: dict[int, tuple[float, int]] = {}
             phrases = []
             values = []
+            fields, row_starts = self._fields, self.row_starts
             for row, value, at in self.occurrences(word):
                 values.append(value)
-                field = self.field(value)
+                row_fields = fields.get(row) or self.fields(row)  # self.field(value), inline: a loop over many
+                field = row_fields[value - row_starts[row]]
                 if field == "phrase":
                     phrases.append((row, value, self.position(value, at)))
                     continue
