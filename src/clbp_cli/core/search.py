@@ -139,6 +139,8 @@ ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the 
 MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
 MIN_JOINED_PART = 3  # "selfefficacy" is split into two words of the data, each at least this long
 MAX_QUERY_WORDS = 32  # content words of a query that count
+SNIPPET_WIDTH = 50  # characters of a description shown around its first match
+MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
 MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
 MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
@@ -1088,7 +1090,9 @@ def _word_spans(
     return tuple(spans)
 
 
-def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _snippet(
+    text: str, spans: tuple[tuple[int, int], ...], width: int = SNIPPET_WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Whole words around the first span, about `width` characters, with '...' where text was cut."""
     start, end = spans[0]
     if len(text) <= width:
@@ -1196,7 +1200,7 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
         ]
         if by_form:
             return _one(name, by_form, exact=True)
-    if len(key) >= 3:
+    if len(key) >= MIN_NAME_START:
         by_name = [row for row in ranked if compact(row.mechanism.name).startswith(key)]
         if by_name:
             return _one(name, by_name, exact=True)
