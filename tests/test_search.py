@@ -553,6 +553,35 @@ def test_the_collector_pause_is_shared_by_threads_and_restores_what_it_found() -
         (gc.enable if was else gc.disable)()
 
 
+def test_the_folded_data_of_a_large_file_is_kept_beside_the_data_cache(monkeypatch, tmp_path: Path) -> None:
+    import clbp_cli.core.search as engine
+
+    monkeypatch.setenv("CLBP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(engine, "STORED_FROM", 1)  # the bundled data counts as large
+    first = prepare_search(DATASET, RANKED)
+    (entry,) = tmp_path.glob("search-*.marshal")
+    fold_rows = engine._fold_rows
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("folded again")
+
+    monkeypatch.setattr(engine, "_fold_rows", refuse)
+    again = prepare_search(DATASET, RANKED)  # read back, not folded
+    assert (again.text, again.folded, again.sorted_words) == (first.text, first.folded, first.sorted_words)
+    assert [tuple(hit) for hit in search(DATASET, RANKED, "fear", index=again)] == [tuple(hit) for hit in search(
+        DATASET, RANKED, "fear", index=first)]  # fmt: skip
+    monkeypatch.setattr(engine, "_fold_rows", fold_rows)
+    edited = DATASET._replace(mechanisms=(DATASET.mechanisms[0]._replace(name="Muscular strength"),
+                                          *DATASET.mechanisms[1:]))  # fmt: skip
+    assert prepare_search(edited, rank_mechanisms(edited)).folded[0][0] == "muscular strength"  # a new key
+    entry.write_bytes(b"damaged")
+    assert prepare_search(DATASET, RANKED).folded == first.folded  # folded again, silently
+    monkeypatch.setenv("CLBP_NO_CACHE", "1")
+    entry.unlink()
+    prepare_search(DATASET, RANKED)
+    assert not list(tmp_path.glob("search-*"))
+
+
 # ---- the quality gate -----------------------------------------------------------------------------------------
 
 

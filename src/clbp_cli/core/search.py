@@ -143,6 +143,7 @@ SNIPPET_WIDTH = 50  # characters of a description shown around its first match
 MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
 MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
 MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
+STORED_FROM = 2000  # mechanisms from which the folded data is kept on disk beside the data cache (search_store)
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
@@ -244,11 +245,30 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
-def _fold_rows(texts: list[list[str]]) -> tuple[list[str], frozenset[str]]:
-    """fold() of every value of every row, in one call for the whole data (folding is the index's inner loop): the
-    values folded, row after row; and the vocabulary, every folded word. ASCII data is folded word by word, each
-    distinct word once: the spelling rules work inside words, so the result is fold()'s."""
+def _folded_data(texts: list[list[str]], origin: str) -> tuple[list[str], list[str]]:
+    """Every value of every row folded, row after row, and the sorted vocabulary: kept on disk for a large data file
+    (search_store), else folded (_fold_rows)."""
     joined = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts)
+    if len(texts) < STORED_FROM:
+        values, vocabulary = _fold_rows(texts, joined)
+        return values, sorted(vocabulary)
+    from clbp_cli.core import search_store
+
+    rules = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
+    found = search_store.load(joined, origin, rules)
+    if found is not None and len(found[0]) == sum(map(len, texts)):
+        return found
+    values, vocabulary = _fold_rows(texts, joined)
+    words = sorted(vocabulary)
+    search_store.store(joined, origin, rules, values, words)
+    return values, words
+
+
+def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozenset[str]]:
+    """fold() of every value of every row (`joined`: the values apart by _SEPARATOR, the rows by _ROW_SEPARATOR), in
+    one call for the whole data (folding is the index's inner loop): the values folded, row after row; and the
+    vocabulary, every folded word. ASCII data is folded word by word, each distinct word once: the spelling rules
+    work inside words, so the result is fold()'s."""
     if joined.isascii():
         words = joined.casefold().translate(_ASCII_SEPARATORS).split()
         spelled = {word: _spelled(word) for word in set(words)}
@@ -294,14 +314,14 @@ class SearchIndex:
         theme_names = {theme.id: theme.name for theme in dataset.themes}
         with collector_paused():
             self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
-            values, self.vocabulary = _fold_rows(self.texts)  # every value folded, row after row; every word
+            values, self.sorted_words = _folded_data(self.texts, dataset.origin)  # every value, every word
+            self.vocabulary = frozenset(self.sorted_words)
             self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
             sizes = list(map(len, self.texts))
             self.row_starts = list(accumulate(sizes, initial=0))[:-1]  # row -> its first value
             self.folded = [values[start : start + size] for start, size in zip(self.row_starts, sizes, strict=True)]
             self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
             self.value_starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]  # value -> its offset
-            self.sorted_words = sorted(self.vocabulary)
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
         self._word_rows: dict[str, _WordRows] = {}
