@@ -28,6 +28,7 @@ from clbp_cli.core.search import (
     _matches,
     _prepare_query,
     _query_words,
+    _rank,
     _row_values,
     _score,
     _scores,
@@ -681,7 +682,10 @@ def test_scoring_word_by_word_gives_what_scoring_row_by_row_does(
         matches = _matches(index, scoring, {found.row_number for found in ranked_rows})
         assert set(matches) == {found.row_number for found in ranked_rows}, query
         for found in ranked_rows:
-            detailed = _score(index, found.row_number, matches[found.row_number], scoring).ranked
+            row = found.row_number
+            by_value = _score(index, row, matches[row], scoring)
+            columns = [[{row: value} for value in column] for column in (by_value.best, by_value.how, by_value.fields)]
+            (detailed,) = _rank([row], *columns, {row: by_value.bonus}, scoring)
             assert (detailed.score, detailed.coverage) == pytest.approx((found.score, found.coverage)), query
             assert detailed.anchors == found.anchors, query
 

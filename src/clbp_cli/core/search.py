@@ -710,13 +710,16 @@ class _Ranked(NamedTuple):
 
 
 class _Scored(NamedTuple):
-    """A row's score and what its hit will show."""
+    """A row worked out value by value: what _rank needs, and what its hit shows."""
 
-    ranked: _Ranked
+    row_number: int
+    best: list[float]  # per query word, its best field weight times match quality
+    how: list[str]  # per query word, how that match was made ("" for none)
+    fields: list[int]  # per query word, the fields it occurs in, as bits
+    bonus: float  # the row's best exact or phrase bonus
     value_number: int  # the value shown: the strongest match
     positions: list[int]  # its words that matched
-    bonus: float  # its exact or phrase bonus
-    how: list[str]  # per query word, how its best match was made ("" for none)
+    value_bonus: float  # the exact or phrase bonus of the value shown
 
 
 class SearchPage(NamedTuple):
@@ -767,7 +770,7 @@ def search_page(
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
         matches = _matches(index, query_info, {found.row_number for found in first})
-        hits = [_hit(index, _score(index, found.row_number, matches[found.row_number], query_info), query_info)
+        hits = [_hit(index, found, _score(index, found.row_number, matches[found.row_number], query_info), query_info)
                 for found in first]  # fmt: skip
         return SearchPage(hits, len(in_theme), len(kept))
 
@@ -968,8 +971,8 @@ def _order(scored: _Ranked) -> tuple[float, int]:
 
 
 def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
-    """A row's ranking (see _rank) worked out value by value, and the value its hit shows: the strongest match
-    (_scores works out the same ranking for every row at once)."""
+    """What _rank needs of a row, worked out value by value (_scores works it out for every row at once), and the
+    value its hit shows: the strongest match."""
     fields, first = index.fields(row_number), index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
@@ -995,15 +998,7 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
         bonus_total = max(bonus_total, bonus)
         if (value_score, bonus) > shown[:2]:  # the strongest field shows why
             shown = (value_score, bonus, value - first, positions)
-    ranked = _rank(
-        [row_number],
-        [{row_number: value} for value in best],
-        [{row_number: match} for match in how_best],
-        [{row_number: bits} for bits in fields_seen],
-        {row_number: bonus_total},
-        query,
-    )[0]
-    return _Scored(ranked, shown[2], shown[3], shown[1], how_best)
+    return _Scored(row_number, best, how_best, fields_seen, bonus_total, shown[2], shown[3], shown[1])
 
 
 def _phrase_share(words: list[str], positions: list[int], index: SearchIndex) -> float:
@@ -1031,18 +1026,18 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
     return 0.0
 
 
-def _hit(index: SearchIndex, scored: _Scored, query: _Query) -> SearchHit:
-    """The hit shown for a scored row: the value that matched most strongly, its matched words marked."""
-    row_number, value_number = scored.ranked.row_number, scored.value_number
+def _hit(index: SearchIndex, ranked: _Ranked, scored: _Scored, query: _Query) -> SearchHit:
+    """The hit shown for a ranked row: the value that matched most strongly, its matched words marked."""
+    row_number, value_number = ranked.row_number, scored.value_number
     field = index.fields(row_number)[value_number]
     text = index.texts[row_number][value_number]
     spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
     if field == "description":
         text, spans = _snippet(text, spans)
     ideal = query.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
-    relevance = max(1, min(100, round(100 * scored.ranked.score / ideal)))
+    relevance = max(1, min(100, round(100 * ranked.score / ideal)))
     matched = [i for i in query.scoring if scored.how[i]]
-    kind = _kind(scored.bonus, matched, scored.how, len(query.scoring))
+    kind = _kind(scored.value_bonus, matched, scored.how, len(query.scoring))
     terms = tuple(query.words[i].typed for i in matched)
     return SearchHit(index.ranked[row_number], relevance, field, kind, text, spans, terms)
 
