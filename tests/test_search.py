@@ -382,10 +382,12 @@ def test_typing_treats_the_last_unfinished_word_as_the_start_of_a_word() -> None
 
 
 def test_did_you_mean_only_for_a_really_close_name(clbp) -> None:
-    assert nearest_names(DATASET, "education") == []
-    assert nearest_names(DATASET, "pilates") == []
-    assert nearest_names(DATASET, "mindfullnes") == ["Mindfulness"]
-    assert nearest_names(DATASET, "catastrofy") == ["Catastrophizing"]  # the start of a name, mistyped
+    assert nearest_names(prepare_search(DATASET, RANKED), "education") == []
+    assert nearest_names(prepare_search(DATASET, RANKED), "pilates") == []
+    assert nearest_names(prepare_search(DATASET, RANKED), "mindfullnes") == ["Mindfulness"]
+    assert nearest_names(prepare_search(DATASET, RANKED), "catastrofy") == [
+        "Catastrophizing"
+    ]  # the start of a name, mistyped
     result = clbp("search", "education")
     assert (result.code, result.out) == (1, "")
     assert result.err == "clbp: error: no mechanism matches 'education'; see every name with: clbp list\n"

@@ -340,14 +340,15 @@ def search_mechanisms(
 
     Example: clbp search "fear of movement"
     """
-    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, search_page
+    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, prepare_search, search_page
     from clbp_cli.core.views import SearchView, quoted
 
     if not fold(query):
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
     dataset, ranked = _load(ctx, data)
     chosen = _theme_or_exit(dataset, theme) if theme is not None else None
-    page = search_page(dataset, ranked, query, top=top, theme_id=chosen.id if chosen is not None else None)
+    index = prepare_search(dataset, ranked)
+    page = search_page(dataset, ranked, query, top=top, theme_id=chosen.id if chosen is not None else None, index=index)
     if not page.hits:
         if output_format in (OutputFormat.json, OutputFormat.yaml, OutputFormat.csv):  # scripts get an empty answer
             _emit(SearchView(dataset, query, ()), output_format, output, color)
@@ -358,7 +359,7 @@ def search_mechanisms(
                 EXIT_NOT_FOUND,
             )
         scope = f" in theme {chosen.id}" if chosen is not None else ""
-        nearest = nearest_names(dataset, query)
+        nearest = nearest_names(index, query)
         if nearest:
             hint = f"; did you mean: {', '.join(nearest)}?"
         elif chosen is not None and page.total:

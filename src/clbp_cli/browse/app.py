@@ -291,7 +291,7 @@ class BrowseApp(App[int]):
         elif not fold(query):
             message = "This theme has no mechanisms."
         else:
-            names = nearest_names(self.dataset, query, index=self.search_index())
+            names = nearest_names(self.search_index(), query)
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0

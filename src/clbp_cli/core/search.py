@@ -476,11 +476,15 @@ class SearchIndex:
         return found
 
     def name_keys(self) -> list[tuple[str, list[str]]]:
-        """Each mechanism's name, with its name and aliases as nearest_names compares them."""
-        if self._name_keys is None:
+        """Each mechanism's name, with its name and aliases as nearest_names compares them (kept: clbp browse asks
+        on every key that finds nothing)."""
+        if self._name_keys is None:  # from the folded values: the name first, then the aliases
             self._name_keys = [
-                (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
-                for mechanism in self.dataset.mechanisms
+                (
+                    row.mechanism.name,
+                    [_sounded(value.replace(" ", "")) for value in values[: 1 + len(row.mechanism.aliases)]],
+                )
+                for row, values in zip(self.ranked, self.folded, strict=True)
             ]
         return self._name_keys
 
@@ -1127,21 +1131,15 @@ def _snippet(
     return prefix + text[left:right] + suffix, kept
 
 
-def nearest_names(dataset: Dataset, query: str, limit: int = 3, index: SearchIndex | None = None) -> list[str]:
+def nearest_names(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
     """Mechanism names (or the names of mechanisms whose alias is) within a typo or two of `query`, or whose start
     it is with a typo, closest first, for "did you mean" messages. Empty unless a name is really close: a vague
-    guess misleads more than it helps. `index`, when given, keeps the names' keys for the next call."""
+    guess misleads more than it helps."""
     key = _sounded(compact(query))
     allowed = typo_allowance(len(key))
     if not allowed:
         return []
-    if index is not None and index.dataset is dataset:
-        name_keys = index.name_keys()
-    else:
-        name_keys = [
-            (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
-            for mechanism in dataset.mechanisms
-        ]
+    name_keys = index.name_keys()
     found: list[tuple[int, int, str]] = []
     for position, (name, others) in enumerate(name_keys):
         distances = []
