@@ -2,15 +2,16 @@
 
     python benchmarks/browse.py [--rounds 5] [--size 10000]
 
-Budgets (issue 12): first paint <= 1 s; re-ranking per keystroke <= 16 ms at the review's 33 mechanisms and
-<= 100 ms at 10,000 (a generated file, as in benchmarks/scale.py). Memory is reported, with no budget.
+Budgets (issues 12 and 19): first paint <= 1 s; re-ranking per keystroke (median) <= 16 ms at the review's 33
+mechanisms and <= 30 ms at 10,000 (a generated file, as in benchmarks/scale.py), the worst key <= 100 ms there.
+Memory is reported, with no budget.
 
 - First paint: the installed `clbp browse` in a pseudo-terminal of 120x40, from start until the list's first row
   is drawn (the data cache warm, as on every run after the first). Then Ctrl+Q; memory is the process's peak RSS.
 - Re-ranking per keystroke: the app headless (Textual's run_test, 120x40), `/` then queries typed one key at a
   time; the time the app spends on each key's new list: the search and theme filter (the core's `search` and
   `select_mechanisms`) plus rebuilding the table, status and card ("of which list"). Median and worst key; and
-  the core's search alone on each whole query, for comparison. (On large files the search runs in a thread, so
+  the core's search alone on each whole query, as the app runs it (index prepared, first 200 hits), for comparison. (On large files the search runs in a thread, so
   the search box itself never waits; the list follows when the search is done.)
 """
 
@@ -35,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import generate  # the same generated data as the scale benchmark
 
 FIRST_PAINT_BUDGET = 1.0
-KEYSTROKE_BUDGETS = {33: 0.016, 10000: 0.100}  # by the number of generated mechanisms added (33: none)
+KEYSTROKE_BUDGETS = {33: 0.016, 10000: 0.030}  # median per key, by the generated mechanisms added (33: none)
+WORST_KEY_BUDGETS = {10000: 0.100}  # the slowest key (issue 19)
 QUERIES = ["fear", "motor control", "kinesiofobia", "stabilisation", "tsk"]
 MARKER = b"Muscle strength"  # the first row, in the bundled data and in the generated files alike
 COLUMNS, LINES = 120, 40
@@ -125,17 +127,20 @@ async def keystrokes(path: str | None) -> tuple[list[float], list[float]]:
 
 
 def core_search_seconds(path: str | None) -> float:
-    """The core's search alone, for each query in full: what the app cannot do faster than."""
+    """The core's search alone, as the app runs it on each key (the index prepared once, the first LIST_LIMIT
+    hits built), for each query in full: what the app cannot do faster than."""
+    from clbp_cli.browse.app import LIST_LIMIT
     from clbp_cli.core.loading import load_dataset
     from clbp_cli.core.ranking import rank_mechanisms
-    from clbp_cli.core.search import search
+    from clbp_cli.core.search import prepare_search, search_page
 
     dataset = load_dataset(path)
     ranked = rank_mechanisms(dataset)
+    index = prepare_search(dataset, ranked)
     times = []
     for query in QUERIES:
         start = time.perf_counter()
-        search(dataset, ranked, query)
+        search_page(dataset, ranked, query, top=LIST_LIMIT, typing=True, index=index)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -173,6 +178,9 @@ def main() -> int:
             budget = KEYSTROKE_BUDGETS.get(size if path else 33)
             if budget is not None and per_key > budget:
                 missed.append(f"re-rank per key at {count:,}: {per_key * 1000:.0f}ms (budget {budget * 1000:.0f}ms)")
+            worst = WORST_KEY_BUDGETS.get(size if path else 33)
+            if worst is not None and max(rerank) > worst:
+                missed.append(f"worst key at {count:,}: {max(rerank) * 1000:.0f}ms (budget {worst * 1000:.0f}ms)")
     for line in missed:
         print("budget missed:", line)
     if not missed:

@@ -1,5 +1,6 @@
 """Scale benchmark: `list --format json` and `search` on generated data files of 1,000, 10,000 and 50,000
-mechanisms (plus the real 33). Exits 1 if the 10,000 file takes over 1 s, or 10x the data costs over 10x the time.
+mechanisms (plus the real 33). Exits 1 if the 10,000 file takes over 1 s (a search as JSON, warm, over 0.4 s), or 10x
+the data costs over 10x the time.
 
 Each command is timed cold (CLBP_NO_CACHE=1: the file is parsed and validated, as on the first run after an edit)
 and warm (the validated data comes from clbp's cache). Budgets apply to both.
@@ -25,6 +26,7 @@ import yaml
 
 WORDS = ["trunk", "spinal", "muscle", "nerve", "pain", "fear", "load", "core", "tissue", "blood", "motor", "control", "balance", "posture", "strength", "endurance", "stiffness", "confidence", "sleep", "mood", "stress", "healing", "movement", "graded", "exposure", "activity"]  # fmt: skip
 BUDGET_SECONDS = 1.0
+SEARCH_BUDGET_SECONDS = 0.4  # any query, JSON output, the whole process, the data cache warm (issue 19)
 
 
 def generate(size: int, path: Path) -> None:
@@ -71,6 +73,8 @@ def main() -> int:
     options = parser.parse_args()
     cases = {"list --format json": ["list", "--format", "json"], "search fear --format json": ["search", "fear", "--format", "json"],
              "search kinesiofobia --format json": ["search", "kinesiofobia", "--format", "json"],
+             "search strength --format json": ["search", "strength", "--format", "json"],
+             "search 'fear of movement' --format json": ["search", "fear of movement", "--format", "json"],
              "search fear (table)": ["search", "fear"]}  # fmt: skip
     results: dict[tuple[str, str, int], float] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -94,10 +98,10 @@ def main() -> int:
         for name in cases:
             print(f"  {name:<34}" + "".join(f"{results[mode, name, size]:9.2f}s" for size in options.sizes))
         for name in cases:
-            if 10000 in options.sizes and results[mode, name, 10000] > BUDGET_SECONDS:
-                failed.append(
-                    f"{mode} {name}: {results[mode, name, 10000]:.2f}s at 10,000 (budget {BUDGET_SECONDS:.0f}s)"
-                )
+            json_search = name.startswith("search") and name.endswith("--format json")
+            budget = SEARCH_BUDGET_SECONDS if mode == "warm" and json_search else BUDGET_SECONDS
+            if 10000 in options.sizes and results[mode, name, 10000] > budget:
+                failed.append(f"{mode} {name}: {results[mode, name, 10000]:.2f}s at 10,000 (budget {budget:g}s)")
             for small, large in zip(options.sizes, options.sizes[1:], strict=False):
                 ratio = results[mode, name, large] / results[mode, name, small]
                 print(f"  {name}: {large / small:g}x the data from {small:,} costs {ratio:.1f}x the time")

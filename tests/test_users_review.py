@@ -29,7 +29,7 @@ LEAKS = re.compile(REVIEW + r"|kinesiophobia|Muscle strength|neuromuscular|psych
 
 COMMANDS = [
     ["list"], ["list", "--theme", "physical"], ["list", "--sort", "theme"], ["theme", "psychological"], ["themes"],
-    ["search", "stress"], ["search", "neck"], ["show", "neck-strength"], ["show", "body awareness"], ["about"],
+    ["search", "stress"], ["search", "flexors"], ["show", "neck-strength"], ["show", "body awareness"], ["about"],
     ["measures"],
 ]  # fmt: skip
 
@@ -214,3 +214,14 @@ def test_an_edited_file_states_its_own_sums(clbp, tmp_path) -> None:
         "the difference between the mechanisms' listed counts (243; from Table 2 of the review, as reproduced in "
         "Psychology Today's 2020 article on it) and the published total (241)"
     ) in about
+
+
+def test_a_question_about_the_users_whole_review_is_recognised_by_its_own_subject_words(clbp) -> None:
+    """The subject's words come from the file: 'neck pain' asks about the made-up review as a whole, while 'back
+    pain' (the bundled review's subject) is just words that match nothing there."""
+    whole = clbp("search", "neck pain", "--data", FIXTURE, "--format", "json")
+    assert (whole.code, whole.out) == (1, "[]\n")
+    assert "'neck pain' names what the whole review is about, not one mechanism" in whole.err
+    assert_no_leak(whole.err, "search neck pain")
+    other = clbp("search", "back pain", "--data", FIXTURE)
+    assert other.code == 1 and "names what the whole review is about" not in other.err

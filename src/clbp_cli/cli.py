@@ -480,7 +480,7 @@ def search_mechanisms(
 
     Example: clbp search "fear of movement"
     """
-    from clbp_cli.core.search import fold, nearest_names, search
+    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, prepare_search, search_page
     from clbp_cli.core.views import SearchView, quoted
 
     output_format = _output_format(output_format, output)  # the empty answer below depends on it
@@ -488,22 +488,27 @@ def search_mechanisms(
         raise UserError("the search query is empty; give a word to look for, e.g. clbp search fear", EXIT_USAGE)
     dataset, ranked = _load(ctx, data)
     chosen = _theme_or_exit(dataset, theme) if theme is not None else None
-    hits = search(dataset, ranked, query)
-    if chosen is not None:
-        hits = [hit for hit in hits if hit.row.mechanism.theme == chosen.id]
-    if not hits:
+    index = prepare_search(dataset, ranked)
+    page = search_page(dataset, ranked, query, top=top, theme_id=chosen.id if chosen is not None else None, index=index)
+    if not page.hits:
         if output_format in EMPTY_ANSWER_FORMATS:  # scripts get an empty answer
             _emit(SearchView(dataset, query, ()), output_format, output, color)
+        if asks_about_the_whole_review(dataset, query):  # "back pain": every mechanism is about it
+            raise UserError(
+                f"{quoted(query)} names what the whole review is about, not one mechanism; see every mechanism "
+                "with: clbp list, and the review itself with: clbp about",
+                EXIT_NOT_FOUND,
+            )
         scope = f" in theme {chosen.id}" if chosen is not None else ""
-        nearest = nearest_names(dataset, query)
+        nearest = nearest_names(index, query)
         if nearest:
             hint = f"; did you mean: {', '.join(nearest)}?"
-        elif chosen is not None and search(dataset, ranked, query):
+        elif chosen is not None and page.total:
             hint = f"; other themes have some: clbp search {shell_quoted(query)}"
         else:
             hint = "; see every name with: clbp list"
         raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
-    _emit(SearchView(dataset, query, tuple(hits[:top] if top else hits), len(hits)), output_format, output, color)
+    _emit(SearchView(dataset, query, tuple(page.hits), page.matched), output_format, output, color)
 
 
 def shell_quoted(text: str) -> str:

@@ -13,6 +13,7 @@ vim), where letters are text and Esc cancels the search.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -33,8 +34,8 @@ from clbp_cli.browse.widgets import Card, Entry, MechanismTable, SearchBox, Them
 from clbp_cli.core.citation import short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
-from clbp_cli.core.search import SearchHit, SearchIndex, fold, nearest_names, prepare_search, search
-from clbp_cli.core.views import percent, quoted
+from clbp_cli.core.search import SearchIndex, SearchPage, fold, nearest_names, prepare_search, search_page
+from clbp_cli.core.views import counts_source, percent, quoted, theme_source_note
 
 LIST_LIMIT = 200  # rows in the list at most: enough to scroll, cheap to rebuild on each key (at 10,000 rows, 2 s)
 BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
@@ -78,8 +79,9 @@ class BrowseApp(App[int]):
         self.entries: list[Entry] = []
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
-        self._last_search: tuple[str, list[SearchHit]] | None = None
-        self._search_index: SearchIndex | None = None  # the data prepared for search, at the first search
+        self._last_search: tuple[str, str | None, SearchPage] | None = None  # (query, theme, its page)
+        self._search_index: SearchIndex | None = None  # the data prepared for search (search_index)
+        self._search_index_lock = threading.Lock()
 
     # Layout --------------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -98,7 +100,11 @@ class BrowseApp(App[int]):
                 yield Card(self.dataset, self.ranked, id="card")
             source = self.dataset.source
             yield Static(
-                Text(f"{self.dataset.caveat} Source: {short_author_year(source)}, {source.table}"), id="caveat"
+                Text(
+                    f"{self.dataset.caveat} Counts: {counts_source(self.dataset)} ({short_author_year(source)}). "
+                    f"{theme_source_note(self.dataset)}".rstrip()  # whose the Theme column's marked assignment is
+                ),
+                id="caveat",
             )
             yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is in the keys (F1)
         yield Static(id="too-small")
@@ -108,6 +114,8 @@ class BrowseApp(App[int]):
         self.refresh_list()
         self.query_one(MechanismTable).focus()
         self.fit_to(*self.size)
+        if len(self.ranked) >= BACKGROUND_FROM:
+            self.call_after_refresh(self.prepare_search_in_background)  # once the first screen is drawn
 
     def on_resize(self, event: Resize) -> None:
         self.fit_to(*event.size)
@@ -137,45 +145,57 @@ class BrowseApp(App[int]):
     def watch_theme_filter(self) -> None:
         self.refresh_list()
 
+    @work(thread=True, group="index")
+    def prepare_search_in_background(self) -> None:
+        """On a large data file, the search index is made while the first screen is read, not on the first key."""
+        self.search_index()
+
+    def search_index(self) -> SearchIndex:
+        """The data prepared for search, made once (by whichever thread asks first)."""
+        with self._search_index_lock:
+            if self._search_index is None:
+                self._search_index = prepare_search(self.dataset, self.ranked)
+            return self._search_index
+
     def refresh_list(self) -> None:
         """Re-rank for what is typed and the theme chosen. On a large data file the search runs in a thread, so
         typing never waits for it; the list follows when it is done (unless something newer was typed)."""
         query = self.searched
         theme_id = self.theme_filter.id if self.theme_filter else None
-        searched = self._last_search is not None and self._last_search[0] == query
+        searched = self._last_search is not None and self._last_search[:2] == (query, theme_id)
         if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
             self.rerank_in_background(query, theme_id)
         else:
             self.show_matches(query, theme_id, *self.matches(query, theme_id))
 
-    def matches(self, query: str, theme_id: str | None) -> tuple[list[Entry], int]:
-        """The list's rows, and how many match in all themes: the core's search, then its theme filter."""
+    def matches(self, query: str, theme_id: str | None) -> tuple[list[Entry], int, int]:
+        """The list's rows (up to LIST_LIMIT), how many match in the theme, and how many in all themes: the core's
+        search, which builds only the hits shown."""
         if not fold(query):
             rows = select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)
-            return [Entry(row, None) for row in rows], len(rows)
-        if self._last_search is not None and self._last_search[0] == query:
-            hits = self._last_search[1]
+            return [Entry(row, None) for row in rows], len(rows), len(rows)
+        if self._last_search is not None and self._last_search[:2] == (query, theme_id):
+            page = self._last_search[2]
         else:
-            if self._search_index is None:
-                self._search_index = prepare_search(self.dataset, self.ranked)
-            hits = search(self.dataset, self.ranked, query, typing=True, index=self._search_index)  # every key
-            self._last_search = (query, hits)
-        by_id = {hit.row.mechanism.id: hit for hit in hits}
-        rows = select_mechanisms(self.dataset, [hit.row for hit in hits], theme_id=theme_id)
-        return [Entry(row, by_id[row.mechanism.id]) for row in rows], len(hits)
+            page = search_page(  # every key
+                self.dataset, self.ranked, query, top=LIST_LIMIT, theme_id=theme_id, typing=True,
+                index=self.search_index(),
+            )  # fmt: skip
+            self._last_search = (query, theme_id, page)
+        return [Entry(hit.row, hit) for hit in page.hits], page.matched, page.total
 
     @work(thread=True, exclusive=True, group="rerank")
     def rerank_in_background(self, query: str, theme_id: str | None) -> None:
-        entries, all_hits = self.matches(query, theme_id)
+        entries, matched, all_hits = self.matches(query, theme_id)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self.show_matches, query, theme_id, entries, all_hits)
+            self.call_from_thread(self.show_matches, query, theme_id, entries, matched, all_hits)
 
-    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], all_hits: int) -> None:
+    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], matched: int, all_hits: int) -> None:
         """Show a search's result, unless something newer was typed or chosen since (it never touches the box)."""
         if query != self.searched or theme_id != (self.theme_filter.id if self.theme_filter else None):
             return
         self.entries = entries[:LIST_LIMIT]
-        self.matched = len(entries)
+        self.matched = matched
         self.all_hits = all_hits
         self.query_one(MechanismTable).show(self.entries, show_theme=self.theme_filter is None)
         self.query_one("#status", Static).update(self.status_text(query))
@@ -223,7 +243,7 @@ class BrowseApp(App[int]):
         elif not fold(query):
             message = "This theme has no mechanisms."
         else:
-            names = nearest_names(self.dataset, query)
+            names = nearest_names(self.search_index(), query)
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0

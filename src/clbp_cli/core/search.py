@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import difflib
 import gc
+import heapq
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from _thread import allocate_lock
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import accumulate, chain, count, repeat
+from operator import add
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -19,15 +25,16 @@ _FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (needle, re.compile(pattern), replacement)
     for needle, pattern, replacement in (
         ("", r"[\W_]+", " "),  # punctuation, hyphens and underscores separate words
-        ("is", r"(?<=[a-z])is(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
-        ("ys", r"(?<=[a-z])ys(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
-        ("our", r"(?<=[a-z])our(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
-        ("ae", r"(?<=[a-z])ae(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
-        ("oe", r"\boe(?=[a-z])", "e"),  # oedema -> edema
-        ("tre", r"(?<=[a-z]{2})tre(?=s?\b)", "ter"),  # centre -> center
-        ("ll", r"(?<=[a-z])ll(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
+        ("is", r"is(?<=[a-z]is)(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
+        ("ys", r"ys(?<=[a-z]ys)(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
+        ("our", r"our(?<=[a-z]our)(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
+        ("ae", r"ae(?<=[a-z]ae)(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
+        ("oe", r"oe(?<=\boe)(?=[a-z])", "e"),  # oedema -> edema
+        ("tre", r"tre(?<=[a-z]{2}tre)(?=s?\b)", "ter"),  # centre -> center
+        ("ll", r"ll(?<=[a-z]ll)(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
     )
-)  # each rule runs only on text containing its needle: a plain `in` test is far cheaper than a regex pass
+)  # each rule runs only on text holding its needle, and starts with it (a lookbehind after it), so that the regex
+# engine jumps from one occurrence of the needle to the next: the whole data folds in one pass
 _SPELLING_RULES = _FOLD_RULES[1:]
 # The first rule for ASCII text, at C speed: every character but a letter or digit becomes a space.
 _ASCII_SEPARATORS = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
@@ -97,9 +104,10 @@ class SearchHit(NamedTuple):
     matched_terms: tuple[str, ...] = ()  # the query's words that matched anywhere in the mechanism, as typed
 
 
-# Ranking, explained in the README ("How search ranks"): a BM25-style sum over the query's words of the word's
-# rarity (inverse document frequency over mechanisms) times the weight of the best field it occurs in times how
-# it matched; plus bonuses when the whole query is a field value (exact) or sits in one as a phrase.
+# ---- Tuning: every constant that decides what matches and how it ranks (README: "How search ranks") ----------
+# A mechanism's score is a BM25-style sum over the query's content words of the word's rarity (inverse document
+# frequency over mechanisms) times the weight of the best field it occurs in times how it matched; plus a bonus
+# when the whole query is a value (exact) or sits in one as a phrase.
 FIELD_WEIGHTS = {
     "name": 1.0,
     "alias": 0.9,
@@ -112,32 +120,52 @@ FIELD_WEIGHTS = {
     "description": 0.3,
 }
 # How a query word matched a word of the data: the same stem, the acronym of a value ("ROM" = range of motion),
-# the start of a longer word, inside one, or within a typo.
-MATCH_QUALITY = {"word": 1.0, "acronym": 1.0, "prefix": 0.7, "typo": 0.7, "inside": 0.45}
+# the start of a longer word, within a typo, or inside a word.
+MATCH_QUALITY = {"word": 1.0, "acronym": 1.0, "prefix": 0.7, "typo": 0.7, "inside": 0.45}  # ties: the first kind
 EXACT_BONUS = 1.0  # the whole query is a whole value: times the value's field weight and the query's total rarity
 PHRASE_BONUS = 0.5  # the query's words, in order, inside one value
-OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to 3): a word all over a mechanism counts
+OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to MAX_OTHER_FIELDS)
 MAX_OTHER_FIELDS = 3
+MIN_COVERAGE = 0.2  # a hit rests on enough of the query: the mean, over its content words, of field weight times
+# match quality (a word in a name 1.0, in a description 0.3, none 0): one description word of two is 0.15
 TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
-COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms ("pain", "back") is common, not specific
+COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms is common, not specific
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
-MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate" in strategies)
-MIN_TYPO_LENGTH = 5  # a word this long may hold a typo: one edit, two from LONG_WORD_LENGTH letters
-LONG_WORD_LENGTH = 10
+MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate")
+MIN_TYPO_LENGTH = 5  # a word this long may hold one typo...
+LONG_WORD_LENGTH = 10  # ...and one this long two (but not at the first letter)
+FAMILY_START = 5  # two stems sharing this many first letters may be one word family (disabl, disability)
+ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the data may be an acronym
+MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
+MIN_JOINED_PART = 3  # "selfefficacy" is split into two words of the data, each at least this long
 MAX_QUERY_WORDS = 32  # content words of a query that count
+SNIPPET_WIDTH = 50  # characters of a description shown around its first match
+MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
+MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
+MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
+STORED_FROM = 2000  # mechanisms from which the folded data is kept on disk beside the data cache (search_store)
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
 was we were what when where which while who why will with would you your get gets got getting very more less much
-many too also just really he she him her his hers us"""
+many too also just really he she him her his hers us all any some every"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+# Particles of phrasal verbs: part of a phrase ("fed up", "turning the pain down"), never a match on their own.
+PARTICLES = frozenset(["up", "down", "out", "off", "over", "away", "around", "through", "along"])
 _SEPARATOR = "qzxqzq"  # joins one row's values so that they fold in one call; folds to itself
+_ROW_SEPARATOR = "qzxqzr"  # joins the rows, so that the whole data folds in one call
 _SEPARATOR_CHARACTERS = " -/'’"  # marks on words apart only by these become one mark: "[back pain]"
+
+
+def typo_allowance(length: int) -> int:
+    """How many typos a word (or a name, compacted) of this length may hold."""
+    return 0 if length < MIN_TYPO_LENGTH else 1 if length < LONG_WORD_LENGTH else 2
 
 
 def stem(word: str) -> str:
     """A light stemmer for folded words: plurals, -ing, -ed, -er, -ness and a final e go, so that 'fitter' and
-    'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis'. Both sides are stemmed alike."""
+    'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis', 'cope' and 'coping' at 'cop'. Both sides
+    are stemmed alike."""
     if len(word) <= 3 or not word.isalpha():
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -154,13 +182,44 @@ def stem(word: str) -> str:
                     base = base[:-1]  # fitter -> fit, running -> run; but fall, stress stay
                 word = base
             break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # the e that -ing and -ed drop: cope/coping, move/moving, fatigue/fatiguing
     return word
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The garbage collector off while search builds thousands of containers with no cycles (its passes cost more
+    than the work). Shared by threads (clbp browse searches in a worker): the first to come turns it off, the last
+    to leave turns it on again, if it was on when the first came."""
+    with _collector.lock:
+        if not _collector.users:
+            _collector.was_enabled = gc.isenabled()
+            gc.disable()
+        _collector.users += 1
+    try:
+        yield
+    finally:
+        with _collector.lock:
+            _collector.users -= 1
+            if not _collector.users and _collector.was_enabled:
+                gc.enable()
+
+
+class _Collector:
+    """The state collector_paused shares between threads (the collector's switch is the process's)."""
+
+    def __init__(self) -> None:
+        self.lock = allocate_lock()
+        self.users = 0  # searches running
+        self.was_enabled = False  # the collector was on when the first of them came
+
+
+_collector = _Collector()
+
+
 def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
-    """Every searchable value of a mechanism, the strongest fields first (the fields are in _row_fields)."""
+    """Every searchable value of a mechanism, the strongest fields first (their fields are in _row_codes)."""
     mechanism = row.mechanism
     labels = [measure.label for measure in mechanism.measures] if mechanism.measures else []
     return [
@@ -169,75 +228,205 @@ def _row_texts(row: RankedMechanism, theme_names: dict[str, str]) -> list[str]:
     ]  # fmt: skip
 
 
-def _row_fields(row: RankedMechanism) -> list[str]:
-    """The field of each of _row_texts' values."""
+def _row_codes(row: RankedMechanism) -> str:
+    """The field of each of _row_texts' values, a letter each (see _FIELD_CODES)."""
     mechanism = row.mechanism
-    return [
-        "name", *["alias"] * len(mechanism.aliases), *["measure"] * len(mechanism.measures),
-        *["phrase"] * len(mechanism.phrases), *["exercise"] * len(mechanism.exercises),
-        *["keyword"] * len(mechanism.keywords), *["anatomy"] * len(mechanism.anatomy), "theme", "description",
-    ]  # fmt: skip
+    return (
+        f"n{'a' * len(mechanism.aliases)}{'m' * len(mechanism.measures)}{'p' * len(mechanism.phrases)}"
+        f"{'e' * len(mechanism.exercises)}{'k' * len(mechanism.keywords)}{'y' * len(mechanism.anatomy)}td"
+    )
+
+
+_FIELD_CODES = dict(zip("nampekytd", FIELD_WEIGHTS, strict=True))  # code -> field
 
 
 def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple[str, str]]:
     """Every searchable value of a mechanism as (field, text), the strongest fields first."""
-    return list(zip(_row_fields(row), _row_texts(row, theme_names), strict=True))
+    return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
-class _Row(NamedTuple):
-    row: RankedMechanism
-    texts: list[str]  # each value as written
-    haystack: str  # the values folded, apart by _SEPARATOR, with a space at each end: " name qzxqzq alias ... "
+def _folded_data(texts: list[list[str]], origin: str) -> tuple[list[str], list[str]]:
+    """Every value of every row folded, row after row, and the sorted vocabulary: kept on disk for a large data file
+    (search_store), else folded (_fold_rows)."""
+    joined = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts)
+    if len(texts) < STORED_FROM:
+        values, vocabulary = _fold_rows(texts, joined)
+        return values, sorted(vocabulary)
+    from clbp_cli.core import search_store
 
-    @property
-    def folded(self) -> list[str]:
-        """Each value folded."""
-        return [piece.strip() for piece in self.haystack.split(_SEPARATOR)]
+    rules = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
+    found = search_store.load(joined, origin, rules)
+    if found is not None and len(found[0]) == sum(map(len, texts)):
+        return found
+    values, vocabulary = _fold_rows(texts, joined)
+    words = sorted(vocabulary)
+    search_store.store(joined, origin, rules, values, words)
+    return values, words
 
 
-class _Value(NamedTuple):
-    field: str
-    weight: float
-    words: list[str]  # its folded words
-    folded: str
-    content_stems: list[str]  # the stems of its words but stopwords, for _whole_query_bonus
-    initials: tuple[str, str]  # _initials(folded); none for a description
+def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozenset[str]]:
+    """fold() of every value of every row (`joined`: the values apart by _SEPARATOR, the rows by _ROW_SEPARATOR), in
+    one call for the whole data (folding is the index's inner loop): the values folded, row after row; and the
+    vocabulary, every folded word. ASCII data is folded word by word, each distinct word once: the spelling rules
+    work inside words, so the result is fold()'s."""
+    if joined.isascii():
+        words = joined.casefold().translate(_ASCII_SEPARATORS).split()
+        spelled = {word: _spelled(word) for word in set(words)}
+        whole = " ".join(map(spelled.__getitem__, words))
+        vocabulary = set(spelled.values())
+    else:
+        whole = fold(joined)
+        vocabulary = set(whole.split())
+    flat = whole.replace(f" {_ROW_SEPARATOR} ", f" {_SEPARATOR} ").split(f" {_SEPARATOR} ")
+    if len(flat) != sum(map(len, texts)) or whole.count(_SEPARATOR) + whole.count(_ROW_SEPARATOR) != len(flat) - 1:
+        flat = [fold(value) for values in texts for value in values]  # an empty value, or one holding a separator
+        return flat, frozenset(word for value in flat for word in value.split())
+    return flat, frozenset(vocabulary - {_SEPARATOR, _ROW_SEPARATOR})
+
+
+def _spelled(word: str) -> str:
+    """A folded word in fold()'s one spelling (the spelling rules, on one word)."""
+    for needle, pattern, replacement in _SPELLING_RULES:
+        if needle in word:
+            word = pattern.sub(replacement, word)
+    return word
+
+
+class _WordRows(NamedTuple):
+    """Where a word of the data occurs, for scoring word by word."""
+
+    rows: list[int]  # the rows holding it, in order
+    best: dict[int, tuple[float, int]]  # row -> the best field weight of its values (not phrases) holding the
+    # word, and the fields holding it as bits (see _FIELD_BITS)
+    phrases: list[tuple[int, int, int]]  # its occurrences in everyday phrases: (row, value, position)
+    values: list[int]  # the values holding it
 
 
 class SearchIndex:
-    """The data prepared for searching, built once per (dataset, ranked) by prepare_search and reused by every
-    search over it (clbp browse searches on every key): the folded rows, the vocabulary, which rows hold each
-    word, and, worked out when first asked, each row's values split into words and their acronyms."""
+    """The data prepared for searching, the one way to search (prepare_search): every value folded, in one text
+    with a value a line; the vocabulary, sorted; the words naming the review's subject. Worked out when a search
+    first needs them, and kept: where each word occurs (row, value, position), and each row's fields, stems and
+    acronyms. Building it costs one fold of the whole data; a search costs what its words touch."""
 
-    def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism], rows: list[_Row]) -> None:
+    def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism]) -> None:
         self.dataset = dataset
         self.ranked = ranked
-        self.rows = rows
-        postings: dict[str, list[int]] = {}
-        for row_number, prepared in enumerate(rows):
-            for word in set(prepared.haystack.split()):
-                found = postings.get(word)
-                if found is None:
-                    postings[word] = [row_number]
-                else:
-                    found.append(row_number)
-        postings.pop(_SEPARATOR, None)
-        self.postings = postings  # folded word -> the rows holding it, in order
-        self.vocabulary = frozenset(postings)  # every folded word of the data
-        self.initials: dict[int, list[tuple[str, str]]] = {}  # row number -> its values' acronyms
-        self._sorted_words: list[str] | None = None
+        theme_names = {theme.id: theme.name for theme in dataset.themes}
+        with collector_paused():
+            self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
+            values, self.sorted_words = _folded_data(self.texts, dataset.origin)  # every value, every word
+            self.vocabulary = frozenset(self.sorted_words)
+            self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
+            sizes = list(map(len, self.texts))
+            self.row_starts = list(accumulate(sizes, initial=0))[:-1]  # row -> its first value
+            self.folded = [values[start : start + size] for start, size in zip(self.row_starts, sizes, strict=True)]
+            self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
+            self.value_starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]  # value -> its offset
+        self.subject_stems = subject_stems(dataset)
+        self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
+        self._word_rows: dict[str, _WordRows] = {}
+        self._fields: dict[int, list[str]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._acronym_rows: dict[str, list[int]] | None = None
-        self._values: dict[int, tuple[list[_Value], dict[str, list[tuple[int, int]]]]] = {}
+        self._name_keys: list[tuple[str, list[str]]] | None = None
+        self._stems: dict[str, str] = {}
+        self._value_stems: dict[int, list[str]] = {}
+        self._initials: dict[int, list[tuple[str, str]]] = {}
         self._bounds: dict[str, list[tuple[int, int]]] = {}
-        self.order = {id(row): position for position, row in enumerate(ranked)}
 
-    @property
-    def sorted_words(self) -> list[str]:
-        if self._sorted_words is None:
-            self._sorted_words = sorted(self.vocabulary)
-        return self._sorted_words
+    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
+        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, offset in
+        the whole text; see position)."""
+        found = self._occurrences.get(word)
+        if found is None:
+            found = []
+            text, starts, rows = self.text, self.value_starts, self.value_rows
+            size = len(word)
+            at = text.find(word)
+            while at >= 0:
+                if text[at - 1] in " \n" and text[at + size] in " \n":  # a whole word (the text ends in "\n")
+                    value = bisect_right(starts, at) - 1
+                    found.append((rows[value], value, at))
+                at = text.find(word, at + size)
+            self._occurrences[word] = found
+        return found
+
+    def position(self, value: int, at: int) -> int:
+        """The position in its value of the word at this offset of the whole text."""
+        return self.text.count(" ", self.value_starts[value], at)
+
+    def find(self, words: Iterable[str]) -> None:
+        """Work out where each of these words occurs (see occurrences), many at once: a word typed live ("m")
+        may stand for hundreds of words, found in one pass per first letter rather than one pass each."""
+        missing = [word for word in dict.fromkeys(words) if word not in self._occurrences]
+        if len(missing) <= MAX_SEPARATE_PASSES:
+            for word in missing:
+                self.occurrences(word)
+            return
+        by_letter: dict[str, dict[str, list[tuple[int, int, int]]]] = {}
+        for word in missing:
+            by_letter.setdefault(word[0], {})[word] = self._occurrences[word] = []
+        text, starts, rows = self.text, self.value_starts, self.value_rows
+        for letter, wanted in by_letter.items():
+            escaped = re.escape(letter)
+            for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})[^ \n]*", text):
+                found = wanted.get(match.group())
+                if found is not None:
+                    at = match.start()
+                    value = bisect_right(starts, at) - 1
+                    found.append((rows[value], value, at))
+
+    def word_rows(self, word: str) -> _WordRows:
+        """Where a folded word of the data occurs, row by row (see _WordRows)."""
+        found = self._word_rows.get(word)
+        if found is None:
+            best: dict[int, tuple[float, int]] = {}
+            phrases = []
+            values = []
+            fields, row_starts = self._fields, self.row_starts
+            for row, value, at in self.occurrences(word):
+                values.append(value)
+                row_fields = fields.get(row) or self.fields(row)  # self.field(value), inline: a loop over many
+                field = row_fields[value - row_starts[row]]
+                if field == "phrase":
+                    phrases.append((row, value, self.position(value, at)))
+                    continue
+                weight, bits = FIELD_WEIGHTS[field], _FIELD_BITS[field]
+                old = best.get(row)
+                best[row] = (weight, bits) if old is None else (max(old[0], weight), old[1] | bits)
+            rows = sorted(best.keys() | {row for row, _, _ in phrases})
+            found = self._word_rows[word] = _WordRows(rows, best, phrases, values)
+        return found
+
+    def value_length(self, value: int) -> int:
+        """How many words a value has."""
+        row = self.value_rows[value]
+        return self.folded[row][value - self.row_starts[row]].count(" ") + 1
+
+    def fields(self, row_number: int) -> list[str]:
+        """The field of each of the row's values."""
+        found = self._fields.get(row_number)
+        if found is None:
+            found = self._fields[row_number] = [_FIELD_CODES[code] for code in _row_codes(self.ranked[row_number])]
+        return found
+
+    def field(self, value: int) -> str:
+        """The field of a value (counted over the whole data)."""
+        row = self.value_rows[value]
+        return self.fields(row)[value - self.row_starts[row]]
+
+    def value_words(self, value: int) -> list[str]:
+        """A value's folded words (the value counted over the whole data)."""
+        row = self.value_rows[value]
+        return self.folded[row][value - self.row_starts[row]].split()
+
+    def stem(self, word: str) -> str:
+        """stem(word), kept."""
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = stem(word)
+        return found
 
     @property
     def joined_words(self) -> str:
@@ -259,28 +448,24 @@ class SearchIndex:
         """Acronym -> the rows with a value (but the description) of that acronym, in order."""
         if self._acronym_rows is None:
             found: dict[str, list[int]] = {}
-            for row_number in range(len(self.rows)):
-                for acronym in {a for pair in _row_initials(self, row_number) for a in pair if a}:
+            for row_number in range(len(self.folded)):
+                for acronym in {a for pair in self.initials(row_number) for a in pair if a}:
                     found.setdefault(acronym, []).append(row_number)
             self._acronym_rows = found
         return self._acronym_rows
 
-    def values(self, row_number: int) -> tuple[list[_Value], dict[str, list[tuple[int, int]]]]:
-        """The row's values split into words, and where each of its words occurs: (value number, position)."""
-        found = self._values.get(row_number)
+    def initials(self, row_number: int) -> list[tuple[str, str]]:
+        """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
+        found = self._initials.get(row_number)
         if found is None:
-            prepared = self.rows[row_number]
-            values = []
-            occurrences: dict[str, list[tuple[int, int]]] = {}
-            fields = _row_fields(prepared.row)
-            for value_number, (field, folded) in enumerate(zip(fields, prepared.folded, strict=True)):
-                words = folded.split()
-                stems = [_stem_of(word) for word in words if word not in STOPWORDS]
-                initials = _initials(folded) if field != "description" else ("", "")
-                values.append(_Value(field, FIELD_WEIGHTS[field], words, folded, stems, initials))
-                for position, word in enumerate(words):
-                    occurrences.setdefault(word, []).append((value_number, position))
-            found = self._values[row_number] = (values, occurrences)
+            found = self._initials[row_number] = [_initials(value) for value in self.folded[row_number][:-1]]
+        return found
+
+    def value_stems(self, value: int) -> list[str]:
+        """The stems of a value's words but stopwords (for the exact and phrase bonuses)."""
+        found = self._value_stems.get(value)
+        if found is None:
+            found = self._value_stems[value] = [self.stem(w) for w in self.value_words(value) if w not in STOPWORDS]
         return found
 
     def bounds(self, text: str) -> list[tuple[int, int]]:
@@ -290,43 +475,36 @@ class SearchIndex:
             found = self._bounds[text] = _word_bounds(text)
         return found
 
+    def name_keys(self) -> list[tuple[str, list[str]]]:
+        """Each mechanism's name, with its name and aliases as nearest_names compares them (kept: clbp browse asks
+        on every key that finds nothing)."""
+        if self._name_keys is None:  # from the folded values: the name first, then the aliases
+            self._name_keys = [
+                (
+                    row.mechanism.name,
+                    [_sounded(value.replace(" ", "")) for value in values[: 1 + len(row.mechanism.aliases)]],
+                )
+                for row, values in zip(self.ranked, self.folded, strict=True)
+            ]
+        return self._name_keys
+
 
 def prepare_search(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
-    """The data prepared for search(..., index=): build it once, search with it often (the same results). A row's
-    words, stems and acronyms are worked out when a search first reaches the row, and kept."""
-    return _index(dataset, ranked)
+    """The data prepared for search(): build it once, search with it often (clbp browse, on every key)."""
+    return SearchIndex(dataset, ranked)
 
 
-def _fold_row(texts: list[str]) -> str:
-    """The row's haystack: fold() of each text, in one call for the whole row (folding is search's inner loop)."""
-    joined = fold(f" {_SEPARATOR} ".join(texts))
-    if joined.count(_SEPARATOR) != len(texts) - 1:  # pragma: no cover - a value holding the separator itself
-        joined = f" {_SEPARATOR} ".join(fold(text) for text in texts)
-    return f" {joined} "
+def subject_stems(dataset: Dataset) -> frozenset[str]:
+    """The stems of the words that name the review's own subject, from the data (`subject.words`)."""
+    return frozenset(stem(word) for word in fold(" ".join(dataset.subject.words)).split())
 
 
-_index_cache: list[tuple[Sequence[RankedMechanism], Dataset, SearchIndex]] = []
-
-
-def _index(dataset: Dataset, ranked: Sequence[RankedMechanism]) -> SearchIndex:
-    """The prepared rows and vocabulary, kept for the last (dataset, ranked) searched (clbp browse searches often)."""
-    for cached_ranked, cached_dataset, index in _index_cache:
-        if cached_ranked is ranked and cached_dataset is dataset:
-            return index
-    theme_names = {theme.id: theme.name for theme in dataset.themes}
-    rows = []
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of new containers, no cycles: the collector's passes were half the time
-    try:
-        for row in ranked:
-            texts = _row_texts(row, theme_names)
-            rows.append(_Row(row, texts, _fold_row(texts)))
-        index = SearchIndex(dataset, ranked, rows)
-    finally:
-        if collecting:
-            gc.enable()
-    _index_cache[:] = [(ranked, dataset, index)]
-    return index
+def asks_about_the_whole_review(dataset: Dataset, query: str) -> bool:
+    """The query's words (stopwords aside) all name the review's own subject ("back pain", "does exercise work"):
+    it asks about the whole review, which every mechanism is about, so search answers nothing."""
+    words = [word for word in fold(query).split() if word not in STOPWORDS and len(word) > 1]
+    subject = subject_stems(dataset)
+    return bool(words) and all(stem(word) in subject for word in words)
 
 
 class _QueryWord(NamedTuple):
@@ -334,17 +512,21 @@ class _QueryWord(NamedTuple):
     folded: str
     stem: str
     being_typed: bool = False  # the last word of a query typed live (clbp browse): it may be the start of any word
+    scores: bool = True  # False for a word naming the review's subject, or a particle: part of a phrase, no more
 
 
-def _query_words(query: str, vocabulary: frozenset[str], typing: bool = False) -> list[_QueryWord]:
-    """The query's content words, each once, in order: stopwords and single letters dropped, and two words that
-    the data writes as one joined ("co-ordination", "well being"). With `typing`, a last word not yet followed by a
-    space is kept whatever it is, as the start of a word ("fe" while typing "fear")."""
+def _query_words(query: str, index: SearchIndex, typing: bool = False) -> list[_QueryWord]:
+    """The query's words, each once, in order: stopwords and single letters dropped; two words that the data
+    writes as one joined ("co-ordination", "well being"), and one that it writes as two split ("selfefficacy").
+    With `typing`, a last word not yet followed by a space is kept whatever it is, as the start of a word."""
     typed_words = [piece for piece in re.split(r"[\W_]+", query) if piece]
     pairs: list[tuple[str, str]] = []  # (typed, folded)
     for piece in typed_words:
         folded = fold(piece)
-        pairs += [(piece.casefold() if folded == part else part, part) for part in folded.split()]
+        for part in folded.split():
+            typed = piece.casefold() if folded == part else part
+            pairs += [(typed, half) for half in _split_joined(part, index)] if typed == part else [(typed, part)]
+    vocabulary = index.vocabulary
     words: list[_QueryWord] = []
     seen = set()
     position = 0
@@ -358,10 +540,23 @@ def _query_words(query: str, vocabulary: frozenset[str], typing: bool = False) -
         if (len(folded) < 2 or folded in STOPWORDS or folded in seen) and not being_typed:
             continue
         seen.add(folded)
-        words.append(_QueryWord(typed, folded, stem(folded), being_typed))
+        stemmed = stem(folded)
+        scores = being_typed or (folded not in PARTICLES and stemmed not in index.subject_stems)
+        words.append(_QueryWord(typed, folded, stemmed, being_typed, scores))
         if len(words) == MAX_QUERY_WORDS:  # a pasted paragraph: its first words are plenty, and stay fast
             break
     return words
+
+
+def _split_joined(word: str, index: SearchIndex) -> list[str]:
+    """A word the data writes as two ("selfefficacy": "self efficacy"), as those two; else the word itself."""
+    if len(word) < 2 * MIN_JOINED_PART or word in index.vocabulary or not word.isalpha():
+        return [word]
+    for cut in range(MIN_JOINED_PART, len(word) - MIN_JOINED_PART + 1):
+        first, second = word[:cut], word[cut:]
+        if first in index.vocabulary and second in index.vocabulary and f" {first} {second} " in index.text:
+            return [first, second]
+    return [word]
 
 
 def word_match(query_word: str, data_word: str) -> str | None:
@@ -372,22 +567,13 @@ def word_match(query_word: str, data_word: str) -> str | None:
     return None if found.get(data_word) == "typo" else found.get(data_word)
 
 
-_stems: dict[str, str] = {}
-
-
-def _stem_of(word: str) -> str:
-    found = _stems.get(word)
-    if found is None:
-        found = _stems[word] = stem(word)
-    return found
-
-
 def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | None = None) -> dict[str, str]:
     """The data's words this query word matches, each with how (a key of MATCH_QUALITY). With `index`, only the
     words that can match are tried (those starting as the word or its stem, holding it, or of a typo's length)."""
+    stem_of = index.stem if index is not None else stem
     found: dict[str, str] = {}
     partial = len(word.folded) >= MIN_PARTIAL_WORD_LENGTH or word.being_typed
-    long_stem = len(word.stem) >= 4
+    long_stem = len(word.stem) >= MIN_PARTIAL_WORD_LENGTH
     head = word.stem[:-1] or word.stem  # a word's stem starts its word, but for a final y (injuries -> injury)
     candidates: frozenset[str] | set[str] = vocabulary
     if index is not None:
@@ -395,21 +581,21 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
         if partial:
             starts.add(word.folded)
             if long_stem:
-                starts.update((word.stem, word.stem[:5]))
+                starts.update((word.stem, word.stem[:FAMILY_START]))
         candidates = {data_word for start in starts for data_word in _starting(index.sorted_words, start)}
         if partial and len(word.folded) >= MIN_INSIDE_LENGTH:
             candidates.update(_holding(index.joined_words, word.folded))
     for data_word in candidates:
-        if data_word.startswith(head) and _stem_of(data_word) == word.stem:
+        if data_word.startswith(head) and stem_of(data_word) == word.stem:
             found[data_word] = "word"
         elif partial:
-            if _starts(data_word, word, long_stem):
+            if _starts(data_word, word, long_stem, stem_of):
                 found[data_word] = "prefix"
             elif len(word.folded) >= MIN_INSIDE_LENGTH and word.folded in data_word:
                 found[data_word] = "inside"
     length = len(word.folded)
-    if length >= MIN_TYPO_LENGTH and not any(how in ("word", "prefix") for how in found.values()):
-        allowed = 1 if length < LONG_WORD_LENGTH else 2
+    allowed = typo_allowance(length)
+    if allowed and not any(how in ("word", "prefix") for how in found.values()):
         typed = _sounded(word.folded)
         if index is not None:
             lengths = range(length - allowed - 1, length + allowed + 2)
@@ -417,17 +603,13 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
         for data_word in candidates if index is not None else vocabulary:
             if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha():
                 distance = edit_distance(typed, _sounded(data_word), allowed)
-                if distance <= min(allowed, 1) or (
-                    distance <= allowed and data_word[0] == typed[0]
-                ):  # 2: not the 1st letter
+                if distance <= 1 or (distance <= allowed and data_word[0] == typed[0]):  # 2: not the 1st letter
                     found.setdefault(data_word, "typo")
     return found
 
 
 def _starting(words: list[str], start: str) -> list[str]:
     """The words of a sorted list that start with `start`."""
-    from bisect import bisect_left
-
     first = bisect_left(words, start)
     last = first
     while last < len(words) and words[last].startswith(start):
@@ -447,23 +629,27 @@ def _holding(joined: str, piece: str) -> set[str]:
     return found
 
 
-def _starts(data_word: str, word: _QueryWord, long_stem: bool) -> bool:
+def _starts(data_word: str, word: _QueryWord, long_stem: bool, stem_of: Callable[[str], str]) -> bool:
     """The query word starts the data's word, as typed or by its stem, or both are of one word family."""
     if data_word.startswith(word.folded) or (long_stem and data_word.startswith(word.stem)):
         return True
-    return long_stem and data_word[:5] == word.stem[:5] and _same_family(word.stem, _stem_of(data_word))
+    return (
+        long_stem
+        and data_word[:FAMILY_START] == word.stem[:FAMILY_START]
+        and _same_family(word.stem, stem_of(data_word))
+    )
 
 
 def _same_family(first: str, second: str) -> bool:
-    """Two stems of one word family: they differ only in their last letter or two past a common start of 5+
-    letters, at most one letter before the shorter one ends ('disabl' and 'disability', 'confident' and
-    'confidenc'; not 'control' and 'contraction')."""
+    """Two stems of one word family: they differ only in their last letter or two past a common start of
+    FAMILY_START+ letters, at most one letter before the shorter one ends ('disabl' and 'disability', 'confident'
+    and 'confidenc'; not 'control' and 'contraction')."""
     shared = 0
     for a, b in zip(first, second, strict=False):
         if a != b:
             break
         shared += 1
-    return shared >= max(5, min(len(first), len(second)) - 1)
+    return shared >= max(FAMILY_START, min(len(first), len(second)) - 1)
 
 
 def _sounded(word: str) -> str:
@@ -496,23 +682,54 @@ def edit_distance(first: str, second: str, limit: int) -> int:
 
 def _initials(folded: str) -> tuple[str, str]:
     """A value's acronyms: the initials of all its words and of its words but stopwords ('range of motion' ->
-    'rom', 'rm'); empty below three words, where an acronym would be a guess."""
+    'rom', 'rm'); empty below MIN_ACRONYM_WORDS words, where an acronym would be a guess."""
     words = folded.split()
-    if len(words) < 3:
+    if len(words) < MIN_ACRONYM_WORDS:
         return "", ""
     return "".join(w[0] for w in words), "".join(w[0] for w in words if w not in STOPWORDS)
 
 
-def _row_initials(index: SearchIndex, row_number: int) -> list[tuple[str, str]]:
-    """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
-    found = index.initials.get(row_number)
-    if found is None:
-        found = index.initials[row_number] = [_initials(value) for value in index.rows[row_number].folded[:-1]]
-    return found
-
-
 def _idf(matched: int, total: int) -> float:
     return math.log(1 + (total - matched + 0.5) / (matched + 0.5))
+
+
+class _Query(NamedTuple):
+    """What scoring a row needs to know of the query."""
+
+    words: list[_QueryWord]
+    scoring: list[int]  # the query words that score (not the subject's words, not particles)
+    expansions: list[dict[str, str]]  # per query word, the data's words it matches and how (see _expand)
+    matching: dict[str, list[tuple[int, float, str]]]  # data word -> (query word, quality, how) for each it matches
+    acronyms: frozenset[int]  # the query words that may be acronyms
+    rarity: list[float]  # per query word; 0 for those that do not score
+    stems: list[str]  # every query word's stem, for the exact and phrase bonuses
+    full_rarity: float
+
+
+class _Ranked(NamedTuple):
+    score: float
+    coverage: float  # the mean over the query's scoring words of their best field weight times match quality
+    row_number: int
+    anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
+
+
+class _Scored(NamedTuple):
+    """A row worked out value by value: what _rank needs, and what its hit shows."""
+
+    row_number: int
+    best: list[float]  # per query word, its best field weight times match quality
+    how: list[str]  # per query word, how that match was made ("" for none)
+    fields: list[int]  # per query word, the fields it occurs in, as bits
+    bonus: float  # the row's best exact or phrase bonus
+    value_number: int  # the value shown: the strongest match
+    positions: list[int]  # its words that matched
+    value_bonus: float  # the exact or phrase bonus of the value shown
+
+
+class SearchPage(NamedTuple):
+    hits: list[SearchHit]  # the first `top` hits of the theme asked for (all of them without `top`), best first
+    matched: int  # how many hits that theme has
+    total: int  # how many hits all themes have
 
 
 def search(
@@ -523,163 +740,286 @@ def search(
     typing: bool = False,
     index: SearchIndex | None = None,
 ) -> list[SearchHit]:
-    """Mechanisms matching any content word of `query`, most relevant first (ties in published rank order).
+    """Every mechanism matching `query`, most relevant first (ties in published rank order): search_page's hits."""
+    return search_page(dataset, ranked, query, typing=typing, index=index).hits
+
+
+def search_page(
+    dataset: Dataset,
+    ranked: Sequence[RankedMechanism],
+    query: str,
+    *,
+    top: int | None = None,
+    theme_id: str | None = None,
+    typing: bool = False,
+    index: SearchIndex | None = None,
+) -> SearchPage:
+    """Mechanisms matching `query`, most relevant first (ties in published rank order): of one theme only, with
+    `theme_id`; the first `top` only, with `top` (every match is scored, but only those hits are built). Nothing
+    for a query that only names the review's subject (see asks_about_the_whole_review).
 
     `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
     follows it, also matches as the start of any word, however short ("fe" finds fear). `index` is the data
-    prepared by prepare_search(dataset, ranked), for many searches over the same data; without it, it is built
-    (and kept for the next search over the same objects). The results are the same either way."""
+    prepared by prepare_search(dataset, ranked), for many searches over the same data; without it, it is built."""
     if not fold(query):
-        return []
+        return SearchPage([], 0, 0)
     if index is None or index.dataset is not dataset or index.ranked is not ranked:
-        index = _index(dataset, ranked)
-    words = _query_words(query, index.vocabulary, typing)
-    if not words:
-        return []
-    expansions = [_expand(word, index.vocabulary, index) for word in words]
+        index = prepare_search(dataset, ranked)
+    with collector_paused():
+        prepared = _prepare_query(index, _query_words(query, index, typing))
+        if prepared is None:
+            return SearchPage([], 0, 0)
+        query_info, specific = prepared
+        kept = _kept(_scores(index, query_info), specific)
+        in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
+        first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
+        matches = _matches(index, query_info, {found.row_number for found in first})
+        hits = [_hit(index, found, _score(index, found.row_number, matches[found.row_number], query_info), query_info)
+                for found in first]  # fmt: skip
+        return SearchPage(hits, len(in_theme), len(kept))
+
+
+_Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
+
+
+def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query, frozenset[int] | None] | None:
+    """The query's words expanded to the data's, and their rarity; and, when the query is partly outside the
+    review, its specific words (one of which a hit must match whole). None when no word of the query can score."""
+    scoring = [i for i, word in enumerate(words) if word.scores]
+    if not scoring:
+        return None
+    expansions = [_expand(word, index.vocabulary, index) if word.scores else {} for word in words]
     # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion).
-    acronym_words = [
+    acronyms = frozenset(
         i
-        for i, word in enumerate(words)
-        if 2 <= len(word.folded) <= 6 and word.folded.isalpha() and "word" not in expansions[i].values()
-    ]
-    # Which rows each query word occurs in, for its rarity: from the rows holding each word it matches.
-    postings = index.postings
+        for i in scoring
+        if len(words[i].folded) in ACRONYM_LENGTHS
+        and words[i].folded.isalpha()
+        and "word" not in expansions[i].values()
+    )
+    index.find(data_word for expansion in expansions for data_word in expansion)
     matched_rows: list[set[int]] = []
     for i, expansion in enumerate(expansions):
         rows: set[int] = set()
         for data_word in expansion:
-            rows.update(postings[data_word])
-        if i in acronym_words:
+            rows.update(index.word_rows(data_word).rows)
+        if i in acronyms:
             rows.update(index.acronym_rows().get(words[i].folded, ()))
         matched_rows.append(rows)
-    candidates = sorted(set().union(*matched_rows))
-    total = len(index.rows)
-    rarity = [_idf(len(rows), total) for rows in matched_rows]
-    query_stems = [word.stem for word in words]
-    full_rarity = sum(rarity)
-    acronyms = frozenset(acronym_words)
-    # Per data word, the query words it matches and how well: (query word, quality, how).
+    total = len(index.folded)
+    rarity = [_idf(len(matched_rows[i]), total) if words[i].scores else 0.0 for i in range(len(words))]
     matching: dict[str, list[tuple[int, float, str]]] = {}
     for i, expansion in enumerate(expansions):
         for data_word, how in expansion.items():
             matching.setdefault(data_word, []).append((i, MATCH_QUALITY[how], how))
-    scoring = _Scoring(words, matching, acronyms, rarity, query_stems, full_rarity)
-    collecting = gc.isenabled()
-    gc.disable()  # thousands of new hits, no cycles: the collector's passes cost more than the scoring
-    try:
-        hits = [_score(index, n, scoring) for n in candidates]
-    finally:
-        if collecting:
-            gc.enable()
-    if not all(matched_rows):
+    specific = None
+    if not all(matched_rows[i] for i in scoring):
         # A word matched nothing ("shoulder pain", "diabetes medication"): the query is partly outside the review,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
-        specific = {i for i, rows in enumerate(matched_rows) if rows and len(rows) <= COMMON_SHARE * total}
-        hits = [(score, anchors, hit) for score, anchors, hit in hits if anchors & specific]
-    if hits:  # the tail: mechanisms that only mention a word in passing, far below the best
-        floor = TAIL_SHARE * max(score for score, _, _ in hits)
-        hits = [scored for scored in hits if scored[0] >= floor]
-    order = index.order
-    hits.sort(key=lambda scored: (-scored[0], order[id(scored[2].row)]))
-    return [hit for _, _, hit in hits]
+        specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
+    stems = [word.stem for word in words]
+    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity))
+    return query, specific
 
 
-class _Scoring(NamedTuple):
-    """What scoring a row needs to know of the query."""
+def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dict[int, _Match]]:
+    """For each of these rows, per value holding a match: how each query word matched it, and where."""
+    size = len(query.words)
+    found: dict[int, dict[int, _Match]] = {}
+    for data_word, matching in query.matching.items():
+        for row, value, at in index.occurrences(data_word):
+            if row not in rows:
+                continue
+            position = index.position(value, at)
+            values = found.get(row)
+            if values is None:
+                values = found[row] = {}
+            entry = values.get(value)
+            if entry is None:
+                entry = values[value] = ([0.0] * size, [""] * size, [])
+            quality, how, positions = entry
+            positions.append(position)
+            for i, match_quality, match in matching:
+                if match_quality > quality[i] or (match_quality == quality[i] and _FIRST[match] < _FIRST[how[i]]):
+                    quality[i], how[i] = match_quality, match
+    for i in query.acronyms:  # every value but the description may be an acronym's
+        for row in rows.intersection(index.acronym_rows().get(query.words[i].folded, ())):
+            for number, pair in enumerate(index.initials(row)):
+                if query.words[i].folded in pair:
+                    value = index.row_starts[row] + number
+                    entry = found.setdefault(row, {}).setdefault(value, ([0.0] * size, [""] * size, []))
+                    if not entry[0][i]:
+                        entry[0][i], entry[1][i] = MATCH_QUALITY["acronym"], "acronym"
+                        entry[2].extend(range(len(index.value_words(value))))
+    return found
 
-    words: list[_QueryWord]
-    matching: dict[str, list[tuple[int, float, str]]]  # data word -> (query word, quality, how) for each it matches
-    acronyms: frozenset[int]  # the query words that may be acronyms
-    rarity: list[float]
-    query_stems: list[str]
-    full_rarity: float
+
+def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
+    """Every matching row's score, as _score works it out, but word by word over the rows rather than row by row
+    (a key typed in clbp browse may match every row): per scoring query word, the best field weight times match
+    quality in each row and the fields it occurs in, from each data word's rows (SearchIndex.word_rows); everyday
+    phrases, acronyms and the exact and phrase bonuses, value by value, where they occur."""
+    size = len(query.words)
+    best: list[dict[int, float]] = [{} for _ in range(size)]
+    how: list[dict[int, str]] = [{} for _ in range(size)]
+    fields: list[dict[int, int]] = [{} for _ in range(size)]  # row -> the fields it occurs in, as bits
+
+    def note(i: int, row: int, value: float, match: str, bits: int) -> None:
+        old = best[i].get(row)
+        if old is None or _better(value, match, old, how[i][row]):
+            best[i][row], how[i][row] = value, match
+        fields[i][row] = fields[i].get(row, 0) | bits
+
+    phrases: dict[int, _Match] = {}  # per everyday phrase matched: quality and how per query word, and where
+    whole: dict[int, set[int]] = {}  # per query word, the values it matches whole
+    for i in query.scoring:
+        whole[i] = set()
+        for data_word, match in query.expansions[i].items():
+            match_quality = MATCH_QUALITY[match]
+            rows = index.word_rows(data_word)
+            best_i, how_i, fields_i, first = best[i], how[i], fields[i], _FIRST[match]
+            for row, (weight, bits) in rows.best.items():  # note(), inline: this is the loop over many rows
+                value = weight * match_quality
+                old = best_i.get(row)
+                if old is None or value > old or (value == old and first < _FIRST[how_i[row]]):
+                    best_i[row], how_i[row] = value, match
+                fields_i[row] = fields_i.get(row, 0) | bits
+            for _, value, position in rows.phrases:
+                entry = phrases.setdefault(value, ([0.0] * size, [""] * size, []))
+                entry[2].append(position)
+                if _better(match_quality, match, entry[0][i], entry[1][i]):
+                    entry[0][i], entry[1][i] = match_quality, match
+            if match == "word":
+                whole[i].update(rows.values)
+    for i in query.acronyms:  # every value but the description may be an acronym's
+        for row in index.acronym_rows().get(query.words[i].folded, ()):
+            for number, pair in enumerate(index.initials(row)):
+                if query.words[i].folded in pair:
+                    field = index.fields(row)[number]
+                    note(i, row, FIELD_WEIGHTS[field], "acronym", _FIELD_BITS[field])
+    phrase_weights = {}
+    for value, (quality, matches, positions) in phrases.items():
+        row = index.value_rows[value]
+        weight = phrase_weights[value] = FIELD_WEIGHTS["phrase"] * _phrase_share(
+            index.value_words(value), positions, index
+        )
+        for i in query.scoring:
+            if quality[i]:
+                note(i, row, weight * quality[i], matches[i], _FIELD_BITS["phrase"])
+    bonuses: dict[int, float] = {}
+    for value in set.intersection(*(whole[i] for i in query.scoring)):  # values holding every word whole
+        row = index.value_rows[value]
+        field = index.field(value)
+        weight = phrase_weights[value] if field == "phrase" else FIELD_WEIGHTS[field]
+        bonuses[row] = max(bonuses.get(row, 0.0), _bonus(index, value, weight, query))
+    return _rank(sorted(set().union(*(best[i] for i in query.scoring))), best, how, fields, bonuses, query)
 
 
-def _score(index: SearchIndex, row_number: int, scoring: _Scoring) -> tuple[float, set[int], SearchHit]:
-    """The row's score, the query words that match one of its words whole (or the start of one), and its hit."""
-    words, matching, acronyms, rarity = scoring.words, scoring.matching, scoring.acronyms, scoring.rarity
-    prepared = index.rows[row_number]
-    size = len(words)
+def _rank(
+    rows: list[int],
+    best: list[dict[int, float]],
+    how: list[dict[int, str]],
+    fields: list[dict[int, int]],
+    bonus: dict[int, float],
+    query: _Query,
+) -> list[_Ranked]:
+    """The ranking. Given, per query word and row, the best field weight times match quality, how that match was
+    made and the fields the word occurs in (as bits); and per row its best exact or phrase bonus: a row's score is
+    the bonus plus, for each scoring word, its rarity times its best plus a little per other field it occurs in."""
+    words = [(i, query.rarity[i], best[i], how[i], fields[i]) for i in query.scoring]
+    ranked = []
+    for row in rows:
+        score, coverage, anchors = bonus.get(row, 0.0), 0.0, []
+        for i, rarity, best_i, how_i, fields_i in words:
+            found = best_i.get(row)
+            if found:
+                score += rarity * (found + OTHER_FIELDS_BONUS * min(fields_i[row].bit_count() - 1, MAX_OTHER_FIELDS))
+                coverage += found
+                if how_i[row] in _ANCHORS:
+                    anchors.append(i)
+        ranked.append(_Ranked(score, coverage / len(words), row, frozenset(anchors)))
+    return ranked
+
+
+def _better(value: float, match: str, old_value: float, old_match: str) -> bool:
+    """A match better than the one kept: a higher value, or the same by an earlier kind of MATCH_QUALITY."""
+    return value > old_value or (value == old_value and bool(match) and _FIRST[match] < _FIRST.get(old_match, 99))
+
+
+_FIRST = {match: order for order, match in enumerate(MATCH_QUALITY)}
+_ANCHORS = ("word", "acronym", "prefix")
+_FIELD_BITS = {field: 1 << order for order, field in enumerate(FIELD_WEIGHTS)}
+
+
+def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> float:
+    """A value's exact or phrase bonus (see _stems_bonus), times its field weight and the query's rarity. A value
+    of more than MAX_EXACT_WORDS words is not tried for a one-word query (it cannot be that word alone)."""
+    if len(query.stems) == 1 and index.value_length(value) > MAX_EXACT_WORDS:
+        return 0.0
+    return _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+
+
+def _kept(scored: list[_Ranked], specific: frozenset[int] | None) -> list[_Ranked]:
+    """The hits: those resting on enough of the query, matching one of its specific words whole when it is
+    partly outside the review, and not far below the best (a word in passing). Ranked by _order."""
+    kept = [s for s in scored if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific)]
+    if kept:
+        floor = TAIL_SHARE * max(s.score for s in kept)
+        kept = [s for s in kept if s.score >= floor]
+    return kept
+
+
+def _order(scored: _Ranked) -> tuple[float, int]:
+    """Best first; ties in published rank order."""
+    return -scored.score, scored.row_number
+
+
+def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
+    """What _rank needs of a row, worked out value by value (_scores works it out for every row at once), and the
+    value its hit shows: the strongest match."""
+    fields, first = index.fields(row_number), index.row_starts[row_number]
+    size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
     how_best = [""] * size
-    fields_seen: list[set[str]] = [set() for _ in words]
-    shown: tuple[float, int, list[int], float] | None = None  # (value score, value index, matched positions, bonus)
+    fields_seen = [0] * size  # per query word: the fields it occurs in, as bits
+    shown: tuple[float, float, int, list[int]] = (-1.0, 0.0, 0, [])  # (value score, bonus, value, positions)
     bonus_total = 0.0
-    values, occurrences = index.values(row_number)
-    # Per value holding a word that matches: per query word its best match quality and how, and the positions.
-    per_value: dict[int, tuple[list[float], list[str], list[int]]] = {}
-    few = len(matching) <= len(occurrences)
-    for data_word in matching if few else occurrences:
-        places = occurrences.get(data_word) if few else occurrences[data_word]
-        found = matching.get(data_word)
-        if places is None or found is None:
-            continue
-        for value_number, position in places:
-            entry = per_value.get(value_number)
-            if entry is None:
-                entry = per_value[value_number] = ([0.0] * size, [""] * size, [])
-            quality, how, positions = entry
-            for i, match_quality, match in found:
-                positions.append(position)
-                if match_quality > quality[i]:
-                    quality[i], how[i] = match_quality, match
-    visited: Iterable[int] = sorted(per_value)
-    if acronyms:  # every value but the description may hold an acronym
-        visited = sorted(set(per_value) | set(range(len(values) - 1)))
-    for value_number in visited:
-        value = values[value_number]
-        field = value.field
-        weight = value.weight
-        entry = per_value.get(value_number)
-        if entry is None:
-            entry = ([0.0] * size, [""] * size, [])
-        quality, how, positions = entry
+    for value, (quality, how, positions) in sorted(matches.items()):
+        field = fields[value - first]
+        weight = FIELD_WEIGHTS[field]
+        if field == "phrase":  # an everyday phrase counts by the share of its content words matched
+            weight *= _phrase_share(index.value_words(value), positions, index)
         value_score = 0.0
-        for i in range(size):
-            word_quality = quality[i]
-            if not word_quality and i in acronyms and field != "description" and words[i].folded in value.initials:
-                word_quality, how[i] = MATCH_QUALITY["acronym"], "acronym"
-                positions.extend(range(len(value.words)))
-            if word_quality:
-                fields_seen[i].add(field)
-                value_score += rarity[i] * weight * word_quality
-                if weight * word_quality > best[i]:
-                    best[i], how_best[i] = weight * word_quality, how[i]
-        if not positions:
-            continue
-        bonus = _stems_bonus(value.content_stems, scoring.query_stems) * weight * scoring.full_rarity
+        for i in query.scoring:
+            if quality[i]:
+                fields_seen[i] |= _FIELD_BITS[field]
+                value_score += query.rarity[i] * weight * quality[i]
+                if _better(weight * quality[i], how[i], best[i], how_best[i]):
+                    best[i], how_best[i] = weight * quality[i], how[i]
+        bonus = 0.0
+        if all(how[i] == "word" for i in query.scoring):  # the value may hold the whole query's stems
+            bonus = _bonus(index, value, weight, query)
         bonus_total = max(bonus_total, bonus)
-        if shown is None or (value_score, bonus) > (shown[0], shown[3]):  # the strongest field shows why
-            shown = (value_score, value_number, positions, bonus)
-    assert shown is not None  # a candidate matched at least one word somewhere
-    score = bonus_total
-    for i in range(size):
-        if best[i]:
-            others = min(len(fields_seen[i]) - 1, MAX_OTHER_FIELDS)
-            score += rarity[i] * (best[i] + OTHER_FIELDS_BONUS * others)
-    _, value_number, positions, bonus = shown
-    field, text = values[value_number].field, prepared.texts[value_number]
-    matched = [i for i in range(size) if best[i]]
-    kind = _kind(bonus, matched, how_best, size)
-    spans = _word_spans(text, sorted(set(positions)), index.bounds(text))
-    if field == "description":
-        text, spans = _snippet(text, spans)
-    ideal = scoring.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
-    relevance = max(1, min(100, round(100 * score / ideal)))
-    terms = tuple(words[i].typed for i in matched)
-    anchors = {i for i in matched if how_best[i] in ("word", "acronym", "prefix")}
-    return score, anchors, SearchHit(prepared.row, relevance, field, kind, text, spans, terms)
+        if (value_score, bonus) > shown[:2]:  # the strongest field shows why
+            shown = (value_score, bonus, value - first, positions)
+    return _Scored(row_number, best, how_best, fields_seen, bonus_total, shown[2], shown[3], shown[1])
 
 
-def _whole_query_bonus(value_words: list[str], query_stems: list[str]) -> float:
-    """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words
-    in order and together, else 0."""
-    return _stems_bonus([_stem_of(word) for word in value_words if word not in STOPWORDS], query_stems)
+def _phrase_share(words: list[str], positions: list[int], index: SearchIndex) -> float:
+    """The share of an everyday phrase's content words (not stopwords, particles or the subject's words) that the
+    query matched: a phrase matches as a phrase, so "high-intensity" reaches "runner's high" only by half."""
+    matched = set(positions)
+    content = [
+        position
+        for position, word in enumerate(words)
+        if word not in STOPWORDS and word not in PARTICLES and index.stem(word) not in index.subject_stems
+    ]
+    return sum(position in matched for position in content) / len(content) if content else 1.0
 
 
 def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
-    """_whole_query_bonus from the stems of the value's words but stopwords."""
+    """EXACT_BONUS when the value is the query (stopwords aside), PHRASE_BONUS when it holds the query's words in
+    order and together, else 0; from the stems of their words but stopwords."""
     size = len(query_stems)
     if len(value_stems) < size or (size == 1 and len(value_stems) > 1):  # cannot hold the query
         return 0.0
@@ -688,6 +1028,22 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
     if any(value_stems[i : i + size] == query_stems for i in range(len(value_stems) - size + 1)):
         return PHRASE_BONUS
     return 0.0
+
+
+def _hit(index: SearchIndex, ranked: _Ranked, scored: _Scored, query: _Query) -> SearchHit:
+    """The hit shown for a ranked row: the value that matched most strongly, its matched words marked."""
+    row_number, value_number = ranked.row_number, scored.value_number
+    field = index.fields(row_number)[value_number]
+    text = index.texts[row_number][value_number]
+    spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
+    if field == "description":
+        text, spans = _snippet(text, spans)
+    ideal = query.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
+    relevance = max(1, min(100, round(100 * ranked.score / ideal)))
+    matched = [i for i in query.scoring if scored.how[i]]
+    kind = _kind(scored.value_bonus, matched, scored.how, len(query.scoring))
+    terms = tuple(query.words[i].typed for i in matched)
+    return SearchHit(index.ranked[row_number], relevance, field, kind, text, spans, terms)
 
 
 def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
@@ -702,9 +1058,19 @@ def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
     return "words" if len(matched) == size else "some"
 
 
+_ASCII_WORD = re.compile("[A-Za-z0-9]+")
+
+
 def _word_bounds(text: str) -> list[tuple[int, int]]:
     """For each folded word of `text`, the [start, end) of the original text it comes from: to its next word's
     start, or to the end of the text's last letter or digit."""
+    if text.isascii():  # one folded word per run of letters and digits (the spelling rules work inside words)
+        return [match.span() for match in _ASCII_WORD.finditer(text)]
+    return _folded_word_bounds(text)
+
+
+def _folded_word_bounds(text: str) -> list[tuple[int, int]]:
+    """_word_bounds for any text, through fold_with_origins."""
     folded, origins = fold_with_origins(text)
     end_of_text = len(text)
     while end_of_text > 0 and not (text[end_of_text - 1].isalnum() or unicodedata.combining(text[end_of_text - 1])):
@@ -743,7 +1109,9 @@ def _word_spans(
     return tuple(spans)
 
 
-def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> tuple[str, tuple[tuple[int, int], ...]]:
+def _snippet(
+    text: str, spans: tuple[tuple[int, int], ...], width: int = SNIPPET_WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Whole words around the first span, about `width` characters, with '...' where text was cut."""
     start, end = spans[0]
     if len(text) <= width:
@@ -763,41 +1131,25 @@ def _snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 50) -> 
     return prefix + text[left:right] + suffix, kept
 
 
-def nearest_names(dataset: Dataset, query: str, limit: int = 3) -> list[str]:
+def nearest_names(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
     """Mechanism names (or the names of mechanisms whose alias is) within a typo or two of `query`, or whose start
     it is with a typo, closest first, for "did you mean" messages. Empty unless a name is really close: a vague
     guess misleads more than it helps."""
     key = _sounded(compact(query))
-    if len(key) < MIN_TYPO_LENGTH - 1:
+    allowed = typo_allowance(len(key))
+    if not allowed:
         return []
-    allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
+    name_keys = index.name_keys()
     found: list[tuple[int, int, str]] = []
-    for position, (name, others) in enumerate(_name_keys(dataset)):
+    for position, (name, others) in enumerate(name_keys):
         distances = []
         for other in others:
             distances.append(edit_distance(key, other, allowed))
-            if len(key) >= 6 and len(other) > len(key) and other[0] == key[0]:  # the start of a name, mistyped
-                distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # ("catastrofy")
+            if len(key) > MIN_TYPO_LENGTH and len(other) > len(key) and other[0] == key[0]:  # a name's start,
+                distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # mistyped ("catastrofy")
         if min(distances) <= allowed:
             found.append((min(distances), position, name))
     return [name for _, _, name in sorted(found)[:limit]]
-
-
-_name_keys_cache: list[tuple[Dataset, list[tuple[str, list[str]]]]] = []
-
-
-def _name_keys(dataset: Dataset) -> list[tuple[str, list[str]]]:
-    """Each mechanism's name, with its name and aliases as nearest_names compares them; kept for the last dataset
-    (clbp browse asks on every key that finds nothing)."""
-    for cached_dataset, keys in _name_keys_cache:
-        if cached_dataset is dataset:
-            return keys
-    keys = [
-        (mechanism.name, [_sounded(compact(text)) for text in (mechanism.name, *mechanism.aliases)])
-        for mechanism in dataset.mechanisms
-    ]
-    _name_keys_cache[:] = [(dataset, keys)]
-    return keys
 
 
 class LookupFailed(Exception):
@@ -853,7 +1205,15 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
         by_alias = [row for row in ranked if key in {compact(alias) for alias in row.mechanism.aliases}]
         if by_alias:
             return _one(name, by_alias, exact=True)
-    if len(key) >= 3:
+        stems = _stems_of(folded)  # another form of a name's or an alias's words ("sleeping": Sleep)
+        by_form = [
+            row
+            for row in ranked
+            if stems in {_stems_of(fold(text)) for text in (row.mechanism.name, *row.mechanism.aliases)}
+        ]
+        if by_form:
+            return _one(name, by_form, exact=True)
+    if len(key) >= MIN_NAME_START:
         by_name = [row for row in ranked if compact(row.mechanism.name).startswith(key)]
         if by_name:
             return _one(name, by_name, exact=True)
@@ -862,9 +1222,9 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
         ]
         if by_alias_start:
             return _one(name, by_alias_start, exact=True)
-    if len(key) >= MIN_TYPO_LENGTH - 1:
+    allowed = typo_allowance(len(key))
+    if allowed:
         typed = _sounded(key)
-        allowed = 1 if len(key) < LONG_WORD_LENGTH - 2 else 2
         closest: dict[int, list[RankedMechanism]] = {}
         for row in ranked:
             mechanism = row.mechanism
@@ -876,6 +1236,10 @@ def resolve_mechanism(dataset: Dataset, ranked: Sequence[RankedMechanism], name:
             return _one(name, closest[min(closest)], exact=False)
     hits = search(dataset, ranked, name)
     raise LookupFailed("mechanism", name, suggestions=[hit.row.mechanism.name for hit in hits[:3]])
+
+
+def _stems_of(folded: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in folded.split() if word not in STOPWORDS)
 
 
 def _starts_inside_a_word(text: str, start: str) -> bool:
