@@ -443,14 +443,14 @@ def list_measures(
 def _mechanism_or_exit(dataset: "Dataset", ranked: "Sequence[RankedMechanism]", name: str) -> "Mechanism":
     """A mechanism named by an option, as `show` resolves it (a close typo with a note); else a usage error."""
     from clbp_cli.core.search import LookupFailed, resolve_mechanism
-    from clbp_cli.core.views import quoted
+    from clbp_cli.core.views import display_quoted
 
     try:
         resolved = resolve_mechanism(dataset, ranked, name)
     except LookupFailed as failed:
         raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_USAGE) from None
     if not resolved.exact:
-        _note(f"no exact match for {quoted(name)}; using the closest: {resolved.row.mechanism.name}")
+        _note(f"no exact match for {display_quoted(name)}; using the closest: {resolved.row.mechanism.name}")
     return resolved.row.mechanism
 
 
@@ -481,7 +481,7 @@ def search_mechanisms(
     Example: clbp search "fear of movement"
     """
     from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, prepare_search, search_page
-    from clbp_cli.core.views import SearchView, quoted
+    from clbp_cli.core.views import SearchView, display_quoted
 
     output_format = _output_format(output_format, output)  # the empty answer below depends on it
     if not fold(query):
@@ -495,7 +495,7 @@ def search_mechanisms(
             _emit(SearchView(dataset, query, ()), output_format, output, color)
         if asks_about_the_whole_review(dataset, query):  # "back pain": every mechanism is about it
             raise UserError(
-                f"{quoted(query)} names what the whole review is about, not one mechanism; see every mechanism "
+                f"{display_quoted(query)} names what the whole review is about, not one mechanism; see every mechanism "
                 "with: clbp list, and the review itself with: clbp about",
                 EXIT_NOT_FOUND,
             )
@@ -507,12 +507,12 @@ def search_mechanisms(
             hint = f"; other themes have some: clbp search {shell_quoted(query)}"
         else:
             hint = "; see every name with: clbp list"
-        raise UserError(f"no mechanism{scope} matches {quoted(query)}{hint}", EXIT_NOT_FOUND)
+        raise UserError(f"no mechanism{scope} matches {display_quoted(query)}{hint}", EXIT_NOT_FOUND)
     _emit(SearchView(dataset, query, tuple(page.hits), page.matched), output_format, output, color)
 
 
 def shell_quoted(text: str) -> str:
-    """What the user typed, quoted for the shell, for a command to run next (views.quoted quotes for reading)."""
+    """What the user typed, quoted for the shell, for a command to run next (views.display_quoted quotes for reading)."""
     import shlex
 
     return shlex.quote(text)
@@ -544,7 +544,7 @@ def show_mechanism(
     Example: clbp show "motor control"
     """
     from clbp_cli.core.search import LookupFailed, resolve_mechanism
-    from clbp_cli.core.views import mechanism_view, quoted
+    from clbp_cli.core.views import display_quoted, mechanism_view
 
     dataset, ranked = _load(ctx, data)
     try:
@@ -553,12 +553,12 @@ def show_mechanism(
         if failed.ambiguous or not failed.suggestions:
             raise _lookup_error(failed, "clbp list shows every mechanism", EXIT_NOT_FOUND) from None
         raise UserError(
-            f"no mechanism called {quoted(name)}; search finds: {', '.join(failed.suggestions)} "
+            f"no mechanism called {display_quoted(name)}; search finds: {', '.join(failed.suggestions)} "
             f"(see why with: clbp search {shell_quoted(name)})",
             EXIT_NOT_FOUND,
         ) from None
     if not resolved.exact:
-        _note(f"no exact match for {quoted(name)}; showing the closest: {resolved.row.mechanism.name}")
+        _note(f"no exact match for {display_quoted(name)}; showing the closest: {resolved.row.mechanism.name}")
     _emit(mechanism_view(dataset, ranked, resolved.row), output_format, output, color)
 
 
@@ -673,9 +673,9 @@ def _theme_or_exit(dataset: "Dataset", name: str) -> "Theme":
 
 def _lookup_error(failed: "LookupFailed", every: str, exit_code: int) -> UserError:
     """One phrasing, for `theme` and `show` alike, of a name that matched nothing or more than one thing."""
-    from clbp_cli.core.views import quoted
+    from clbp_cli.core.views import display_quoted
 
-    name = quoted(failed.query)
+    name = display_quoted(failed.query)
     if failed.ambiguous:
         return UserError(
             f"{name} matches several {failed.what}s: {_either(failed.candidates)}; name one of them", exit_code

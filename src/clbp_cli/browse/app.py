@@ -35,7 +35,7 @@ from clbp_cli.core.citation import short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
 from clbp_cli.core.search import SearchIndex, SearchPage, fold, nearest_names, prepare_search, search_page
-from clbp_cli.core.views import counts_source, percent, quoted, theme_source_note
+from clbp_cli.core.views import counts_source, display_quoted, percent, theme_source_note
 
 LIST_LIMIT = 200  # rows in the list at most: enough to scroll, cheap to rebuild on each key (at 10,000 rows, 2 s)
 BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
@@ -210,7 +210,7 @@ class BrowseApp(App[int]):
             text = Text.assemble((theme.name, f"bold {self.colours[theme.id]}"), ": ") if theme else Text()
             noun = "mechanism matches" if self.matched == 1 else "mechanisms match"
             order = ", best match first" if self.matched > 1 else ""
-            text.append(f"{self.matched:,} {noun} {quoted(query)}{order}", style="bold")
+            text.append(f"{self.matched:,} {noun} {display_quoted(query)}{order}", style="bold")
             if self.entries and all(entry.hit is not None and entry.hit.kind == "fuzzy" for entry in self.entries):
                 text.append(" (no exact match; closest spellings)")
         elif theme is None:
@@ -237,7 +237,7 @@ class BrowseApp(App[int]):
         nearest.clear_options()
         if self.all_hits and self.theme_filter is not None:
             message = (
-                f"No {self.theme_filter.name.lower()} mechanism matches {quoted(query)}; {self.all_hits} in other themes: "
+                f"No {self.theme_filter.name.lower()} mechanism matches {display_quoted(query)}; {self.all_hits} in other themes: "
                 "Tab, then 0 (or a click on All) shows them."  # from the search box, where 0 would be typed
             )
         elif not fold(query):
@@ -247,7 +247,7 @@ class BrowseApp(App[int]):
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0
-            message = f"Nothing matches {quoted(query)}. " + (
+            message = f"Nothing matches {display_quoted(query)}. " + (
                 "Nearest names below: Enter takes the first; Esc cancels the search."
                 if names
                 else "Esc cancels the search."

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from clbp_cli.core.model import Dataset
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.search import SearchHit
-from clbp_cli.core.views import mechanism_view
+from clbp_cli.core.views import mechanism_view, theme_names
 from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.terminal import ACCENT, as_renderable, fit_grid, mechanism_cells, render_show
 
@@ -140,7 +140,7 @@ class MechanismTable(DataTable[Text]):
     def __init__(self, dataset: Dataset, colours: dict[str, str], *, id: str) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id=id)
         self.dataset = dataset
-        self.theme_names = {theme.id: theme.name for theme in dataset.themes}
+        self.theme_names = theme_names(dataset)
         self.colours = colours  # by theme id
         self.entries: list[Entry] = []
         self.show_theme = True

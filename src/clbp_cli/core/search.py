@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism
+from clbp_cli.core.views import theme_names
 
 # Folding rules, applied in order after accents are stripped and case is folded. Both the query and the data
 # are folded the same way, so a rule only needs to bring spellings together, not produce a real word.
@@ -311,9 +312,9 @@ class SearchIndex:
     def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism]) -> None:
         self.dataset = dataset
         self.ranked = ranked
-        theme_names = {theme.id: theme.name for theme in dataset.themes}
+        names = theme_names(dataset)
         with collector_paused():
-            self.texts = [_row_texts(row, theme_names) for row in ranked]  # each row's values as written
+            self.texts = [_row_texts(row, names) for row in ranked]  # each row's values as written
             values, self.sorted_words = _folded_data(self.texts, dataset.origin)  # every value, every word
             self.vocabulary = frozenset(self.sorted_words)
             self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces

@@ -30,10 +30,10 @@ def theme_names(dataset: Dataset) -> dict[str, str]:
     return {theme.id: theme.name for theme in dataset.themes}
 
 
-def quoted(text: str) -> str:
+def display_quoted(text: str) -> str:
     """Display quoting: what the user typed, as every message and title quotes it, in straight single quotes as
     click's own messages do ('xml' is not one of ...), with control characters shown escaped rather than sent to the
-    terminal. Not for the shell: a command to run next quotes with cli._shell_quoted."""
+    terminal. Not for the shell: a command to run next quotes with cli.shell_quoted."""
     return "'" + "".join(char if char.isprintable() else repr(char)[1:-1] for char in text) + "'"
 
 
@@ -504,7 +504,7 @@ class SearchView(NamedTuple):
         noun = "mechanism matches" if count == 1 else "mechanisms match"
         fuzzy = " (no exact match; closest spellings)" if all(hit.kind == "fuzzy" for hit in self.hits) else ""
         first = f" (the first {count} of {self.available})" if self.available > count else ""
-        return f"{count} {noun} {quoted(self.query)}{first}{fuzzy}"
+        return f"{count} {noun} {display_quoted(self.query)}{first}{fuzzy}"
 
     def fields(self) -> tuple[str, ...]:
         return MechanismRecord._fields + SearchRecord._fields
