@@ -36,19 +36,48 @@ def cache_dir() -> str | None:
     return os.path.join(base, "clbp")
 
 
+def checksum(data: bytes) -> str:
+    """Two independent 32-bit checksums and the length: an edit that keeps all three is vanishingly unlikely, and
+    hashlib would cost 4 ms to import here. Part of every entry's key, with clbp's and Python's versions."""
+    return f"{len(data)}:{zlib.crc32(data):08x}:{zlib.adler32(data):08x}|{__version__}|{sys.version}"
+
+
 def _entry_key(data: bytes) -> str:
-    # Two independent 32-bit checksums and the length: an edit that keeps all three is vanishingly unlikely,
-    # and hashlib would cost 4 ms to import here.
     layout = ";".join(",".join(record._fields) for record in _RECORDS)
-    checksum = f"{len(data)}:{zlib.crc32(data):08x}:{zlib.adler32(data):08x}"
-    return f"{CACHE_FORMAT}|{__version__}|{sys.version}|{layout}|{checksum}"
+    return f"{CACHE_FORMAT}|{layout}|{checksum(data)}"
 
 
-def _entry_path(folder: str, origin: str) -> str:
-    """One entry per data file (and clbp and Python version): editing a file replaces its entry."""
+def entry_path(folder: str, origin: str, kind: str) -> str:
+    """One entry of each kind ("data", "search") per data file (and clbp and Python version): editing a file
+    replaces its entries."""
     source = origin if origin.startswith("<") else os.path.abspath(origin)
     name = zlib.crc32(f"{source}|{__version__}|{sys.version}".encode("utf-8", "surrogateescape"))
-    return os.path.join(folder, f"data-{name:08x}.marshal")
+    return os.path.join(folder, f"{kind}-{name:08x}.marshal")
+
+
+def read_entry(path: str) -> Any:
+    """What an entry holds (marshalled), or None when there is none or it cannot be read."""
+    try:
+        with open(path, "rb") as stream:
+            return marshal.loads(stream.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def write_entry(folder: str, path: str, value: Any) -> None:
+    """Write an entry atomically (a concurrent clbp reads the old entry or the new, never half); silently nothing
+    if the folder cannot be written."""
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        payload = marshal.dumps(value)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(payload)
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def load(data: bytes, origin: str) -> Dataset | None:
@@ -57,32 +86,19 @@ def load(data: bytes, origin: str) -> Dataset | None:
     if folder is None:
         return None
     try:
-        with open(_entry_path(folder, origin), "rb") as stream:
-            key, plain = marshal.loads(stream.read())
+        key, plain = read_entry(entry_path(folder, origin, "data"))
         if key != _entry_key(data):
             return None
         return _from_plain(plain, origin)
-    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
+    except (ValueError, TypeError, IndexError, KeyError):
         return None  # no entry, or a damaged one: parse the file instead
 
 
 def store(data: bytes, dataset: Dataset) -> None:
     """Remember the validated Dataset for these bytes; silently does nothing if the cache cannot be written."""
     folder = cache_dir()
-    if folder is None:
-        return
-    path = _entry_path(folder, dataset.origin)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        payload = marshal.dumps((_entry_key(data), _to_plain(dataset)))
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, path)  # atomic: a concurrent clbp reads the old entry or the new, never half
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+    if folder is not None:
+        write_entry(folder, entry_path(folder, dataset.origin, "data"), (_entry_key(data), _to_plain(dataset)))
 
 
 def _to_plain(dataset: Dataset) -> tuple[Any, ...]:
