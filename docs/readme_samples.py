@@ -1,7 +1,9 @@
-"""The README's `$ clbp ...` samples, made by running clbp (with cog: https://cog.readthedocs.io).
+"""The `$ clbp ...` samples of README.md and docs/*.md, made by running clbp (with cog: https://cog.readthedocs.io).
 
-Regenerate every sample after changing an output:   .venv/bin/cog -r README.md
-Check that none is stale (the test suite does this):  .venv/bin/cog --check README.md
+Each page with samples imports `sample` from here (one definition). Regenerate every sample after changing an
+output, naming every page that has one (docs/design.md gives the command, and a test checks it names them all):
+    .venv/bin/cog -r README.md docs/commands.md docs/search.md
+The test suite checks that none is stale (cog --check on the same pages).
 
 Each command runs as a user's would with its output piped: 100 columns, no colour, in a scratch folder holding a
 copy of docs/ (so `-o FILE` writes nowhere that matters and `docs/my-table.yaml` is found). What it prints on

@@ -152,9 +152,9 @@ def test_completion_of_the_filters(words: str, expected: list[str]) -> None:
     assert (done.returncode, done.stdout.splitlines()) == (0, expected)
 
 
-def test_the_readme_documents_every_instrument_field(clbp) -> None:
+def test_the_output_page_documents_every_instrument_field(clbp) -> None:
     from pathlib import Path
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parent.parent / "docs" / "output.md").read_text(encoding="utf-8")
     for field in json.loads(clbp("measures", "--format", "json").out)[0]:
         assert f"`{field}`" in readme, field

@@ -1,4 +1,4 @@
-"""The package as a whole: lazy imports, help on every command, every command in the README."""
+"""The package as a whole: lazy imports, help on every command, every command in the README, the docs pages."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from clbp_cli.cli import app
 from tests.conftest import REPO
 
 COMMANDS = sorted(command.name or "" for command in app.registered_commands)
+PAGES = ["README.md", *sorted(f"docs/{page.name}" for page in (REPO / "docs").glob("*.md"))]
+# The pages with `$ clbp ...` samples made by cog (docs/extending.md only quotes a cog marker inside a sentence).
+SAMPLE_PAGES = [page for page in PAGES if re.search(r"^<!-- \[\[\[cog", (REPO / page).read_text("utf-8"), re.M)]
+
+
+def _page(name: str) -> str:
+    return (REPO / name).read_text(encoding="utf-8")
 
 
 def test_importing_the_cli_pulls_in_neither_rich_nor_yaml() -> None:
@@ -93,10 +100,10 @@ def test_every_command_appears_in_the_readme_with_an_example(command: str) -> No
     assert re.search(rf"^\$ clbp {command}\b", readme, re.MULTILINE), command
 
 
-def test_the_readme_documents_every_record_field(clbp) -> None:
+def test_the_output_page_documents_every_record_field(clbp) -> None:
     import json
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = _page("docs/output.md")
     fields = set(json.loads(clbp("show", "mood", "--format", "json").out))
     fields |= set(json.loads(clbp("search", "fear", "--format", "json").out)[0])
     fields |= set(json.loads(clbp("themes", "--format", "json").out)[0])
@@ -128,24 +135,64 @@ def test_the_readme_commands_are_what_ci_runs(section: str) -> None:
 
 
 def test_the_readme_samples_are_what_clbp_prints() -> None:
-    """Every `$ clbp ...` sample is made by cog from clbp itself; regenerate with `.venv/bin/cog -r README.md`."""
+    """Every `$ clbp ...` sample, in the README and in docs/, is made by cog from clbp itself; regenerate with the
+    command docs/design.md gives."""
     pytest.importorskip("cogapp")
-    message = "a README sample is stale: regenerate them with .venv/bin/cog -r README.md"
+    assert "README.md" in SAMPLE_PAGES and "docs/commands.md" in SAMPLE_PAGES
+    message = f"a sample is stale: regenerate them with .venv/bin/cog -r {' '.join(SAMPLE_PAGES)}"
     done = subprocess.run(
-        [sys.executable, "-m", "cogapp", "--check", "--diff", f"--check-fail-msg={message}", "README.md"],
+        [sys.executable, "-m", "cogapp", "--check", "--diff", f"--check-fail-msg={message}", *SAMPLE_PAGES],
         cwd=REPO, capture_output=True, text=True, env=_with_clbp_on_path(),
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_no_clbp_sample_is_written_by_hand() -> None:
+@pytest.mark.parametrize("page", PAGES)
+def test_no_clbp_sample_is_written_by_hand(page: str) -> None:
     """Each ```console block that starts with `$ clbp` comes from cog, except the jq pipeline (tested below) and the
     interactive `clbp browse`, which prints nothing to a pipe (its screen is the snapshot shown beneath it)."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^(.*)\n```console\n\$ clbp (.*)$", readme, re.MULTILINE)
-    assert len(blocks) >= 7
+    blocks = re.findall(r"^(.*)\n```console\n\$ clbp (.*)$", _page(page), re.MULTILINE)
+    assert len(blocks) >= (len(COMMANDS) if page == "README.md" else 0)
     for before, command in blocks:
-        assert before.startswith("<!-- [[[cog sample(") or "| jq " in command or command == "browse", command
+        assert before.startswith("<!-- [[[cog sample(") or "| jq " in command or command == "browse", (page, command)
+    assert (page in SAMPLE_PAGES) == any(before.startswith("<!-- [[[cog") for before, _ in blocks), page
+
+
+def test_the_regenerate_command_names_every_page_with_samples() -> None:
+    """The one command docs/design.md (and each page's cog comment) gives regenerates every page's samples."""
+    command = f".venv/bin/cog -r {' '.join(SAMPLE_PAGES)}"
+    assert f"```console\n{command}\n```" in _page("docs/design.md")
+    for page in SAMPLE_PAGES:
+        assert f"\nwith {command}\n" in _page(page), page
+    assert command in _page("docs/readme_samples.py")
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a heading: lowercased, punctuation but hyphens dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_links_between_the_readme_and_the_docs_pages_work(page: str) -> None:
+    """Relative links (as GitHub resolves them from the page's folder) name a file that exists, and a heading in it."""
+    from urllib.parse import unquote
+
+    folder = (REPO / page).parent
+    for target in re.findall(r"\]\(([^)\s]+)\)", _page(page)):
+        if re.match(r"[a-z]+:", target):
+            continue
+        path, _, anchor = target.partition("#")
+        file = (folder / unquote(path)).resolve() if path else REPO / page
+        assert file.exists(), (page, target)
+        if anchor:
+            headings = re.findall(r"^#+ (.*)$", file.read_text(encoding="utf-8"), re.MULTILINE)
+            assert anchor in {_slug(heading) for heading in headings}, (page, target)
+
+
+def test_the_readme_links_every_docs_page() -> None:
+    read_more = _page("README.md").split("## Read more\n", 1)[1].split("\n## ", 1)[0]
+    for page in PAGES[1:]:
+        assert f"]({page})" in read_more, page
 
 
 def _with_clbp_on_path() -> dict[str, str]:
@@ -160,7 +207,7 @@ def test_the_readme_jq_example_works() -> None:
 
     if shutil.which("jq") is None:
         pytest.skip("jq is not installed (.ci/run installs it)")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = _page("docs/output.md")
     block = readme.split("$ clbp list --format json | jq", 1)[1].split("```", 1)[0]
     command_rest, *expected = block.strip("\n").splitlines()
     done = subprocess.run(["bash", "-c", "clbp list --format json | jq" + command_rest], capture_output=True, text=True,
@@ -170,7 +217,7 @@ def test_the_readme_jq_example_works() -> None:
 
 def test_the_readme_pandas_example_works() -> None:
     pytest.importorskip("pandas")
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = _page("docs/output.md")
     code = readme.split("```python\n", 1)[1].split("```", 1)[0]
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=_with_clbp_on_path(), check=True
