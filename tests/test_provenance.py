@@ -74,7 +74,7 @@ def test_validate_says_a_format_1_file_is_valid_and_what_format_2_adds(clbp, tmp
     assert result.err == (
         "clbp: note: this file is in format 1, which still loads unchanged; format 2 adds `sources` and "
         "`provenance`, saying where each group of fields comes from (views show 'source not stated' without them). "
-        "To upgrade, write 'format_version: 2' and add the two (see the README's data format, or the bundled file)\n"
+        "To upgrade, write 'format_version: 2' and add the two (see docs/data-format.md in clbp's documentation, or the bundled file)\n"
     )
 
 

@@ -35,7 +35,7 @@ def theme_keys(dataset: Dataset) -> str:
 
 
 def keys_table(dataset: Dataset) -> list[tuple[str, str]]:
-    """Every key of the main screen and what it does: the help screen's table (the README's says the same)."""
+    """Every key of the main screen and what it does: the help screen's table (the README's key table says the same)."""
     themes = ", ".join(f"{index} {theme.name.lower()}" for index, theme in enumerate(dataset.themes, 1))
     return [
         ("/", "search: names, aliases, words and measures; any case, spelling or small typo"),

@@ -68,7 +68,7 @@ def upgrade_note(dataset: Dataset) -> str:
         f"note: this file is in format {dataset.format_version}, which still loads unchanged; format "
         f"{FORMAT_VERSION} adds `sources` and `provenance`, saying where each group of fields comes from (views "
         f"show 'source not stated' without them). To upgrade, write 'format_version: {FORMAT_VERSION}' and add the "
-        f"two (see the README's data format, or the bundled file)"
+        f"two (see docs/data-format.md in clbp's documentation, or the bundled file)"
     )
 
 
@@ -121,7 +121,7 @@ def _read_file(path: Path, origin: str) -> bytes:
 def parse_dataset(data: bytes, origin: str) -> Dataset:
     """Parse and validate the bytes of a data file."""
     if not data.strip():
-        raise DataError(origin, [Problem("", "is empty; see the bundled file (clbp README) for the format")])
+        raise DataError(origin, [Problem("", "is empty; see docs/data-format.md in clbp's documentation for the format")])
     if b"\x00" in data:
         raise DataError(origin, [Problem("", "is a binary file, not YAML text")])
     try:
@@ -159,7 +159,7 @@ def _safe_parse(text: str, origin: str) -> tuple[Any, dict[str, int]]:
     except yaml.YAMLError as error:
         raise DataError(origin, [_syntax_problem(text, error)])
     if node is None:
-        raise DataError(origin, [Problem("", "is empty; see the bundled file (clbp README) for the format")])
+        raise DataError(origin, [Problem("", "is empty; see docs/data-format.md in clbp's documentation for the format")])
     lines: dict[str, int] = {}
     problems = list(_check_nodes(node, lines))
     if problems:

@@ -105,7 +105,7 @@ class SearchHit(NamedTuple):
     matched_terms: tuple[str, ...] = ()  # the query's words that matched anywhere in the mechanism, as typed
 
 
-# ---- Tuning: every constant that decides what matches and how it ranks (README: "How search ranks") ----------
+# ---- Tuning: every constant that decides what matches and how it ranks (docs/search.md: "How search ranks") ----------
 # A mechanism's score is a BM25-style sum over the query's content words of the word's rarity (inverse document
 # frequency over mechanisms) times the weight of the best field it occurs in times how it matched; plus a bonus
 # when the whole query is a value (exact) or sits in one as a phrase.

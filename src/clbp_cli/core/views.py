@@ -1,7 +1,7 @@
 """What each command shows, as frozen views, and the stable records that machine formats are made of.
 
 A view is everything a renderer needs for one command's answer; the renderers (terminal, text formats, exports)
-only lay it out. The record field names below are the documented, stable machine interface (see README).
+only lay it out. The record field names below are the documented, stable machine interface (docs/output.md).
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def discrepancy_note(summary: ThemeSummary, provenance: str) -> str:
 
 
 class MechanismRecord(NamedTuple):
-    """The stable fields of a ranked mechanism in every machine format, in column order (see README)."""
+    """The stable fields of a ranked mechanism in every machine format, in column order (docs/output.md)."""
 
     rank: int
     tied: bool
@@ -229,7 +229,7 @@ class MechanismRecord(NamedTuple):
 
 
 class ThemeRecord(NamedTuple):
-    """The stable fields of a theme in every machine format, in column order (see README)."""
+    """The stable fields of a theme in every machine format, in column order (docs/output.md)."""
 
     id: str
     name: str
@@ -708,7 +708,7 @@ class AboutView(NamedTuple):
 
 
 class MeasureRecord(NamedTuple):
-    """The stable fields of an instrument in `clbp measures`' machine formats, in column order (see README)."""
+    """The stable fields of an instrument in `clbp measures`' machine formats, in column order (docs/output.md)."""
 
     name: str
     abbreviation: str
