@@ -22,6 +22,8 @@ from textual.widgets import Input
 from tests.browse_helpers import make_app
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.real_program  # SVG snapshots: the README's Python compares them, not every Python
+
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 STATES = {
     "start": (),

@@ -17,7 +17,10 @@ import pytest
 
 from tests.conftest import clbp_command
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+    pytest.mark.real_program,
+]
 
 PATIENCE = 30.0  # seconds to wait for something to appear; a wait, not a timing under test
 

@@ -199,11 +199,13 @@ def _citation_js(text: str, output: str = "text") -> str:
     return done.stdout
 
 
+@pytest.mark.real_program
 @pytest.mark.parametrize("style", ["bibtex", "ris", "csl-json"])
 def test_reference_managers_read_the_2021_article_and_format_the_exact_apa(clbp, style: str) -> None:
     assert _citation_js(clbp("cite", "--style", style).out) == clbp("cite").out == APA + "\n"
 
 
+@pytest.mark.real_program
 def test_citeproc_js_italics_are_clbps(clbp) -> None:
     theirs = _citation_js(clbp("cite", "--style", "csl-json").out, "html")
     ours = clbp("cite", "--format", "html").out

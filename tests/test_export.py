@@ -173,6 +173,7 @@ def png_colours(png: Path) -> set[tuple[int, int, int]]:
     return {pixel for row in png_rows(png, every=4) for pixel in row[::4]}
 
 
+@pytest.mark.real_program
 @pytest.mark.parametrize("dark", [False, True])
 def test_the_html_export_renders_in_a_real_browser(clbp, tmp_path, dark: bool) -> None:
     html_file = tmp_path / "themes.html"
@@ -274,6 +275,7 @@ def test_the_shared_sentences_are_the_same_in_every_renderer(clbp) -> None:
         assert explain in text, name
 
 
+@pytest.mark.real_program
 def test_svg_bars_have_no_seams_in_chromium(clbp, tmp_path) -> None:
     svg_file = tmp_path / "list.svg"
     assert clbp("list", "--top", "5", "--format", "svg", "-o", str(svg_file)).code == 0
