@@ -290,3 +290,12 @@ def test_an_unclosed_bracket_gets_a_bracket_hint_not_an_indentation_one(clbp, tm
         f"{path}:3: is not valid YAML: did not find expected ',' or ']'; a bracket opened on this line or above is "
         "not closed, or a comma is missing between two items"
     ]
+
+
+def test_the_trials_outcome_measures_must_be_a_list_of_text(clbp, tmp_path) -> None:
+    text = bundled_text()
+    start = text.index("  outcomes: [")
+    end = text.index("]", start) + 1
+    result = clbp("validate", str(write(tmp_path, text[:start] + "  outcomes: ODI" + text[end:])))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.endswith(": subject.outcomes: must be a list of text, got text\n"), result.err
