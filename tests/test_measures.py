@@ -40,7 +40,7 @@ def test_json_lists_every_instrument_of_the_data_once_with_its_mechanism(clbp) -
     result = clbp("measures", "--format", "json")
     assert (result.code, result.err) == (0, "")
     records = json.loads(result.out)
-    assert len(EVERY_INSTRUMENT) == 61
+    assert len(EVERY_INSTRUMENT) == 73
     assert [(r["name"], r["abbreviation"], *r["mechanisms"]) for r in records] == EVERY_INSTRUMENT
     assert records[0] == {"name": "abdominal drawing-in test (pressure biofeedback)", "abbreviation": "",
                           "mechanisms": ["motor-control"], "mechanism_names": ["Motor control"],
@@ -52,7 +52,7 @@ def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
     assert lines[0] == (
-        " 61 instruments for 29 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
+        " 73 instruments for 29 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
         "(Wun et al. 2021)"
     )
     assert lines[2].split() == ["Instrument", "Abbreviation", "Mechanism", "Theme"]
@@ -115,12 +115,12 @@ def test_html_and_markdown_carry_the_same_label(clbp) -> None:
     import html
 
     page = html.unescape(clbp("measures", "--format", "html").out)
-    assert page.count("<tr>") == 61 + 1
+    assert page.count("<tr>") == 73 + 1
     assert '<th scope="row">Tampa Scale for Kinesiophobia</th><td>TSK</td><td>Kinesiophobia</td>' in page
     assert VOCABULARY_NOTE in flat(page)
     markdown = clbp("measures", "--format", "markdown").out
     assert markdown.startswith(
-        "**61 instruments for 29 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
+        "**73 instruments for 29 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
     )
     assert VOCABULARY_NOTE in flat(markdown)
 

@@ -698,3 +698,58 @@ def test_search_rebuilds_an_index_made_for_other_data() -> None:
     assert [tuple(hit) for hit in search(DATASET, RANKED, "fear", index=index)] == [
         tuple(hit) for hit in search(DATASET, RANKED, "fear")
     ]
+
+
+# ---- search that generalises: outcome measures, subject words, filler words ---------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Oswestry", "ODI", "Roland-Morris Disability Questionnaire", "NPRS",
+                                   "numeric pain rating scale", "the visual analogue scale"])  # fmt: skip
+def test_a_query_naming_one_of_the_trials_outcome_measures_finds_no_mechanism(clbp, query: str) -> None:
+    """The data's `subject.outcomes` measure the result the mechanisms would explain (facts: a disability
+    questionnaire is the trials' outcome), so no mechanism answers, and the message says why."""
+    message = (
+        f"clbp: error: {query!r} names one of the trials' outcome measures (the result the mechanisms would "
+        "explain), not a mechanism's; see each mechanism's measures with: clbp measures\n"
+    )
+    table = clbp("search", query)
+    assert (table.code, table.out, table.err) == (1, "", message)
+    machine = clbp("search", query, "--format", "json")
+    assert (machine.code, json.loads(machine.out), machine.err) == (1, [], message)
+
+
+def test_an_outcome_measure_needs_a_word_of_its_own_and_comes_from_the_data() -> None:
+    from clbp_cli.core.model import Subject
+    from clbp_cli.core.search import names_an_outcome
+
+    index = prepare_search(DATASET, RANKED)
+    assert names_an_outcome(index, "Oswestry Disability Index") and ids("Oswestry Disability Index") == []
+    # words the mechanisms' data also uses, alone, are a search like any other
+    assert not names_an_outcome(index, "disability") and ids("disability")[0] == "disability-perception"
+    assert not names_an_outcome(index, "rating scale")
+    without = DATASET._replace(subject=DATASET.subject._replace(outcomes=()))
+    ranked = rank_mechanisms(without)
+    assert not names_an_outcome(prepare_search(without, ranked), "Oswestry Disability Index")
+    assert search(without, ranked, "Oswestry Disability Index")  # a file that names no outcome: plain words
+    assert Subject("", "", "", ()).outcomes == ()
+
+
+@pytest.mark.parametrize("query", ["lumbago", "does physiotherapy help", "physio", "mediators of the effect"])
+def test_words_for_the_reviews_own_subject_include_its_everyday_names(query: str) -> None:
+    """Lumbago is back pain, physiotherapy the setting of the trials and a mediator the review's "mechanism": a
+    query of only such words asks about the whole review, not one mechanism."""
+    from clbp_cli.core.search import asks_about_the_whole_review
+
+    assert asks_about_the_whole_review(DATASET, query) and ids(query) == []
+
+
+@pytest.mark.parametrize(
+    ("padded", "plain"),
+    [("I'm scared I'll hurt", "scared hurt"), ("it feels like it makes me disabled", "feels disabled"),
+     ("avoid bending because it might hurt again", "avoid bending hurt")],
+)  # fmt: skip
+def test_filler_words_and_the_tails_of_contractions_add_nothing(padded: str, plain: str) -> None:
+    """'ll, 've, 're, like, make, made, because, might, again: said in passing, they neither match nor dilute the
+    words that do (a hit rests on a share of the query's words)."""
+    found = [(hit.row, hit.relevance) for hit in search(DATASET, RANKED, padded)]
+    assert found and found == [(hit.row, hit.relevance) for hit in search(DATASET, RANKED, plain)]

@@ -145,7 +145,7 @@ ONE_PROBLEM = {
                            "mechanisms[0].aliases: must be a list of text, got text"),
     "empty alias": (("aliases: [strength, muscular strength]", "aliases: [strength, '']"),
                     "mechanisms[0].aliases[1]: must be non-empty text, got empty text"),
-    "measures not a list": (("    measures:\n      - {name: isokinetic dynamometry}\n      - {name: maximal voluntary contraction, abbreviation: MVC}\n      - {name: one-repetition maximum, abbreviation: 1RM}\n", "    measures: TSK\n"),
+    "measures not a list": (("    measures:\n      - {name: isokinetic dynamometry}\n      - {name: hand-held dynamometry}\n      - {name: maximal voluntary contraction, abbreviation: MVC}\n      - {name: one-repetition maximum, abbreviation: 1RM}\n", "    measures: TSK\n"),
                             "mechanisms[0].measures: must be a list of {name, abbreviation}, got text"),
     "measure without name": (("      - {name: isokinetic dynamometry}\n", "      - {abbreviation: TSK}\n"),
                              "mechanisms[0].measures[0].name: is missing"),
@@ -290,3 +290,12 @@ def test_an_unclosed_bracket_gets_a_bracket_hint_not_an_indentation_one(clbp, tm
         f"{path}:3: is not valid YAML: did not find expected ',' or ']'; a bracket opened on this line or above is "
         "not closed, or a comma is missing between two items"
     ]
+
+
+def test_the_trials_outcome_measures_must_be_a_list_of_text(clbp, tmp_path) -> None:
+    text = bundled_text()
+    start = text.index("  outcomes: [")
+    end = text.index("]", start) + 1
+    result = clbp("validate", str(write(tmp_path, text[:start] + "  outcomes: ODI" + text[end:])))
+    assert (result.code, result.out) == (1, "")
+    assert result.err.endswith(": subject.outcomes: must be a list of text, got text\n"), result.err

@@ -474,13 +474,22 @@ def search_mechanisms(
 ) -> None:
     """Find mechanisms by name, measure, exercise or everyday words.
 
-    Every word counts, in any field: names, aliases, measures (TSK, Oswestry), exercise types, everyday phrases,
-    anatomy, keywords, themes and descriptions; any case, accents, British or American spelling, plurals, typos.
+    Each word is looked for in every field: names, aliases, measures (TSK, PSEQ), exercise types, everyday
+    phrases, anatomy, keywords, themes and descriptions; any case, accents, British or American spelling, plurals,
+    typos. Words naming the review's own subject (back, pain, exercise) and little words (up, down) only help a
+    phrase match; a query of only those, or naming one of the trials' outcome measures (Oswestry), finds nothing.
     Mechanisms matching more, rarer words in stronger fields come first.
 
     Example: clbp search "fear of movement"
     """
-    from clbp_cli.core.search import asks_about_the_whole_review, fold, nearest_names, prepare_search, search_page
+    from clbp_cli.core.search import (
+        asks_about_the_whole_review,
+        fold,
+        names_an_outcome,
+        nearest_names,
+        prepare_search,
+        search_page,
+    )
     from clbp_cli.core.views import SearchView, display_quoted
 
     output_format = _output_format(output_format, output)  # the empty answer below depends on it
@@ -497,6 +506,12 @@ def search_mechanisms(
             raise UserError(
                 f"{display_quoted(query)} names what the whole review is about, not one mechanism; see every mechanism "
                 "with: clbp list, and the review itself with: clbp about",
+                EXIT_NOT_FOUND,
+            )
+        if names_an_outcome(index, query):  # "Oswestry": what the trials measured their result with
+            raise UserError(
+                f"{display_quoted(query)} names one of the trials' outcome measures (the result the mechanisms would "
+                "explain), not a mechanism's; see each mechanism's measures with: clbp measures",
                 EXIT_NOT_FOUND,
             )
         scope = f" in theme {chosen.id}" if chosen is not None else ""

@@ -631,13 +631,15 @@ class _Validator:
 
     def subject(self, value: Any) -> Subject:
         path = "subject"
-        fields = self.mapping(value, path, ("headline", "condition", "intervention"), ("words",))
+        fields = self.mapping(value, path, ("headline", "condition", "intervention"), ("words", "outcomes"))
         words = self.text_list(fields, "words", path) if "words" in fields else ()
+        outcomes = self.text_list(fields, "outcomes", path) if "outcomes" in fields else ()
         return Subject(
             headline=self.prose(fields, "headline", path),
             condition=self.prose(fields, "condition", path),
             intervention=self.prose(fields, "intervention", path),
             words=tuple(dict.fromkeys(word.strip().lower() for word in words)),
+            outcomes=tuple(dict.fromkeys(" ".join(outcome.split()) for outcome in outcomes)),
         )
 
     def theme(self, value: Any, path: str) -> Theme:

@@ -63,13 +63,15 @@ class Study(NamedTuple):
 
 class Subject(NamedTuple):
     """What the review is about, in the data's own words. Views take the review's headline and condition from
-    here (never from code), and search treats `words` as naming the subject itself: they tell no mechanism apart.
+    here (never from code), and search treats `words` as naming the subject itself: they tell no mechanism apart;
+    a query naming one of the `outcomes` (what the trials measured their result with) finds no mechanism either.
     Every field is empty for a data file that does not say, and the views then fall back to neutral wording."""
 
     headline: str  # the review's question as a headline: "Why is exercise prescribed for chronic low back pain?"
     condition: str  # "chronic low back pain"
     intervention: str  # "exercise"
     words: tuple[str, ...]  # lower-case words that name the subject: "back", "pain", "exercise", "clbp", ...
+    outcomes: tuple[str, ...] = ()  # the trials' outcome measures, "Oswestry Disability Index (ODI)": no mechanism's
 
 
 class Theme(NamedTuple):

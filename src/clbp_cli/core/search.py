@@ -149,7 +149,8 @@ STORED_FROM = 2000  # mechanisms from which the folded data is kept on disk besi
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
 was we were what when where which while who why will with would you your get gets got getting very more less much
-many too also just really he she him her his hers us all any some every"""
+many too also just really he she him her his hers us all any some every because might again
+ll ve re like make makes made making"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # Particles of phrasal verbs: part of a phrase ("fed up", "turning the pain down"), never a match on their own.
 PARTICLES = frozenset(["up", "down", "out", "off", "over", "away", "around", "through", "along"])
@@ -508,6 +509,22 @@ def asks_about_the_whole_review(dataset: Dataset, query: str) -> bool:
     return bool(words) and all(stem(word) in subject for word in words)
 
 
+def names_an_outcome(index: SearchIndex, query: str) -> bool:
+    """The query names one of the trials' outcome measures (`subject.outcomes`: "Oswestry Disability Index",
+    "RMDQ"), which measure the result the mechanisms would explain, not a mechanism, so search answers nothing:
+    its words (stopwords and the subject's aside) are all words of one outcome's name, and one of them is no word
+    of the mechanisms' data ("oswestry", "odi"; not "disability" alone)."""
+    words = {word for word in fold(query).split() if word not in STOPWORDS and stem(word) not in index.subject_stems}
+    outcomes = [set(fold(outcome).split()) for outcome in index.dataset.subject.outcomes]
+    return bool(words) and any(words <= outcome for outcome in outcomes) and not all(_in_data(index, w) for w in words)
+
+
+def _in_data(index: SearchIndex, word: str) -> bool:
+    """A word of the data has this word's stem ('rating': 'rate' in heart rate variability)."""
+    stemmed = stem(word)
+    return any(index.stem(data_word) == stemmed for data_word in _starting(index.sorted_words, stemmed[:-1] or stemmed))
+
+
 class _QueryWord(NamedTuple):
     typed: str  # as typed, case-folded (for matched_terms)
     folded: str
@@ -757,7 +774,8 @@ def search_page(
 ) -> SearchPage:
     """Mechanisms matching `query`, most relevant first (ties in published rank order): of one theme only, with
     `theme_id`; the first `top` only, with `top` (every match is scored, but only those hits are built). Nothing
-    for a query that only names the review's subject (see asks_about_the_whole_review).
+    for a query that only names the review's subject (see asks_about_the_whole_review) or one of the trials'
+    outcome measures (see names_an_outcome).
 
     `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
     follows it, also matches as the start of any word, however short ("fe" finds fear). `index` is the data
@@ -768,7 +786,7 @@ def search_page(
         index = prepare_search(dataset, ranked)
     with collector_paused():
         prepared = _prepare_query(index, _query_words(query, index, typing))
-        if prepared is None:
+        if prepared is None or names_an_outcome(index, query):
             return SearchPage([], 0, 0)
         query_info, specific = prepared
         kept = _kept(_scores(index, query_info), specific)
