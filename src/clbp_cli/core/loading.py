@@ -33,6 +33,7 @@ FORMAT_VERSION = 2  # the newest format; format 1 (no sources, no provenance) st
 FORMAT_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 5_000_000
+EMPTY_FILE = "is empty; see docs/data-format.md in clbp's documentation for the format"
 
 _SAFE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
@@ -121,7 +122,7 @@ def _read_file(path: Path, origin: str) -> bytes:
 def parse_dataset(data: bytes, origin: str) -> Dataset:
     """Parse and validate the bytes of a data file."""
     if not data.strip():
-        raise DataError(origin, [Problem("", "is empty; see docs/data-format.md in clbp's documentation for the format")])
+        raise DataError(origin, [Problem("", EMPTY_FILE)])
     if b"\x00" in data:
         raise DataError(origin, [Problem("", "is a binary file, not YAML text")])
     try:
@@ -159,7 +160,7 @@ def _safe_parse(text: str, origin: str) -> tuple[Any, dict[str, int]]:
     except yaml.YAMLError as error:
         raise DataError(origin, [_syntax_problem(text, error)])
     if node is None:
-        raise DataError(origin, [Problem("", "is empty; see docs/data-format.md in clbp's documentation for the format")])
+        raise DataError(origin, [Problem("", EMPTY_FILE)])
     lines: dict[str, int] = {}
     problems = list(_check_nodes(node, lines))
     if problems:
