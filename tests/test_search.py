@@ -453,16 +453,21 @@ def test_one_incidental_word_of_a_longer_query_is_no_match(query: str) -> None:
     assert ids(query) == []
 
 
+def _finds_nothing_and_says(clbp, query: str, message: str) -> None:
+    """No mechanism, exit 1: nothing on stdout for a person, an empty list for a program, and why on stderr."""
+    table = clbp("search", query)
+    assert (table.code, table.out, table.err) == (1, "", message)
+    machine = clbp("search", query, "--format", "json")
+    assert (machine.code, json.loads(machine.out), machine.err) == (1, [], message)
+
+
 @pytest.mark.parametrize("query", ["back pain", "does exercise work", "why does exercise help my back", "CLBP"])
 def test_a_query_naming_only_the_reviews_subject_asks_about_the_whole_review(clbp, query: str) -> None:
     message = (
         f"clbp: error: {query!r} names what the whole review is about, not one mechanism; see every mechanism "
         "with: clbp list, and the review itself with: clbp about\n"
     )
-    table = clbp("search", query)
-    assert (table.code, table.out, table.err) == (1, "", message)
-    machine = clbp("search", query, "--format", "json")
-    assert (machine.code, json.loads(machine.out), machine.err) == (1, [], message)
+    _finds_nothing_and_says(clbp, query, message)
 
 
 def test_the_subject_words_come_from_the_data() -> None:
@@ -712,10 +717,7 @@ def test_a_query_naming_one_of_the_trials_outcome_measures_finds_no_mechanism(cl
         f"clbp: error: {query!r} names one of the trials' outcome measures (the result the mechanisms would "
         "explain), not a mechanism's; see each mechanism's measures with: clbp measures\n"
     )
-    table = clbp("search", query)
-    assert (table.code, table.out, table.err) == (1, "", message)
-    machine = clbp("search", query, "--format", "json")
-    assert (machine.code, json.loads(machine.out), machine.err) == (1, [], message)
+    _finds_nothing_and_says(clbp, query, message)
 
 
 def test_an_outcome_measure_needs_a_word_of_its_own_and_comes_from_the_data() -> None:
