@@ -28,8 +28,14 @@ def test_importing_the_cli_pulls_in_neither_rich_nor_yaml() -> None:
     assert done.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("args", [["cite"], ["list", "--format", "json"], ["--version"]])
-def test_plain_output_never_imports_rich(args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [["cite"], ["list", "--format", "json"], ["--version"], ["list"], ["list", "--color", "always"],
+     ["theme", "psychosocial"], ["themes"], ["search", "fear", "--color", "always"], ["show", "mood"], ["about"],
+     ["measures"], ["list", "--format", "markdown"], ["show", "mood", "--format", "html"], ["--help"]],
+)  # fmt: skip
+def test_no_output_but_the_svg_imports_rich(args: list[str]) -> None:
+    """Tables and cards are styled by render/styled.py; rich's ~30 ms import is paid only for an SVG picture."""
     program = (
         "import sys\nfrom clbp_cli.cli import run\n"
         f"code = run({args!r})\n"
@@ -37,6 +43,12 @@ def test_plain_output_never_imports_rich(args: list[str]) -> None:
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert done.stderr == "[]"
+
+
+def test_the_svg_picture_is_drawn_by_rich() -> None:
+    program = "import sys\nfrom clbp_cli.cli import run\ncode = run(['list', '--format', 'svg'])\nsys.stderr.write(str('rich.console' in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+    assert done.stderr == "True"
 
 
 # What start-up must never pay for (benchmarks/startup.py has the timings): a regression to Typer 0.29 brings

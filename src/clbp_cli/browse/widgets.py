@@ -26,6 +26,7 @@ from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.search import SearchHit
 from clbp_cli.core.views import mechanism_view, theme_names
 from clbp_cli.render.formats import RenderSettings
+from clbp_cli.render.styled import to_rich
 from clbp_cli.render.terminal import ACCENT, as_renderable, fit_grid, mechanism_cells, render_show
 
 HIGHLIGHT = f"bold underline {ACCENT}"  # matched words; the underline survives NO_COLOR
@@ -171,7 +172,7 @@ class MechanismTable(DataTable[Text]):
         for entry, line in zip(self.entries, cells, strict=True):
             theme = entry.row.mechanism.theme
             texts = [
-                Text(cell, justify="right" if column.right else "left") if isinstance(cell, str) else cell
+                Text(cell, justify="right" if column.right else "left") if isinstance(cell, str) else to_rich(cell)
                 for cell, column in zip(line, columns, strict=True)
             ]
             for text in texts:  # the theme's name in its colour, as in the status line

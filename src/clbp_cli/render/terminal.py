@@ -1,11 +1,12 @@
-"""Tables and cards for people at a terminal, styled with rich. The only module (with the exporters) that imports it.
+"""Tables and cards for people at a terminal, laid out and styled by clbp (render/styled.py), without rich.
 
-Text from the data or the user always goes in as rich Text objects, never as markup strings, so a mechanism
-named "[red]x" or a query of "[/]" prints as typed.
+Text from the data or the user goes in as plain strings or Styled objects, never as markup, so a mechanism named
+"[red]x" or a query of "[/]" prints as typed.
 
-Columns are laid out here (`grid`) rather than with rich's Table: our tables are plain aligned columns, and
-rich's general layout engine took 15-30 ms for the 33-row list (most of a 100 ms start-up budget) and seconds
-for 10,000 rows. rich still does what it is best at: styles, colour systems, cell widths and wrapping prose.
+Columns are laid out here (`grid`): our tables are plain aligned columns, and rich's general layout engine took
+15-30 ms for the 33-row list and seconds for 10,000 rows. Styles, wrapping and cropping are render/styled.py's,
+which writes what rich wrote without its 30 ms import. rich draws only the SVG export (`make_console`) and browse
+(`as_renderable`), which import it anyway.
 """
 
 from __future__ import annotations
@@ -14,10 +15,6 @@ import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
-
-from rich.cells import cell_len
-from rich.console import Console, Group
-from rich.text import Span, Text
 
 from clbp_cli.core.citation import apa, short_author_year, short_reference
 from clbp_cli.core.model import Dataset
@@ -52,8 +49,11 @@ from clbp_cli.core.views import (
     trial_share_note,
 )
 from clbp_cli.render.formats import RenderSettings
+from clbp_cli.render.styled import Span, Styled, cell_width, joined_lines, to_rich
 
 if TYPE_CHECKING:  # search.py compiles its spelling rules on import; only search and show need it
+    from rich.console import Console, Group
+
     from clbp_cli.core.search import SearchHit
 
 ACCENT = "cyan"
@@ -66,8 +66,8 @@ LONG_WORD = 20  # a wrapping column breaks words longer than this rather than cu
 CARD_WIDTH = 100  # cards (show, theme) are prose: on wider terminals they stay this wide to stay readable; tables
 # (list, themes, search) use the whole width
 
-Part = Text | list[Text]  # prose that wraps, or lines already laid out
-Cell = str | Text  # a table cell: plain text, or text with styles
+Part = Styled | list[Styled]  # prose that wraps, or lines already laid out
+Cell = str | Styled  # a table cell: plain text, or text with styles
 
 
 class Glyphs(NamedTuple):
@@ -87,7 +87,7 @@ ASCII_THEME_MARK = "^"  # the dagger that marks a theme's source, where only ASC
 
 
 def _marked(text: str, settings: RenderSettings) -> str:
-    """Text holding the theme mark (a dagger), with an ASCII mark where Unicode cannot be written."""
+    """Styled holding the theme mark (a dagger), with an ASCII mark where Unicode cannot be written."""
     return text if settings.unicode else text.replace(THEME_MARK, ASCII_THEME_MARK)
 
 
@@ -95,7 +95,7 @@ def glyphs(settings: RenderSettings) -> Glyphs:
     return UNICODE_GLYPHS if settings.unicode else ASCII_GLYPHS
 
 
-def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> Text:
+def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> Styled:
     """A horizontal bar `width` cells long at `maximum`, with eighth-cell precision where Unicode is available."""
     g = glyphs(settings)
     cells = bar_fraction(value, maximum) * width
@@ -104,7 +104,7 @@ def bar(value: float, maximum: float, width: int, settings: RenderSettings) -> T
     eighths = int((cells - full) * 8)
     if g.bar_partials and eighths:
         text += g.bar_partials[eighths - 1]
-    return Text(text, style=ACCENT)
+    return Styled(text, style=ACCENT)
 
 
 class Column(NamedTuple):
@@ -140,7 +140,7 @@ def fit_grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: i
             body[index] = max(body[index], _width(cell))
     for index, footer in enumerate(column.footer for column in columns):
         body[index] = max(body[index], len(footer or ""))
-    widths = [max(cells, Text(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
+    widths = [max(cells, Styled(column.header).cell_len) for cells, column in zip(body, columns, strict=True)]
     natural = list(widths)
     # A wrapping column keeps room for its longest word, so that it wraps at spaces rather than inside words; a
     # word longer than LONG_WORD (a long unbroken name) is broken rather than squeezing every other column.
@@ -203,16 +203,18 @@ def fit_grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: i
     return FittedGrid(list(columns), [list(row) for row in rows], widths, headers)
 
 
-def grid(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings) -> list[Text]:
+def grid(
+    columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int, settings: RenderSettings
+) -> list[Styled]:
     """Lay rows out in aligned columns within `width` cells (as `fit_grid` fits them): a bold header, the rows, an
     optional bold footer."""
     columns, rows, widths, headers = fit_grid(columns, rows, width)
     has_footer = any(column.footer is not None for column in columns)
-    lines = [_grid_row([Text(header, style="bold") for header in headers], columns, widths, settings)[0]]
+    lines = [_grid_row([Styled(header, style="bold") for header in headers], columns, widths, settings)[0]]
     for row in rows:
         lines += _grid_row(row, columns, widths, settings)
     if has_footer:
-        footer_cells = [Text(column.footer or "", style="bold") for column in columns]
+        footer_cells = [Styled(column.footer or "", style="bold") for column in columns]
         lines += _grid_row(footer_cells, columns, widths, settings)
     return lines
 
@@ -222,7 +224,7 @@ def _grid_row(
     columns: Sequence[Column],
     widths: Sequence[int],
     settings: RenderSettings,
-) -> list[Text]:
+) -> list[Styled]:
     stacked: list[Sequence[Cell]] = []
     for cell, column, width in zip(cells, columns, widths, strict=True):
         if _width(cell) <= width:
@@ -234,7 +236,7 @@ def _grid_row(
     lines = []
     last = len(columns) - 1
     for line_index in range(max(len(pieces) for pieces in stacked)):
-        # Assembled as one string plus style spans: thousands of Text.append calls were most of a big table's time.
+        # Assembled as one string plus style spans: thousands of Styled.append calls were most of a big table's time.
         plain: list[str] = []
         spans: list[Span] = []
         offset = 0
@@ -257,7 +259,7 @@ def _grid_row(
                 gap = padding * (not column.right) + " " * GAP
                 plain.append(gap)
                 offset += len(gap)
-        lines.append(Text("".join(plain), spans=spans))
+        lines.append(Styled("".join(plain), spans=spans))
     return lines
 
 
@@ -270,7 +272,7 @@ def _longest_word(cells: Iterable[Cell]) -> int:
     return max((_width(piece) for cell in cells for piece in _BREAKS.split(_as_text(cell).plain)), default=0)
 
 
-def _wrap(text: Text, width: int) -> list[Text]:
+def _wrap(text: Styled, width: int) -> list[Styled]:
     """`text` in lines of at most `width` cells, broken at spaces or after hyphens; inside a word only when the word
     alone is wider than `width`. Styles (search highlights) are kept."""
     plain = text.plain
@@ -303,24 +305,34 @@ def _fitting(plain: str, width: int) -> int:
 
 def _width(cell: Cell) -> int:
     """Terminal cells taken by `cell`; ASCII (the usual case) is one cell per character."""
-    plain = cell if isinstance(cell, str) else cell.plain
-    return len(plain) if plain.isascii() else cell_len(plain)
+    return cell_width(cell if isinstance(cell, str) else cell.plain)
 
 
-def _as_text(cell: Cell) -> Text:
-    return Text(cell) if isinstance(cell, str) else cell
+def _as_text(cell: Cell) -> Styled:
+    return Styled(cell) if isinstance(cell, str) else cell
 
 
-def _cut(text: Text, width: int, ellipsis: str) -> Text:
+def _cut(text: Styled, width: int, ellipsis: str) -> Styled:
     """`text` cut to `width` cells, ending in an ellipsis where there is room for one."""
     mark = ellipsis if width > len(ellipsis) else ""
-    cut = text.copy()
-    cut.truncate(width - len(mark), overflow="crop")
-    cut.append(mark)
-    return cut
+    return text.crop(width - len(mark)).append(mark)
+
+
+def layout(parts: Sequence[Part], width: int) -> list[Styled]:
+    """The parts as lines of at most `width` cells: prose (a Styled) wraps, laid-out lines (a list) are cropped."""
+    lines: list[Styled] = []
+    for part in parts:
+        if isinstance(part, Styled):
+            lines += part.wrap(width)
+        else:
+            lines += [line.crop(width) for line in joined_lines(part)]
+    return lines
 
 
 def make_console(settings: RenderSettings, *, record: bool = False) -> Console:
+    """A rich console laid out as clbp's terminal output, for the SVG export (rich draws the picture)."""
+    from rich.console import Console
+
     return Console(
         file=io.StringIO(),
         width=content_width(settings),
@@ -337,32 +349,25 @@ def make_console(settings: RenderSettings, *, record: bool = False) -> Console:
 
 
 def print_lines(console: Console, parts: Sequence[Part]) -> None:
-    """Prose (a Text) wraps to the width; laid-out lines (a list of Text) are printed as they are, cropped."""
-    for part in parts:
-        if isinstance(part, Text):
-            console.print(part)
-        elif console.color_system is None and isinstance(console.file, io.StringIO):
-            # Without styles rich has nothing to add to laid-out lines, and a 10,000-row table cost it 0.3 s.
-            plain_lines = (plain for line in part for plain in line.plain.split("\n"))
-            console.file.write("".join(_cropped(plain, console.width) + "\n" for plain in plain_lines))
-        else:
-            console.print(Text("\n").join(part), no_wrap=True, overflow="crop")
+    """The parts, laid out as the terminal shows them, printed on a rich console (the SVG export's)."""
+    for line in layout(parts, console.width):
+        console.print(to_rich(line), no_wrap=True, overflow="crop")
 
 
 def as_renderable(parts: Sequence[Part]) -> Group:
-    """The parts as one rich renderable, laid out as `print_lines` prints them: prose wraps, laid-out lines are
-    cropped. For front ends that draw rich renderables themselves (clbp browse shows `render_show` this way)."""
+    """The parts as one rich renderable, laid out as `layout` lays them out: prose wraps, laid-out lines are
+    cropped. For front ends that draw rich renderables themselves (clbp browse shows `render_show` this way), at
+    a width only they know."""
+    from rich.console import Group
+    from rich.text import Text
+
     pieces: list[Text] = []
     for part in parts:
-        if isinstance(part, Text):
-            pieces.append(part)
+        if isinstance(part, Styled):
+            pieces.append(to_rich(part))
         else:
-            pieces.append(Text("\n", no_wrap=True, overflow="crop").join(part))
+            pieces.append(Text("\n", no_wrap=True, overflow="crop").join(to_rich(line) for line in part))
     return Group(*pieces)
-
-
-def _cropped(plain: str, width: int) -> str:
-    return plain if _width(plain) <= width else _cut(Text(plain), width, "").plain
 
 
 _STYLE_AT_END = re.compile(r"\x1b\[[0-9;]*m$")
@@ -381,20 +386,18 @@ def _rstrip_styled(line: str) -> str:
 
 
 def to_text(parts: Sequence[Part], settings: RenderSettings) -> str:
-    """Render with a one-column margin. No line ends in spaces: rich leaves some, and so do padded columns."""
-    console = make_console(settings)
-    print_lines(console, parts)
-    file = console.file
-    assert isinstance(file, io.StringIO)
-    strip = _rstrip_styled if settings.color else str.rstrip
-    lines = [strip(line) for line in file.getvalue().split("\n")]
-    return "\n".join(" " * MARGIN + line if line else line for line in lines)
+    """Render with a one-column margin. No line ends in spaces: padded columns leave some."""
+    lines = layout(parts, content_width(settings))
+    rendered = (
+        [_rstrip_styled(line.ansi()) for line in lines] if settings.color else [line.plain.rstrip() for line in lines]
+    )
+    return "\n".join(" " * MARGIN + line if line else line for line in [*rendered, ""])
 
 
-def _highlighted(text: str, spans: Sequence[tuple[int, int]], settings: RenderSettings) -> Text:
+def _highlighted(text: str, spans: Sequence[tuple[int, int]], settings: RenderSettings) -> Styled:
     """The matched spans in bold accent on a colour terminal, in [brackets] elsewhere."""
     if settings.color:
-        result = Text(text)
+        result = Styled(text)
         for start, end in spans:
             result.stylize(f"bold {ACCENT}", start, end)
         return result
@@ -403,22 +406,22 @@ def _highlighted(text: str, spans: Sequence[tuple[int, int]], settings: RenderSe
         pieces += [text[last:start], "[", text[start:end], "]"]
         last = end
     pieces.append(text[last:])
-    return Text("".join(pieces))
+    return Styled("".join(pieces))
 
 
-def _footer(view: View, *lines_above: str) -> Text:
+def _footer(view: View, *lines_above: str) -> Styled:
     """The view's own notes and caveats (each view says which fit it), then the source, dim."""
     dataset = view.dataset
     lines = [*lines_above, f"Source: {short_reference(dataset.source)} (clbp cite for the full reference)"]
-    return Text("\n".join(line for line in lines if line), style="dim")
+    return Styled("\n".join(line for line in lines if line), style="dim")
 
 
 def _theme_footnote(view: View, settings: RenderSettings) -> str:
     return _marked(theme_source_note(view.dataset), settings)
 
 
-def _title(text: str) -> Text:
-    return Text(text, style="bold")
+def _title(text: str) -> Styled:
+    return Styled(text, style="bold")
 
 
 def content_width(settings: RenderSettings) -> int:
@@ -432,7 +435,7 @@ def _mechanism_table(
     *,
     show_theme: bool = True,
     matched: Sequence[SearchHit] | None = None,
-) -> list[Text]:
+) -> list[Styled]:
     columns, cells = mechanism_cells(view.dataset, rows, settings, show_theme=show_theme, matched=matched)
     return grid(columns, cells, content_width(settings), settings)
 
@@ -478,7 +481,7 @@ def mechanism_cells(
         line.append(str(mechanism.count))
         if matched is not None:
             hit = matched[index]
-            line.append(Text.assemble(f"{hit.field}: ", _highlighted(hit.text, hit.spans, settings)))
+            line.append(Styled.assemble(f"{hit.field}: ", _highlighted(hit.text, hit.spans, settings)))
         else:
             line.append(percent(row.share_of_trials))
             if bar_width:
@@ -503,16 +506,16 @@ def _bar_width(dataset: Dataset, settings: RenderSettings) -> int:
     return available if available >= MIN_BAR_WIDTH else 0
 
 
-def _spread(left: Text, right: Text, settings: RenderSettings) -> list[Text]:
+def _spread(left: Styled, right: Styled, settings: RenderSettings) -> list[Styled]:
     """`left` and `right` on one line, pushed to the edges; on two lines when they do not fit side by side."""
     room = content_width(settings) - left.cell_len - right.cell_len
     if room < GAP:  # the right part wraps under the left, never cut ("of 241 times (36% of all proposals)")
-        return [left, *right.wrap(make_console(settings), content_width(settings))]
-    return [Text.assemble(left, " " * room, right)]
+        return [left, *right.wrap(content_width(settings))]
+    return [Styled.assemble(left, " " * room, right)]
 
 
-def _rule(settings: RenderSettings) -> list[Text]:
-    return [Text(glyphs(settings).rule * content_width(settings), style="dim")]
+def _rule(settings: RenderSettings) -> list[Styled]:
+    return [Styled(glyphs(settings).rule * content_width(settings), style="dim")]
 
 
 def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]:
@@ -520,9 +523,9 @@ def render_list(view: MechanismListView, settings: RenderSettings) -> list[Part]
     showing = f"{view.showing()}."
     return [
         _title(view.title()),
-        Text(""),
+        Styled(""),
         _mechanism_table(view, view.rows, settings, show_theme=view.theme is None),
-        Text(""),
+        Styled(""),
         _footer(
             view,
             showing,
@@ -538,22 +541,24 @@ def _quote(text: str, settings: RenderSettings) -> str:
     return f"{g.open_quote}{text}{g.close_quote}"
 
 
-def _theme_quotes(view: ThemeView, settings: RenderSettings) -> Text:
+def _theme_quotes(view: ThemeView, settings: RenderSettings) -> Styled:
     quotes = " and ".join(_quote(quote, settings) for quote in view.summary.theme.quotes)
     source = f" {glyphs(settings).dash} {view.quoted_by()}"
-    return Text.assemble(Text(quotes, style="italic"), Text(source, style="dim"))
+    return Styled.assemble(Styled(quotes, style="italic"), Styled(source, style="dim"))
 
 
 def render_theme(view: ThemeView, settings: RenderSettings) -> list[Part]:
     summary = view.summary
     theme = summary.theme
     g = glyphs(settings)
-    header = _spread(Text(theme.name, style=f"bold {ACCENT}"), Text(f"theme {g.dot} {view.proposed_times()}"), settings)
+    header = _spread(
+        Styled(theme.name, style=f"bold {ACCENT}"), Styled(f"theme {g.dot} {view.proposed_times()}"), settings
+    )
     listed = view.listed()
-    parts: list[Part] = [header, _rule(settings), Text(listed), Text(""), Text(view.described())]
+    parts: list[Part] = [header, _rule(settings), Styled(listed), Styled(""), Styled(view.described())]
     if theme.quotes:
-        parts += [Text(""), _theme_quotes(view, settings)]
-    parts += [Text(""), _mechanism_table(view, view.rows, settings, show_theme=False), Text("")]
+        parts += [Styled(""), _theme_quotes(view, settings)]
+    parts += [Styled(""), _mechanism_table(view, view.rows, settings, show_theme=False), Styled("")]
     note = f"{view.discrepancy()}; clbp themes explains why." if summary.discrepancy else ""
     dataset = view.dataset
     members = (
@@ -568,10 +573,10 @@ def render_themes(view: ThemesView, settings: RenderSettings) -> list[Part]:
     explain = themes_columns_note(dataset, "Published", proposal_share_label(dataset), "Listed")
     notes = [f"* {note}" for note in view.discrepancy_notes]
     table = _themes_table(view, settings)
-    return [_title(view.title()), Text(""), table, Text(""), _footer(view, *notes, explain)]
+    return [_title(view.title()), Styled(""), table, Styled(""), _footer(view, *notes, explain)]
 
 
-def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Text]:
+def _themes_table(view: ThemesView | AboutView, settings: RenderSettings) -> list[Styled]:
     """The themes side by side: published totals and shares (of proposals), mechanisms, listed sums."""
     dataset = view.dataset
     summaries = view.summaries
@@ -609,9 +614,9 @@ def render_search(view: SearchView, settings: RenderSettings) -> list[Part]:
     table = _mechanism_table(view, [hit.row for hit in view.hits], settings, matched=view.hits)
     return [
         _title(view.title()),
-        Text(""),
+        Styled(""),
         table,
-        Text(""),
+        Styled(""),
         _footer(view, view.dataset.caveat, _theme_footnote(view, settings)),
     ]
 
@@ -620,7 +625,7 @@ DETAIL_LABEL_WIDTH = len("Exercise types")  # "From the review" (one longer) sti
 MIN_DETAIL_WIDTH = 30  # narrower than this beside the labels, a card's details go below them
 
 
-def _details(rows: Sequence[tuple[str, Sequence[str], str]], settings: RenderSettings) -> list[Text]:
+def _details(rows: Sequence[tuple[str, Sequence[str], str]], settings: RenderSettings) -> list[Styled]:
     """Labels and their lists of items; a long list wraps under itself (a hanging indent), not under its label.
 
     Lines break between items, never inside one ("Postural alignment (2)" stays whole), and end with the separator
@@ -631,20 +636,19 @@ def _details(rows: Sequence[tuple[str, Sequence[str], str]], settings: RenderSet
     if not beside:
         indent = 2
     width = max(content_width(settings) - indent, 1)
-    console = make_console(settings)
     lines = []
     for label, items, separator in rows:
-        packed = [Text(line) for line in _packed(items, separator, width, console)]
+        packed = [Styled(line) for line in _packed(items, separator, width)]
         if beside:
-            lines.append(Text.assemble(Text(label.ljust(indent), style="bold"), packed[0]))
+            lines.append(Styled.assemble(Styled(label.ljust(indent), style="bold"), packed[0]))
             packed = packed[1:]
         else:
-            lines.append(Text(label, style="bold"))
-        lines += [Text.assemble(" " * indent, line) for line in packed]
+            lines.append(Styled(label, style="bold"))
+        lines += [Styled.assemble(" " * indent, line) for line in packed]
     return lines
 
 
-def _packed(items: Sequence[str], separator: str, width: int, console: Console) -> list[str]:
+def _packed(items: Sequence[str], separator: str, width: int) -> list[str]:
     """`items` joined by `separator` in lines of at most `width` cells, broken between items, never inside one.
 
     A line ends with the separator's mark (`,` or `·`), never starts with it. Only an item wider than the whole
@@ -663,7 +667,7 @@ def _packed(items: Sequence[str], separator: str, width: int, console: Console) 
         if _width(item + after) <= width:
             line = item
         else:
-            pieces = [piece.plain.rstrip() for piece in Text(item).wrap(console, max(width - len(after), 1))]
+            pieces = [piece.plain.rstrip() for piece in Styled(item).wrap(max(width - len(after), 1))]
             lines += pieces[:-1]
             line = pieces[-1]
     return [*lines, line]
@@ -677,8 +681,8 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
     g = glyphs(settings)
     header = _spread(
-        Text(mechanism.name, style=f"bold {ACCENT}"),
-        Text(
+        Styled(mechanism.name, style=f"bold {ACCENT}"),
+        Styled(
             _marked(
                 f"{theme_label(dataset, view.theme.name)} {g.dot} rank {row.rank_label} of {len(dataset.mechanisms)}",
                 settings,
@@ -705,13 +709,13 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
         header,
         _rule(settings),
         _details([("From the review", [review, "clbp cite"], dot)], settings),
-        Text(""),
-        Text(notes_label(dataset), style="bold"),
+        Styled(""),
+        Styled(notes_label(dataset), style="bold"),
         _details(details, settings),
-        Text(""),
+        Styled(""),
         _details([(same_theme_label, same_theme or ["none"], dot)], settings),
-        Text(""),
-        Text(
+        Styled(""),
+        Styled(
             "\n".join(
                 line
                 for line in (f"{count_caveat(dataset)} {trial_share_note(dataset)}", _theme_footnote(view, settings))
@@ -726,19 +730,19 @@ def render_about(view: AboutView, settings: RenderSettings) -> list[Part]:
     dataset = view.dataset
     cite = short_author_year(dataset.source)
     return [
-        Text(f"About the review: {cite}, the {headline(dataset)}", style=f"bold {ACCENT}"),  # wraps, never cut
+        Styled(f"About the review: {cite}, the {headline(dataset)}", style=f"bold {ACCENT}"),  # wraps, never cut
         _rule(settings),
         _details([(label, [fact], "") for label, fact in view.facts()], settings),
-        Text(""),
+        Styled(""),
         _themes_table(view, settings),
-        Text(""),
+        Styled(""),
         *(
-            Text(("* " if index == 0 and view.discrepancies else "") + note)
+            Styled(("* " if index == 0 and view.discrepancies else "") + note)
             for index, note in enumerate(view.theme_notes())
         ),
-        Text(""),
-        Text(apa(dataset.source)),
-        Text(""),
+        Styled(""),
+        Styled(apa(dataset.source)),
+        Styled(""),
         _footer(view, "A reference to the literature, not medical advice."),
     ]
 
@@ -761,7 +765,7 @@ def render_measures(view: MeasuresView, settings: RenderSettings) -> list[Part]:
         cells.append(line)
     table = grid(columns, cells, content_width(settings), settings)
     footer = _footer(view, view.vocabulary_note(), view.unmeasured_note())
-    return [_title(view.title()), Text(""), table, Text(""), footer]
+    return [_title(view.title()), Styled(""), table, Styled(""), footer]
 
 
 class Layout(NamedTuple):

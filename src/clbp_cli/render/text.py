@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -45,6 +44,8 @@ def render_csv(view: View, settings: RenderSettings) -> str:
     """RFC 4180: comma separated, CRLF line ends, fields quoted where they hold commas, quotes or line breaks."""
     records = view.records()
     buffer = io.StringIO()
+    import csv  # only CSV pays for it
+
     writer = csv.writer(buffer, lineterminator="\r\n")
     columns = _columns(records, view)
     writer.writerow(columns)
