@@ -304,6 +304,9 @@ SENTENCES = [
     ("I'm depressed about my back", "mood"),
     ("I'm worried I'll hurt my back again", "kinesiophobia"),
     ("I lie awake at night with the pain", "sleep"),
+    ("I can't fall asleep at night", "sleep"),
+    ("I rest when it hurts", "coping-strategies"),  # not Tissue restoration, whose name starts with 'rest'
+    ("my muscles aren't firing", "motor-control"),
 ]
 
 
