@@ -7,6 +7,7 @@ card, one spelling per card, and the everyday words landing where they belong.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 
@@ -218,6 +219,17 @@ EVERYDAY = [
     ("anatomy", ["nociceptors"], "Inflammation"),
     ("anatomy", ["dorsal horn"], "Gate control"),
     ("anatomy", ["intervertebral disc"], "Tissue restoration"),
+    ("phrases", ["tight back"], "Muscle tension"),
+    ("phrases", ["depressed", "anxious", "miserable"], "Mood"),
+    ("phrases", ["feel useless", "like an invalid"], "Disability perception"),
+    ("phrases", ["can't stand for long", "can't sit for long"], "Muscle endurance"),
+    ("phrases", ["worried about hurting it again"], "Kinesiophobia"),
+    ("phrases", ["lying awake"], "Sleep"),
+    ("phrases", ["afraid of moving"], "Kinesiophobia"),
+    ("keywords", ["hyperlordosis", "swayback"], "Postural alignment"),
+    ("keywords", ["hypertonicity"], "Muscle tension"),
+    ("keywords", ["healing", "collagen synthesis"], "Tissue restoration"),
+    ("exercises", ["bird dog", "dead bug"], "Stabilization"),
 ]
 
 
@@ -250,3 +262,56 @@ def test_a_disability_questionnaire_does_not_answer_disability_perception(clbp, 
     result = clbp("search", query, "--format", "json")
     assert "disability-perception" not in result.out
     assert result.code in (0, 1), result.err
+
+
+def test_no_name_or_alias_is_made_only_of_the_subjects_words(dataset) -> None:
+    """The subject's words (`subject.words`) score nothing in search, folded and stemmed as search does it: a name
+    or synonym made only of them could not be found by its own words. 'controlled' would fold onto 'control' and
+    hide Motor control, so the subject's words stay clear of every name's and alias's words but the subject's own
+    ('pain' in Pain tolerance, 'lumbar' in lumbar stability)."""
+    from clbp_cli.core.search import STOPWORDS, fold, stem, subject_stems
+
+    subject = subject_stems(dataset)
+    for mechanism in dataset.mechanisms:
+        for value in (mechanism.name, *mechanism.aliases):
+            words = [stem(word) for word in fold(value).split() if word not in STOPWORDS]
+            assert set(words) - subject, (mechanism.name, value)
+    names = {stem(word) for m in dataset.mechanisms for word in fold(m.name).split()}
+    assert names & subject == {"pain"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["non-specific LBP", "is exercise good for a bad back", "exercise for backache", "rehab for back problems",
+     "randomized trials of exercise"],
+)  # fmt: skip
+def test_other_names_of_the_reviews_subject_ask_about_the_whole_review(clbp, query: str) -> None:
+    """'Non-specific', 'a bad back', 'backache', 'back problems' name the condition the review is about, and
+    'rehab', 'trials' its intervention and design: no mechanism is meant, so search finds none and says why."""
+    for args in [("search", query), ("search", query, "--format", "json")]:
+        result = clbp(*args)
+        assert result.code == 1 and result.out.strip() in ("", "[]"), result.out
+        assert "names what the whole review is about" in result.err
+
+
+# Patients' own sentences, and the mechanism they are about (clbp's association, not the trials'). Ordinary words of
+# a sentence ("all the time", "feel") must not outweigh its one telling word.
+SENTENCES = [
+    ("I feel down and low all the time", "mood"),
+    ("my back feels tight all the time", "muscle-tension"),
+    ("my back gets tired when I stand for a long time", "muscle-endurance"),
+    ("I feel useless because of my back", "disability-perception"),
+    ("I'm depressed about my back", "mood"),
+    ("I'm worried I'll hurt my back again", "kinesiophobia"),
+    ("I lie awake at night with the pain", "sleep"),
+    ("I can't fall asleep at night", "sleep"),
+    ("I rest when it hurts", "coping-strategies"),  # not Tissue restoration, whose name starts with 'rest'
+    ("my muscles aren't firing", "motor-control"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "mechanism"), SENTENCES)
+def test_a_patients_sentence_finds_its_mechanism_first(clbp, sentence: str, mechanism: str) -> None:
+    result = clbp("search", sentence, "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)[0]["id"] == mechanism
