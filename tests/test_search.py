@@ -201,6 +201,17 @@ def test_british_spellings_fold_to_american() -> None:
     assert fold("Oedema, haemoglobin, behaviour") == "edema hemoglobin behavior"
 
 
+@pytest.mark.parametrize(
+    ("british", "american"), [("modelling", "modeling"), ("cancelled", "canceled"), ("travelling", "traveling")]
+)
+def test_a_british_double_l_folds_and_a_words_own_ll_stays(british: str, american: str) -> None:
+    """The double l of modelling is a spelling; that of falling, rolling or swelling is the word's own, so that
+    "falling" still meets "fall" (before, both lost an l and never met)."""
+    assert fold(british) == american
+    for word, root in [("falling", "fall"), ("rolling", "roll"), ("swelling", "swell")]:
+        assert stem(fold(word)) == stem(fold(root)) == root
+
+
 def test_stemmer_examples() -> None:
     assert stem("fitter") == stem("fitness") == "fit"
     assert stem("exercises") == stem("exercising") == stem("exercise")

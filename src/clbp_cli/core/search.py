@@ -32,7 +32,14 @@ _FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("ae", r"ae(?<=[a-z]ae)(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
         ("oe", r"oe(?<=\boe)(?=[a-z])", "e"),  # oedema -> edema
         ("tre", r"tre(?<=[a-z]{2}tre)(?=s?\b)", "ter"),  # centre -> center
-        ("ll", r"ll(?<=[a-z]ll)(?=(?:ing|ed|er)\b)", "l"),  # modelling -> modeling
+        # modelling -> modeling, cancelled -> canceled: the British double l of a word of two or more syllables
+        # (a vowel, one to three consonants, a vowel before it); never fall, roll, swell, whose ll is the word's
+        # own (falling stays with fall)
+        (
+            "ll",
+            r"ll(?:(?<=[aeiouy][^\Waeiouy][aeiouy]ll)|(?<=[aeiouy][^\Waeiouy]{2}[aeiouy]ll)|(?<=[aeiouy][^\Waeiouy]{3}[aeiouy]ll))(?=(?:ing|ed|er)\b)",
+            "l",
+        ),
     )
 )  # each rule runs only on text holding its needle, and starts with it (a lookbehind after it), so that the regex
 # engine jumps from one occurrence of the needle to the next: the whole data folds in one pass
