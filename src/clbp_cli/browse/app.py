@@ -13,9 +13,10 @@ vim), where letters are text and Esc cancels the search.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -49,6 +50,16 @@ THEME_COLOURS = ("#3b8eea", "#d6609a", "#3fae6a", "#d98a2b", "#9b6bd6", "#2aa6b4
 DIGITS = 10  # keys 0-9; those past the data's number of themes do nothing and are not shown
 
 
+class Found(NamedTuple):
+    """What the list shows for a search (or a theme): its rows so far, how many match in the theme and in all
+    themes, and the names nearest to a search that matches nothing."""
+
+    entries: list[Entry]
+    matched: int
+    all_hits: int
+    nearest: list[str]
+
+
 class BrowseApp(App[int]):
     """The app. `dataset` and `ranked` are loaded (and validated) by the command before the screen opens."""
 
@@ -80,7 +91,8 @@ class BrowseApp(App[int]):
         self.entries: list[Entry] = []  # the list's rows so far: the first page of a search, more when scrolled to
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
-        self._last_search: tuple[str, str | None, SearchPage] | None = None  # (query, theme, its page)
+        self._last_search: tuple[str, str | None, SearchPage, list[str]] | None = None  # query, theme, page, nearest
+        self.nearest: list[str] = []  # names near a search that matches nothing
         self._search_index: SearchIndex | None = None  # the data prepared for search (search_index)
         self._search_index_lock = threading.Lock()
 
@@ -149,8 +161,11 @@ class BrowseApp(App[int]):
 
     @work(thread=True, group="index")
     def prepare_search_in_background(self) -> None:
-        """On a large data file, the search index is made while the first screen is read, not on the first key."""
+        """On a large data file, the search index is made while the first screen is read, not on the first key.
+        Then the data and its index, kept for the app's life, are moved out of the garbage collector's sight
+        (gc.freeze): otherwise each of its full passes walks them again, a pause of 30 ms or more between keys."""
         self.search_index()
+        gc.freeze()
 
     def search_index(self) -> SearchIndex:
         """The data prepared for search, made once (by whichever thread asks first)."""
@@ -168,44 +183,43 @@ class BrowseApp(App[int]):
         if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
             self.rerank_in_background(query, theme_id)
         else:
-            self.show_matches(query, theme_id, *self.matches(query, theme_id))
+            self.show_matches(query, theme_id, self.matches(query, theme_id))
 
-    def matches(self, query: str, theme_id: str | None, top: int = FIRST_PAGE) -> tuple[list[Entry], int, int]:
-        """The list's rows (the first `top` of a search; up to LIST_LIMIT without one), how many match in the theme,
-        and how many in all themes: the core's search, which builds only the hits asked for."""
+    def matches(self, query: str, theme_id: str | None, top: int = FIRST_PAGE) -> Found:
+        """The list's rows (the first `top` of a search; up to LIST_LIMIT without one), how many match in the theme
+        and in all themes, and the nearest names when nothing does: the core's search, which builds only the hits
+        asked for. (On a large file it runs in a thread: the nearest names too take a while there.)"""
         if not fold(query):
             rows = select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)
-            return [Entry(row, None) for row in rows[:LIST_LIMIT]], len(rows), len(rows)
+            return Found([Entry(row, None) for row in rows[:LIST_LIMIT]], len(rows), len(rows), [])
         last = self._last_search
         if last is not None and last[:2] == (query, theme_id) and len(last[2].hits) >= min(top, last[2].matched):
-            page = last[2]
+            page, nearest = last[2:]
         else:
-            page = search_page(  # every key
-                self.dataset, self.ranked, query, top=top, theme_id=theme_id, typing=True, index=self.search_index()
-            )
-            self._last_search = (query, theme_id, page)
-        return [Entry(hit.row, hit) for hit in page.hits[:top]], page.matched, page.total
+            index = self.search_index()
+            page = search_page(self.dataset, self.ranked, query, top=top, theme_id=theme_id, typing=True, index=index)
+            nearest = [] if page.total else nearest_names(index, query)
+            self._last_search = (query, theme_id, page, nearest)
+        return Found([Entry(hit.row, hit) for hit in page.hits[:top]], page.matched, page.total, nearest)
 
     @work(thread=True, exclusive=True, group="rerank")
     def rerank_in_background(self, query: str, theme_id: str | None) -> None:
         if get_current_worker().is_cancelled:  # a key typed since: its own search replaces this one
             return
-        entries, matched, all_hits = self.matches(query, theme_id)
+        found = self.matches(query, theme_id)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self.show_matches, query, theme_id, entries, matched, all_hits)
+            self.call_from_thread(self.show_matches, query, theme_id, found)
 
     def is_current(self, query: str, theme_id: str | None) -> bool:
         """Whether a search is still the one asked for (nothing newer was typed or chosen since)."""
         return query == self.searched and theme_id == (self.theme_filter.id if self.theme_filter else None)
 
-    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], matched: int, all_hits: int) -> None:
+    def show_matches(self, query: str, theme_id: str | None, found: Found) -> None:
         """Show a search's result, unless something newer was typed or chosen since (it never touches the box)."""
         if not self.is_current(query, theme_id):
             return
-        self.entries = entries
-        self.matched = matched
-        self.all_hits = all_hits
-        self.query_one(MechanismTable).show(entries, show_theme=self.theme_filter is None, available=self.listed())
+        self.entries, self.matched, self.all_hits, self.nearest = found
+        self.query_one(MechanismTable).show(self.entries, show_theme=self.theme_filter is None, available=self.listed())
         self.query_one("#status", Static).update(self.status_text(query))
         self.show_empty_state(query)
         self.query_one(Card).row = self.entries[0].row if self.entries else None
@@ -223,11 +237,11 @@ class BrowseApp(App[int]):
         if len(self.ranked) >= BACKGROUND_FROM:
             self.more_in_background(query, theme_id)
         else:
-            self.show_more(query, theme_id, self.matches(query, theme_id, LIST_LIMIT)[0])
+            self.show_more(query, theme_id, self.matches(query, theme_id, LIST_LIMIT).entries)
 
     @work(thread=True, exclusive=True, group="rerank")
     def more_in_background(self, query: str, theme_id: str | None) -> None:
-        entries = self.matches(query, theme_id, LIST_LIMIT)[0]
+        entries = self.matches(query, theme_id, LIST_LIMIT).entries
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self.show_more, query, theme_id, entries)
 
@@ -277,7 +291,7 @@ class BrowseApp(App[int]):
         elif not fold(query):
             message = "This theme has no mechanisms."
         else:
-            names = nearest_names(self.search_index(), query)
+            names = self.nearest
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0
