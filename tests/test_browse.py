@@ -436,10 +436,23 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
         await pilot.press("enter", "escape", "2")  # the card, back to the list, a theme: the same search, kept
         assert "Psychosocial" in await seen(pilot)
+        assert app.theme_filter is not None
+        chosen = app.theme_filter.id
         await pilot.press("slash", *"fe")  # back in the search box, the query is selected: typing replaces it
         await app.workers.wait_for_complete()
         assert "match 'fe'" in " ".join((await seen(pilot)).split())  # the status line wraps
         assert table.cursor_row == 0 and table.row_count == MechanismTable.PAGE
+        typed = ["backspace", "backspace", *"motor", "space", *"control"]  # at once: the searches cannot keep up
+        for key in typed:
+            app.post_message(events.Key(key, " " if key == "space" else key if len(key) == 1 else None))
+        await seen(pilot)
+        await app.workers.wait_for_complete()
+        screen = " ".join((await seen(pilot)).split())
+        assert app.query_one(Input).value == "motor control"  # no key lost or out of order
+        hits = [hit for hit in search(app.dataset, app.ranked, "motor control") if hit.row.mechanism.theme == chosen]
+        assert f"Psychosocial: {len(hits):,} mechanisms match 'motor control', best match first" in screen
+        names = listed(app)
+        assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
 
     run(scenario, app=make_app(str(path)))
 

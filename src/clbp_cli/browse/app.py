@@ -95,6 +95,9 @@ class BrowseApp(App[int]):
         self.nearest: list[str] = []  # names near a search that matches nothing
         self._search_index: SearchIndex | None = None  # the data prepared for search (search_index)
         self._search_index_lock = threading.Lock()
+        self._wanted: tuple[str, str | None] | None = None  # the search for the thread to run next: the newest asked
+        self._searching = False  # whether the thread runs (both under _wanted_lock)
+        self._wanted_lock = threading.Lock()
 
     # Layout --------------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -181,7 +184,11 @@ class BrowseApp(App[int]):
         theme_id = self.theme_filter.id if self.theme_filter else None
         searched = self._last_search is not None and self._last_search[:2] == (query, theme_id)
         if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
-            self.rerank_in_background(query, theme_id)
+            with self._wanted_lock:
+                self._wanted = (query, theme_id)
+                start, self._searching = not self._searching, True
+            if start:
+                self.rerank_in_background()
         else:
             self.show_matches(query, theme_id, self.matches(query, theme_id))
 
@@ -202,13 +209,27 @@ class BrowseApp(App[int]):
             self._last_search = (query, theme_id, page, nearest)
         return Found([Entry(hit.row, hit) for hit in page.hits[:top]], page.matched, page.total, nearest)
 
-    @work(thread=True, exclusive=True, group="rerank")
-    def rerank_in_background(self, query: str, theme_id: str | None) -> None:
-        if get_current_worker().is_cancelled:  # a key typed since: its own search replaces this one
-            return
-        found = self.matches(query, theme_id)
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self.show_matches, query, theme_id, found)
+    @work(thread=True, group="rerank")
+    def rerank_in_background(self) -> None:
+        """One search at a time, each for the newest query asked: the keys typed while a search runs make one search
+        after it, for what the box then holds, rather than one each (the box itself takes every key at once)."""
+        worker = get_current_worker()
+        try:
+            while not worker.is_cancelled:
+                with self._wanted_lock:
+                    wanted, self._wanted = self._wanted, None
+                    if wanted is None:
+                        self._searching = False
+                        return
+                found = self.matches(*wanted)
+                if not worker.is_cancelled:
+                    self.call_from_thread(self.show_matches, *wanted, found)
+        except BaseException:
+            with self._wanted_lock:  # a later search starts its own thread
+                self._searching = False
+            raise
+        with self._wanted_lock:  # cancelled
+            self._searching = False
 
     def is_current(self, query: str, theme_id: str | None) -> bool:
         """Whether a search is still the one asked for (nothing newer was typed or chosen since)."""
@@ -239,7 +260,7 @@ class BrowseApp(App[int]):
         else:
             self.show_more(query, theme_id, self.matches(query, theme_id, LIST_LIMIT).entries)
 
-    @work(thread=True, exclusive=True, group="rerank")
+    @work(thread=True, exclusive=True, group="more")
     def more_in_background(self, query: str, theme_id: str | None) -> None:
         entries = self.matches(query, theme_id, LIST_LIMIT).entries
         if not get_current_worker().is_cancelled:
