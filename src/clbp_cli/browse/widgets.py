@@ -162,6 +162,7 @@ class MechanismTable(DataTable[Text]):
         self._asked = False  # for more entries, since the list was shown
         self.show_theme = True
         self._layout: Layout | None = None
+        self._columns: tuple[list[Column], list[str], list[int]] | None = None  # as last added, headers and widths
         self._fitted_width = 0
 
     def show(self, entries: list[Entry], *, show_theme: bool, available: int) -> None:
@@ -194,9 +195,13 @@ class MechanismTable(DataTable[Text]):
         columns, _, widths, headers = fit_grid(everything, cells, room)
         layout = (everything, columns, widths)
         self._layout = None  # no rows added by the cursor's moves while the table is made
-        self.clear(columns=True)
-        for column, header, size in zip(columns, headers, widths, strict=True):
-            self.add_column(Text(header, justify="right" if column.right else "left"), width=size)
+        if (columns, headers, widths) == self._columns:
+            self.clear()  # the same columns: only the rows are new
+        else:
+            self.clear(columns=True)
+            for column, header, size in zip(columns, headers, widths, strict=True):
+                self.add_column(Text(header, justify="right" if column.right else "left"), width=size)
+            self._columns = (columns, headers, widths)
         self.add_rows(self.texts(page, cells, layout))
         self._layout = layout
         if self.entries:
