@@ -13,9 +13,10 @@ vim), where letters are text and Esc cancels the search.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on, work
@@ -37,7 +38,8 @@ from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanis
 from clbp_cli.core.search import SearchIndex, SearchPage, fold, nearest_names, prepare_search, search_page
 from clbp_cli.core.views import counts_source, display_quoted, percent, theme_source_note
 
-LIST_LIMIT = 200  # rows in the list at most: enough to scroll, cheap to rebuild on each key (at 10,000 rows, 2 s)
+LIST_LIMIT = 200  # rows in the list at most: enough to scroll (at 10,000 rows, a rebuild would take 2 s)
+FIRST_PAGE = MechanismTable.PAGE  # hits searched for on each key; the rest of LIST_LIMIT once the list nears them
 BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
 MIN_SIZE = (60, 16)  # smaller, the screen says so instead of drawing an empty list
@@ -46,6 +48,16 @@ COMPACT_FOOTER_BELOW = 80  # columns
 # dark and light themes alike (ANSI names would not do: Textual's dark palette draws red and magenta alike).
 THEME_COLOURS = ("#3b8eea", "#d6609a", "#3fae6a", "#d98a2b", "#9b6bd6", "#2aa6b4")
 DIGITS = 10  # keys 0-9; those past the data's number of themes do nothing and are not shown
+
+
+class Found(NamedTuple):
+    """What the list shows for a search (or a theme): its rows so far, how many match in the theme and in all
+    themes, and the names nearest to a search that matches nothing."""
+
+    entries: list[Entry]
+    matched: int
+    all_hits: int
+    nearest: list[str]
 
 
 class BrowseApp(App[int]):
@@ -76,12 +88,16 @@ class BrowseApp(App[int]):
         self.colours = {
             theme.id: THEME_COLOURS[index % len(THEME_COLOURS)] for index, theme in enumerate(dataset.themes)
         }
-        self.entries: list[Entry] = []
+        self.entries: list[Entry] = []  # the list's rows so far: the first page of a search, more when scrolled to
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
-        self._last_search: tuple[str, str | None, SearchPage] | None = None  # (query, theme, its page)
+        self._last_search: tuple[str, str | None, SearchPage, list[str]] | None = None  # query, theme, page, nearest
+        self.nearest: list[str] = []  # names near a search that matches nothing
         self._search_index: SearchIndex | None = None  # the data prepared for search (search_index)
         self._search_index_lock = threading.Lock()
+        self._wanted: tuple[str, str | None] | None = None  # the search for the thread to run next: the newest asked
+        self._searching = False  # whether the thread runs (both under _wanted_lock)
+        self._wanted_lock = threading.Lock()
 
     # Layout --------------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -138,17 +154,21 @@ class BrowseApp(App[int]):
         return super().get_key_display(binding)
 
     # State ---------------------------------------------------------------------------------------------------
-    def watch_searched(self) -> None:
+    def watch_searched(self, old: str, new: str) -> None:
         self.refresh_list()
-        self.refresh_bindings()  # "Esc Clear search" shows while there is a search
+        if bool(old) != bool(new):  # "Esc Clear search" shows while there is a search (the footer is redrawn)
+            self.refresh_bindings()
 
     def watch_theme_filter(self) -> None:
         self.refresh_list()
 
     @work(thread=True, group="index")
     def prepare_search_in_background(self) -> None:
-        """On a large data file, the search index is made while the first screen is read, not on the first key."""
+        """On a large data file, the search index is made while the first screen is read, not on the first key.
+        Then the data and its index, kept for the app's life, are moved out of the garbage collector's sight
+        (gc.freeze): otherwise each of its full passes walks them again, a pause of 30 ms or more between keys."""
         self.search_index()
+        gc.freeze()
 
     def search_index(self) -> SearchIndex:
         """The data prepared for search, made once (by whichever thread asks first)."""
@@ -164,43 +184,92 @@ class BrowseApp(App[int]):
         theme_id = self.theme_filter.id if self.theme_filter else None
         searched = self._last_search is not None and self._last_search[:2] == (query, theme_id)
         if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
-            self.rerank_in_background(query, theme_id)
+            with self._wanted_lock:
+                self._wanted = (query, theme_id)
+                start, self._searching = not self._searching, True
+            if start:
+                self.rerank_in_background()
         else:
-            self.show_matches(query, theme_id, *self.matches(query, theme_id))
+            self.show_matches(query, theme_id, self.matches(query, theme_id))
 
-    def matches(self, query: str, theme_id: str | None) -> tuple[list[Entry], int, int]:
-        """The list's rows (up to LIST_LIMIT), how many match in the theme, and how many in all themes: the core's
-        search, which builds only the hits shown."""
+    def matches(self, query: str, theme_id: str | None, top: int = FIRST_PAGE) -> Found:
+        """The list's rows (the first `top` of a search; up to LIST_LIMIT without one), how many match in the theme
+        and in all themes, and the nearest names when nothing does: the core's search, which builds only the hits
+        asked for. (On a large file it runs in a thread: the nearest names too take a while there.)"""
         if not fold(query):
             rows = select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)
-            return [Entry(row, None) for row in rows], len(rows), len(rows)
-        if self._last_search is not None and self._last_search[:2] == (query, theme_id):
-            page = self._last_search[2]
+            return Found([Entry(row, None) for row in rows[:LIST_LIMIT]], len(rows), len(rows), [])
+        last = self._last_search
+        if last is not None and last[:2] == (query, theme_id) and len(last[2].hits) >= min(top, last[2].matched):
+            page, nearest = last[2:]
         else:
-            page = search_page(  # every key
-                self.dataset, self.ranked, query, top=LIST_LIMIT, theme_id=theme_id, typing=True,
-                index=self.search_index(),
-            )  # fmt: skip
-            self._last_search = (query, theme_id, page)
-        return [Entry(hit.row, hit) for hit in page.hits], page.matched, page.total
+            index = self.search_index()
+            page = search_page(self.dataset, self.ranked, query, top=top, theme_id=theme_id, typing=True, index=index)
+            nearest = [] if page.total else nearest_names(index, query)
+            self._last_search = (query, theme_id, page, nearest)
+        return Found([Entry(hit.row, hit) for hit in page.hits[:top]], page.matched, page.total, nearest)
 
-    @work(thread=True, exclusive=True, group="rerank")
-    def rerank_in_background(self, query: str, theme_id: str | None) -> None:
-        entries, matched, all_hits = self.matches(query, theme_id)
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self.show_matches, query, theme_id, entries, matched, all_hits)
+    @work(thread=True, group="rerank")
+    def rerank_in_background(self) -> None:
+        """One search at a time, each for the newest query asked: the keys typed while a search runs make one search
+        after it, for what the box then holds, rather than one each (the box itself takes every key at once)."""
+        worker = get_current_worker()
+        try:
+            while not worker.is_cancelled:
+                with self._wanted_lock:
+                    wanted, self._wanted = self._wanted, None
+                    if wanted is None:
+                        self._searching = False
+                        return
+                found = self.matches(*wanted)
+                if not worker.is_cancelled:
+                    self.call_from_thread(self.show_matches, *wanted, found)
+        except BaseException:
+            with self._wanted_lock:  # a later search starts its own thread
+                self._searching = False
+            raise
+        with self._wanted_lock:  # cancelled
+            self._searching = False
 
-    def show_matches(self, query: str, theme_id: str | None, entries: list[Entry], matched: int, all_hits: int) -> None:
+    def is_current(self, query: str, theme_id: str | None) -> bool:
+        """Whether a search is still the one asked for (nothing newer was typed or chosen since)."""
+        return query == self.searched and theme_id == (self.theme_filter.id if self.theme_filter else None)
+
+    def show_matches(self, query: str, theme_id: str | None, found: Found) -> None:
         """Show a search's result, unless something newer was typed or chosen since (it never touches the box)."""
-        if query != self.searched or theme_id != (self.theme_filter.id if self.theme_filter else None):
+        if not self.is_current(query, theme_id):
             return
-        self.entries = entries[:LIST_LIMIT]
-        self.matched = matched
-        self.all_hits = all_hits
-        self.query_one(MechanismTable).show(self.entries, show_theme=self.theme_filter is None)
+        self.entries, self.matched, self.all_hits, self.nearest = found
+        self.query_one(MechanismTable).show(self.entries, show_theme=self.theme_filter is None, available=self.listed())
         self.query_one("#status", Static).update(self.status_text(query))
         self.show_empty_state(query)
         self.query_one(Card).row = self.entries[0].row if self.entries else None
+
+    def listed(self) -> int:
+        """How many rows the list offers: every match, up to LIST_LIMIT."""
+        return min(self.matched, LIST_LIMIT)
+
+    @on(MechanismTable.MoreWanted)
+    def _more_wanted(self) -> None:
+        """The list was scrolled near its last row: the rest of the search's first LIST_LIMIT hits."""
+        query, theme_id = self.searched, self.theme_filter.id if self.theme_filter else None
+        if len(self.entries) >= self.listed():
+            return
+        if len(self.ranked) >= BACKGROUND_FROM:
+            self.more_in_background(query, theme_id)
+        else:
+            self.show_more(query, theme_id, self.matches(query, theme_id, LIST_LIMIT).entries)
+
+    @work(thread=True, exclusive=True, group="more")
+    def more_in_background(self, query: str, theme_id: str | None) -> None:
+        entries = self.matches(query, theme_id, LIST_LIMIT).entries
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self.show_more, query, theme_id, entries)
+
+    def show_more(self, query: str, theme_id: str | None, entries: list[Entry]) -> None:
+        if self.is_current(query, theme_id):
+            self.entries = entries
+            self.query_one(MechanismTable).extend(entries)
 
     def status_text(self, query: str) -> Text:
         """What the list is: all mechanisms or a theme, most proposed first; or a search's matches, best first."""
@@ -224,8 +293,8 @@ class BrowseApp(App[int]):
             )
             if summary.discrepancy:
                 text.append(f", whose listed counts add up to {summary.listed_total} (clbp themes explains why)")
-        if self.matched > len(self.entries):
-            text.append(f" · showing the first {len(self.entries):,} of {self.matched:,}: type to narrow")
+        if self.matched > self.listed():
+            text.append(f" · showing the first {self.listed():,} of {self.matched:,}: type to narrow")
         return text
 
     def show_empty_state(self, query: str) -> None:
@@ -243,7 +312,7 @@ class BrowseApp(App[int]):
         elif not fold(query):
             message = "This theme has no mechanisms."
         else:
-            names = nearest_names(self.search_index(), query)
+            names = self.nearest
             nearest.add_options([Option(Text(name)) for name in names])
             if names:
                 nearest.highlighted = 0
@@ -297,7 +366,7 @@ class BrowseApp(App[int]):
         row = self.by_id[mechanism_id]
         for index, entry in enumerate(self.entries):
             if entry.row.mechanism.id == mechanism_id:
-                self.query_one(MechanismTable).move_cursor(row=index, animate=False)
+                self.query_one(MechanismTable).go_to(index)
         card = self.query_one(Card)
         card.row = row
         card.scroll_home(animate=False)
@@ -328,7 +397,7 @@ class BrowseApp(App[int]):
     def action_move(self, step: int) -> None:
         if self.entries:
             table = self.query_one(MechanismTable)
-            table.move_cursor(row=max(0, min(len(self.entries) - 1, table.cursor_row + step)), animate=False)
+            table.go_to(max(0, min(len(self.entries) - 1, table.cursor_row + step)))
         else:
             nearest = self.query_one("#nearest", OptionList)
             if step > 0:

@@ -17,6 +17,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.reactive import var
 from textual.widgets import DataTable, Input, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
@@ -27,7 +29,7 @@ from clbp_cli.core.search import SearchHit
 from clbp_cli.core.views import mechanism_view, theme_names
 from clbp_cli.render.formats import RenderSettings
 from clbp_cli.render.styled import to_rich
-from clbp_cli.render.terminal import ACCENT, as_renderable, fit_grid, mechanism_cells, render_show
+from clbp_cli.render.terminal import ACCENT, Cell, Column, as_renderable, fit_grid, mechanism_cells, render_show
 
 HIGHLIGHT = f"bold underline {ACCENT}"  # matched words; the underline survives NO_COLOR
 CELL_PADDING = 1  # DataTable's space either side of a cell
@@ -129,9 +131,22 @@ class ThemeTabs(Tabs):
             self.query_one(f"#theme-{index}", Tab).label = Content(label)
 
 
-class MechanismTable(DataTable[Text]):
-    """The ranked list: `clbp list`'s columns (or `clbp search`'s, while searching), fitted to the pane."""
+Layout = tuple[list[Column], list[Column], list[int]]  # the list's columns: all of them, those kept, their widths
 
+
+class MechanismTable(DataTable[Text]):
+    """The ranked list: `clbp list`'s columns (or `clbp search`'s, while searching), fitted to the pane.
+
+    It holds rows only for what can be seen or scrolled to soon: the first PAGE, and a PAGE more each time the
+    cursor or the scroll comes within half a page of the end. So a key's work does not grow with the number of hits.
+    The columns are fitted to the first page; later rows are cut to them. When its entries run out before the
+    `available` rows the app said there are, it asks for more (MoreWanted), which come with `extend`.
+    """
+
+    class MoreWanted(Message):
+        """The list nears the end of its entries, and more are available."""
+
+    PAGE = 60  # rows made at once: more than a tall terminal shows
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,down", "cursor_down", "Move", key_display="↑↓"),  # shown only: DataTable's own keys move
         Binding("enter", "select_cursor", "Open", key_display="Enter"),
@@ -144,51 +159,131 @@ class MechanismTable(DataTable[Text]):
         self.theme_names = theme_names(dataset)
         self.colours = colours  # by theme id
         self.entries: list[Entry] = []
+        self.available = 0
+        self._asked = False  # for more entries, since the list was shown
         self.show_theme = True
+        self._layout: Layout | None = None
+        self._columns: tuple[list[Column], list[str], list[int]] | None = None  # as last added, headers and widths
+        self._fitted_width = 0
 
-    def show(self, entries: list[Entry], *, show_theme: bool) -> None:
+    def show(self, entries: list[Entry], *, show_theme: bool, available: int) -> None:
         self.entries = entries
+        self.available = max(available, len(entries))
+        self._asked = False
         self.show_theme = show_theme
         self.fill(keep_cursor=False)
 
+    def extend(self, entries: list[Entry]) -> None:
+        """More entries of the same list (the ones shown first, then more)."""
+        self.entries = entries
+        self.load_rows(self.cursor_row + self.PAGE // 2)
+
     def on_resize(self) -> None:
-        self.fill(keep_cursor=True)
+        if self.size.width != self._fitted_width:  # a new height needs no new columns, only (maybe) more rows
+            self.fill(keep_cursor=True)
+        else:
+            self.load_rows(self.cursor_row + self.size.height + self.PAGE // 2)
 
     def fill(self, *, keep_cursor: bool) -> None:
+        """The columns fitted to the first page of entries, and that page's rows (more if the cursor is further)."""
         cursor = self.cursor_row if keep_cursor else 0
         width = self.size.width or self.app.size.width
-        rows = [entry.row for entry in self.entries]
-        hits = [entry.hit for entry in self.entries]
-        matched = [hit for hit in hits if hit is not None] if any(hits) else None
-        settings = RenderSettings(color=True, width=width - SCROLLBAR, unicode=True, terminal=True)
-        columns, cells = mechanism_cells(self.dataset, rows, settings, show_theme=self.show_theme, matched=matched)
+        self._fitted_width = self.size.width
+        page = self.entries[: max(self.PAGE, cursor + self.PAGE // 2)]
+        everything, cells = self.cells(page)
         # DataTable pads each cell on both sides where `clbp list` leaves a gap between columns.
-        room = width - SCROLLBAR - 2 * CELL_PADDING * len(columns) + GRID_GAP * (len(columns) - 1)
-        columns, cells, widths, headers = fit_grid(columns, cells, room)
-        self.clear(columns=True)
-        for column, header, size in zip(columns, headers, widths, strict=True):
-            self.add_column(Text(header, justify="right" if column.right else "left"), width=size)
-        table = []
-        for entry, line in zip(self.entries, cells, strict=True):
-            theme = entry.row.mechanism.theme
-            texts = [
-                Text(cell, justify="right" if column.right else "left") if isinstance(cell, str) else to_rich(cell)
-                for cell, column in zip(line, columns, strict=True)
-            ]
-            for text in texts:  # the theme's name in its colour, as in the status line
-                if text.plain == self.theme_names[theme]:
-                    text.stylize(self.colours[theme])
-            if entry.hit is not None:  # the last column: where it matched, the match kept in view
-                texts[-1] = matched_cell(entry.hit, widths[-1])
-            table.append([cut(text, size) for text, size in zip(texts, widths, strict=True)])
-        self.add_rows(table)
+        room = width - SCROLLBAR - 2 * CELL_PADDING * len(everything) + GRID_GAP * (len(everything) - 1)
+        columns, _, widths, headers = fit_grid(everything, cells, room)
+        layout = (everything, columns, widths)
+        self._layout = None  # no rows added by the cursor's moves while the table is made
+        if (columns, headers, widths) == self._columns:
+            self.clear()  # the same columns: only the rows are new
+        else:
+            self.clear(columns=True)
+            for column, header, size in zip(columns, headers, widths, strict=True):
+                self.add_column(Text(header, justify="right" if column.right else "left"), width=size)
+            self._columns = (columns, headers, widths)
+        self.add_rows(self.texts(page, cells, layout))
+        self._layout = layout
         if self.entries:
             self.move_cursor(row=min(cursor, len(self.entries) - 1), animate=False)
 
+    def cells(self, entries: Sequence[Entry]) -> tuple[list[Column], list[list[Cell]]]:
+        """`clbp list`'s (or `clbp search`'s) columns and cells for these entries."""
+        rows = [entry.row for entry in entries]
+        hits = [entry.hit for entry in entries]
+        matched = [hit for hit in hits if hit is not None] if any(hits) else None
+        width = self.size.width or self.app.size.width
+        settings = RenderSettings(color=True, width=width - SCROLLBAR, unicode=True, terminal=True)
+        return mechanism_cells(self.dataset, rows, settings, show_theme=self.show_theme, matched=matched)
+
+    def texts(self, entries: Sequence[Entry], cells: Sequence[Sequence[Cell]], layout: Layout) -> list[list[Text]]:
+        """The table's rows: the cells of the columns kept, cut to their widths, the theme in its colour and the
+        match kept in view."""
+        everything, columns, widths = layout
+        kept = [everything.index(column) for column in columns]
+        table = []
+        for entry, line in zip(entries, cells, strict=True):
+            theme = entry.row.mechanism.theme
+            texts = []
+            for index, column in zip(kept, columns, strict=True):
+                cell = line[index]
+                text = (
+                    Text(cell, justify="right" if column.right else "left") if isinstance(cell, str) else to_rich(cell)
+                )
+                if text.plain == self.theme_names[theme]:  # the theme's name in its colour, as in the status line
+                    text.stylize(self.colours[theme])
+                texts.append(text)
+            if entry.hit is not None:  # the last column: where it matched, the match kept in view
+                texts[-1] = matched_cell(entry.hit, widths[-1])
+            table.append([cut(text, size) for text, size in zip(texts, widths, strict=True)])
+        return table
+
+    def load_rows(self, wanted: int) -> None:
+        """Rows up to index `wanted` (and a page past it), when the entries have them and the table does not yet."""
+        have = self.row_count
+        if self._layout is None or wanted < have - self.PAGE // 2:
+            return
+        if have >= len(self.entries):
+            if have < self.available and not self._asked:
+                self._asked = True  # once per list
+                self.post_message(self.MoreWanted())
+            return
+        more = self.entries[have : max(wanted + 1, have) + self.PAGE]
+        layout, self._layout = self._layout, None  # adding rows may move the cursor: no rows added meanwhile
+        try:
+            rows = self.texts(more, self.cells(more)[1], layout)
+            self.add_rows(rows)
+        finally:
+            self._layout = layout
+
+    def go_to(self, row: int) -> None:
+        """Move the cursor to an entry, making its row first if need be."""
+        self.load_rows(row)
+        self.move_cursor(row=row, animate=False)
+
+    def watch_cursor_coordinate(self, old_coordinate: Coordinate, new_coordinate: Coordinate) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        self.load_rows(new_coordinate.row)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.load_rows(round(new_value) + self.size.height)
+
+    def action_scroll_bottom(self) -> None:
+        """End: the last entry, not only the last row made so far."""
+        self.load_rows(len(self.entries))
+        super().action_scroll_bottom()
+
 
 class Card(VerticalScroll):
-    """The selected mechanism's card, as `clbp show` prints it, and its theme's other mechanisms to follow."""
+    """The selected mechanism's card, as `clbp show` prints it, and its theme's other mechanisms to follow.
 
+    A theme of a large data file can hold thousands of mechanisms: the card names and offers only the SIBLINGS most
+    proposed of them (the list to follow says how many there are), so that moving through the list stays instant.
+    """
+
+    SIBLINGS = 50
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.close_card", "Back", key_display="Esc")]
 
     row: var[RankedMechanism | None] = var(None, init=False)
@@ -197,6 +292,7 @@ class Card(VerticalScroll):
         super().__init__(id=id)
         self.dataset = dataset
         self.ranked = ranked
+        self._drawn_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="card-body")
@@ -208,18 +304,22 @@ class Card(VerticalScroll):
         self.draw()
 
     def on_resize(self) -> None:
-        self.draw()
+        if self.scrollable_content_region.width != self._drawn_width:  # not when only its content's height changed
+            self.draw()
 
     def draw(self) -> None:
         body = self.query_one("#card-body", Static)
         siblings = self.query_one("#siblings", OptionList)
         row = self.row
+        self._drawn_width = self.scrollable_content_region.width
         if row is None:
             body.update(Text("Nothing selected.", style="italic"))
             siblings.clear_options()
             siblings.display = False
             return
         view = mechanism_view(self.dataset, self.ranked, row)
+        others = len(view.same_theme)
+        view = view._replace(same_theme=view.same_theme[: self.SIBLINGS])
         width = self.scrollable_content_region.width or 60
         settings = RenderSettings(color=not self.app.no_color, width=width + 2, unicode=True, terminal=True)
         body.update(as_renderable(render_show(view, settings)))
@@ -231,4 +331,6 @@ class Card(VerticalScroll):
             )
             if wanted:
                 siblings.highlighted = 0
+        shown = "" if others <= self.SIBLINGS else f" (the {self.SIBLINGS} most proposed of {others:,})"
+        siblings.border_title = f"Same theme{shown}: Enter to follow"
         siblings.display = bool(wanted)
