@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import gc
 import heapq
+import marshal
 import math
 import re
 import unicodedata
@@ -13,10 +14,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import accumulate, chain, count, repeat
-from operator import add
+from operator import add, attrgetter
 from typing import NamedTuple
 
-from clbp_cli.core.model import Dataset, Theme
+from clbp_cli.core.model import Dataset, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import theme_names
 
@@ -143,7 +144,6 @@ MAX_QUERY_WORDS = 32  # content words of a query that count
 SNIPPET_WIDTH = 50  # characters of a description shown around its first match
 MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
 MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
-MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
 STORED_FROM = 2000  # mechanisms from which the folded data is kept on disk beside the data cache (search_store)
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
@@ -193,7 +193,10 @@ def stem(word: str) -> str:
 def collector_paused() -> Iterator[None]:
     """The garbage collector off while search builds thousands of containers with no cycles (its passes cost more
     than the work). Shared by threads (clbp browse searches in a worker): the first to come turns it off, the last
-    to leave turns it on again, if it was on when the first came."""
+    to leave turns it on again, if it was on when the first came. On leaving, what was made meanwhile joins the
+    oldest generation unexamined (gc.freeze then gc.unfreeze: two list moves), rather than the collector's next
+    pass examining every object of it once more (30 ms after a search at 10,000 mechanisms); cycles among them
+    are still found, by the next full collection."""
     with _collector.lock:
         if not _collector.users:
             _collector.was_enabled = gc.isenabled()
@@ -205,6 +208,9 @@ def collector_paused() -> Iterator[None]:
         with _collector.lock:
             _collector.users -= 1
             if not _collector.users and _collector.was_enabled:
+                if not gc.get_freeze_count():  # nobody else froze objects on purpose (unfreeze would thaw them)
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 
@@ -240,6 +246,8 @@ def _row_codes(row: RankedMechanism) -> str:
 
 
 _FIELD_CODES = dict(zip("nampekytd", FIELD_WEIGHTS, strict=True))  # code -> field
+_MATCH_START = re.Match.start
+_CODE_WEIGHTS = {code: (FIELD_WEIGHTS[field], 1 << order) for order, (code, field) in enumerate(_FIELD_CODES.items())}
 
 
 def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple[str, str]]:
@@ -247,23 +255,60 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
-def _folded_data(texts: list[list[str]], origin: str) -> tuple[list[str], list[str]]:
-    """Every value of every row folded, row after row, and the sorted vocabulary: kept on disk for a large data file
-    (search_store), else folded (_fold_rows)."""
-    joined = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts)
-    if len(texts) < STORED_FROM:
-        values, vocabulary = _fold_rows(texts, joined)
-        return values, sorted(vocabulary)
+class _Folded(NamedTuple):
+    """Every searchable value of every row folded (see SearchIndex): what the search store keeps on disk."""
+
+    text: str  # the values, a value a line, with a line break at each end; its words apart by single spaces
+    starts: list[int]  # value -> the offset of its first character in text
+    words: list[str]  # the vocabulary, sorted
+    codes: str  # value -> its field, a letter each (see _FIELD_CODES)
+    sizes: list[int]  # row -> how many values it has
+
+
+_RULES = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
+
+
+def _folded_data(dataset: Dataset, ranked: Sequence[RankedMechanism], names: dict[str, str]) -> _Folded:
+    """Every value of every row folded: kept on disk for a large data file (search_store), else folded."""
+    if len(ranked) < STORED_FROM:
+        return _fold_all(ranked, names)
     from clbp_cli.core import search_store
 
-    rules = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
-    found = search_store.load(joined, origin, rules)
-    if found is not None and len(found[0]) == sum(map(len, texts)):
-        return found
-    values, vocabulary = _fold_rows(texts, joined)
-    words = sorted(vocabulary)
-    search_store.store(joined, origin, rules, values, words)
-    return values, words
+    key = search_store.key(*_content(ranked, names), _RULES)
+    found = search_store.load(dataset.origin, key)
+    if found is not None and len(found) == len(_Folded._fields) and len(found[4]) == len(ranked):
+        return _Folded._make(found)
+    folded = _fold_all(ranked, names)
+    search_store.store(dataset.origin, key, tuple(folded))
+    return folded
+
+
+_TEXT_FIELDS = tuple(map(Mechanism._fields.index, ("name", "theme", "description")))
+_LIST_FIELDS = tuple(map(Mechanism._fields.index, ("aliases", "phrases", "exercises", "keywords", "anatomy")))
+_MEASURES = Mechanism._fields.index("measures")
+
+
+def _content(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> tuple[str, bytes]:
+    """Everything search folds, as a text and the lengths that cut it into values again (so that two different data
+    never give one pair): what the search store's key is made from. Field by field over the mechanisms, at C speed:
+    a loop in Python over 10,000 mechanisms' values costs more than reading the whole store back."""
+    columns = list(zip(*map(attrgetter("mechanism"), ranked), strict=True))  # field -> its value in each mechanism
+    if not columns:
+        return "", b""
+    lists = [columns[field] for field in (*_LIST_FIELDS, _MEASURES)]
+    strings = [columns[field] for field in _TEXT_FIELDS] + [list(chain.from_iterable(column)) for column in lists]
+    strings[-1] = list(chain.from_iterable(strings[-1]))  # each measure's name and abbreviation
+    lengths = [list(map(len, column)) for column in strings] + [list(map(len, column)) for column in lists]
+    return "".join(chain.from_iterable(strings)), marshal.dumps((lengths, sorted(names.items())))
+
+
+def _fold_all(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> _Folded:
+    """_Folded, worked out: every value of every row folded in one call (_fold_rows)."""
+    texts = [_row_texts(row, names) for row in ranked]
+    values, vocabulary = _fold_rows(texts, f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(row) for row in texts))
+    starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]
+    text = "\n" + "\n".join(values) + "\n"
+    return _Folded(text, starts, sorted(vocabulary), "".join(map(_row_codes, ranked)), list(map(len, texts)))
 
 
 def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozenset[str]]:
@@ -286,6 +331,15 @@ def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozense
     return flat, frozenset(vocabulary - {_SEPARATOR, _ROW_SEPARATOR})
 
 
+def _common_start(words: list[str]) -> str:
+    """The longest start these words share."""
+    first, last = min(words), max(words)
+    size = 0
+    while size < len(first) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
 def _spelled(word: str) -> str:
     """A folded word in fold()'s one spelling (the spelling rules, on one word)."""
     for needle, pattern, replacement in _SPELLING_RULES:
@@ -306,28 +360,26 @@ class _WordRows(NamedTuple):
 
 class SearchIndex:
     """The data prepared for searching, the one way to search (prepare_search): every value folded, in one text
-    with a value a line; the vocabulary, sorted; the words naming the review's subject. Worked out when a search
-    first needs them, and kept: where each word occurs (row, value, position), and each row's fields, stems and
-    acronyms. Building it costs one fold of the whole data; a search costs what its words touch."""
+    with a value a line, and each value's field; the vocabulary, sorted; the words naming the review's subject.
+    Worked out when a search first needs them, and kept: where each word occurs (row, value, position), and the
+    rows' stems and acronyms. Building it costs one fold of the whole data (or reading it back from the search
+    store); a search costs what its words touch."""
 
     def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism]) -> None:
         self.dataset = dataset
         self.ranked = ranked
-        names = theme_names(dataset)
+        self.theme_names = theme_names(dataset)
         with collector_paused():
-            self.texts = [_row_texts(row, names) for row in ranked]  # each row's values as written
-            values, self.sorted_words = _folded_data(self.texts, dataset.origin)  # every value, every word
+            folded = _folded_data(dataset, ranked, self.theme_names)
+            self.text, self.value_starts, self.sorted_words, self.codes, sizes = folded
             self.vocabulary = frozenset(self.sorted_words)
-            self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
-            sizes = list(map(len, self.texts))
-            self.row_starts = list(accumulate(sizes, initial=0))[:-1]  # row -> its first value
-            self.folded = [values[start : start + size] for start, size in zip(self.row_starts, sizes, strict=True)]
+            self.row_starts = list(accumulate(sizes, initial=0))  # row -> its first value; last, the values' count
             self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
-            self.value_starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]  # value -> its offset
+            self._value_after = self.value_starts[1:]  # value -> the next one's start (bisect: value at an offset)
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
         self._word_rows: dict[str, _WordRows] = {}
-        self._fields: dict[int, list[str]] = {}
+        self._texts: dict[int, list[str]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
         self._acronym_rows: dict[str, list[int]] | None = None
@@ -337,47 +389,69 @@ class SearchIndex:
         self._initials: dict[int, list[tuple[str, str]]] = {}
         self._bounds: dict[str, list[tuple[int, int]]] = {}
 
-    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
-        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, offset in
-        the whole text; see position)."""
-        found = self._occurrences.get(word)
+    def row_texts(self, row_number: int) -> list[str]:
+        """A row's values as written (see _row_texts), kept."""
+        found = self._texts.get(row_number)
         if found is None:
-            found = []
-            text, starts, rows = self.text, self.value_starts, self.value_rows
-            size = len(word)
-            at = text.find(word)
-            while at >= 0:
-                if text[at - 1] in " \n" and text[at + size] in " \n":  # a whole word (the text ends in "\n")
-                    value = bisect_right(starts, at) - 1
-                    found.append((rows[value], value, at))
-                at = text.find(word, at + size)
-            self._occurrences[word] = found
+            found = self._texts[row_number] = _row_texts(self.ranked[row_number], self.theme_names)
         return found
 
-    def position(self, value: int, at: int) -> int:
-        """The position in its value of the word at this offset of the whole text."""
-        return self.text.count(" ", self.value_starts[value], at)
+    @property
+    def texts(self) -> list[list[str]]:
+        """Every row's values as written."""
+        return [self.row_texts(row_number) for row_number in range(len(self.ranked))]
+
+    def value(self, value: int) -> str:
+        """A value folded (counted over the whole data)."""
+        return self.text[self.value_starts[value] : self._end(value)]
+
+    def _end(self, value: int) -> int:
+        return self._value_after[value] - 1 if value < len(self._value_after) else len(self.text) - 1
+
+    @property
+    def folded(self) -> list[list[str]]:
+        """Every row's values folded."""
+        starts = self.row_starts
+        return [list(map(self.value, range(starts[row], starts[row + 1]))) for row in range(len(self.ranked))]
+
+    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
+        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, position of
+        the word in its value)."""
+        found = self._occurrences.get(word)
+        if found is None:
+            self.find([word])
+            found = self._occurrences[word]
+        return found
 
     def find(self, words: Iterable[str]) -> None:
-        """Work out where each of these words occurs (see occurrences), many at once: a word typed live ("m")
-        may stand for hundreds of words, found in one pass per first letter rather than one pass each."""
-        missing = [word for word in dict.fromkeys(words) if word not in self._occurrences]
-        if len(missing) <= MAX_SEPARATE_PASSES:
-            for word in missing:
-                self.occurrences(word)
-            return
-        by_letter: dict[str, dict[str, list[tuple[int, int, int]]]] = {}
-        for word in missing:
-            by_letter.setdefault(word[0], {})[word] = self._occurrences[word] = []
-        text, starts, rows = self.text, self.value_starts, self.value_rows
-        for letter, wanted in by_letter.items():
-            escaped = re.escape(letter)
+        """Work out where each of these words occurs (see occurrences), many at once: one pass over the text for
+        the words of each first letter, the regex jumping from one word starting as they all do to the next (a
+        word typed live, "m", may stand for hundreds of words); for a word alone, at C speed throughout."""
+        by_letter: dict[str, list[str]] = {}
+        for word in dict.fromkeys(words):
+            if word not in self._occurrences:
+                by_letter.setdefault(word[0], []).append(word)
+        text = self.text
+        for group in by_letter.values():
+            if len(group) == 1:
+                escaped = re.escape(group[0])
+                pattern = f"{escaped}(?<=[ \n]{escaped})(?=[ \n])"
+                self._occurrences[group[0]] = self._at(list(map(_MATCH_START, re.finditer(pattern, text))))
+                continue
+            escaped = re.escape(_common_start(group))
+            wanted: dict[str, list[int]] = {word: [] for word in group}
             for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})[^ \n]*", text):
                 found = wanted.get(match.group())
                 if found is not None:
-                    at = match.start()
-                    value = bisect_right(starts, at) - 1
-                    found.append((rows[value], value, at))
+                    found.append(match.start())
+            for word, offsets in wanted.items():
+                self._occurrences[word] = self._at(offsets)
+
+    def _at(self, offsets: list[int]) -> list[tuple[int, int, int]]:
+        """(row, value, position in the value) of the words at these offsets of the whole text, at C speed."""
+        values = list(map(bisect_right, repeat(self._value_after), offsets))
+        positions = map(self.text.count, repeat(" "), map(self.value_starts.__getitem__, values), offsets)
+        return list(zip(map(self.value_rows.__getitem__, values), values, positions, strict=True))
 
     def word_rows(self, word: str) -> _WordRows:
         """Where a folded word of the data occurs, row by row (see _WordRows)."""
@@ -385,43 +459,38 @@ class SearchIndex:
         if found is None:
             best: dict[int, tuple[float, int]] = {}
             phrases = []
-            values = []
-            fields, row_starts = self._fields, self.row_starts
-            for row, value, at in self.occurrences(word):
-                values.append(value)
-                row_fields = fields.get(row) or self.fields(row)  # self.field(value), inline: a loop over many
-                field = row_fields[value - row_starts[row]]
-                if field == "phrase":
-                    phrases.append((row, value, self.position(value, at)))
+            codes = self.codes
+            occurrences = self.occurrences(word)
+            for occurrence in occurrences:
+                row, value, _ = occurrence
+                code = codes[value]
+                if code == "p":
+                    phrases.append(occurrence)
                     continue
-                weight, bits = FIELD_WEIGHTS[field], _FIELD_BITS[field]
+                weight, bits = _CODE_WEIGHTS[code]
                 old = best.get(row)
                 best[row] = (weight, bits) if old is None else (max(old[0], weight), old[1] | bits)
             rows = sorted(best.keys() | {row for row, _, _ in phrases})
-            found = self._word_rows[word] = _WordRows(rows, best, phrases, values)
+            found = self._word_rows[word] = _WordRows(rows, best, phrases, [value for _, value, _ in occurrences])
         return found
 
     def value_length(self, value: int) -> int:
         """How many words a value has."""
-        row = self.value_rows[value]
-        return self.folded[row][value - self.row_starts[row]].count(" ") + 1
+        return self.text.count(" ", self.value_starts[value], self._end(value)) + 1
 
     def fields(self, row_number: int) -> list[str]:
         """The field of each of the row's values."""
-        found = self._fields.get(row_number)
-        if found is None:
-            found = self._fields[row_number] = [_FIELD_CODES[code] for code in _row_codes(self.ranked[row_number])]
-        return found
+        return list(
+            map(_FIELD_CODES.__getitem__, self.codes[self.row_starts[row_number] : self.row_starts[row_number + 1]])
+        )
 
     def field(self, value: int) -> str:
         """The field of a value (counted over the whole data)."""
-        row = self.value_rows[value]
-        return self.fields(row)[value - self.row_starts[row]]
+        return _FIELD_CODES[self.codes[value]]
 
     def value_words(self, value: int) -> list[str]:
         """A value's folded words (the value counted over the whole data)."""
-        row = self.value_rows[value]
-        return self.folded[row][value - self.row_starts[row]].split()
+        return self.value(value).split()
 
     def stem(self, word: str) -> str:
         """stem(word), kept."""
@@ -450,7 +519,7 @@ class SearchIndex:
         """Acronym -> the rows with a value (but the description) of that acronym, in order."""
         if self._acronym_rows is None:
             found: dict[str, list[int]] = {}
-            for row_number in range(len(self.folded)):
+            for row_number in range(len(self.ranked)):
                 for acronym in {a for pair in self.initials(row_number) for a in pair if a}:
                     found.setdefault(acronym, []).append(row_number)
             self._acronym_rows = found
@@ -460,7 +529,8 @@ class SearchIndex:
         """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
         found = self._initials.get(row_number)
         if found is None:
-            found = self._initials[row_number] = [_initials(value) for value in self.folded[row_number][:-1]]
+            values = range(self.row_starts[row_number], self.row_starts[row_number + 1] - 1)
+            found = self._initials[row_number] = [_initials(self.value(value)) for value in values]
         return found
 
     def value_stems(self, value: int) -> list[str]:
@@ -484,9 +554,12 @@ class SearchIndex:
             self._name_keys = [
                 (
                     row.mechanism.name,
-                    [_sounded(value.replace(" ", "")) for value in values[: 1 + len(row.mechanism.aliases)]],
+                    [
+                        _sounded(self.value(value).replace(" ", ""))
+                        for value in range(first, first + 1 + len(row.mechanism.aliases))
+                    ],
                 )
-                for row, values in zip(self.ranked, self.folded, strict=True)
+                for row, first in zip(self.ranked, self.row_starts, strict=False)
             ]
         return self._name_keys
 
@@ -825,7 +898,7 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         if i in acronyms:
             rows.update(index.acronym_rows().get(words[i].folded, ()))
         matched_rows.append(rows)
-    total = len(index.folded)
+    total = len(index.ranked)
     rarity = [_idf(len(matched_rows[i]), total) if words[i].scores else 0.0 for i in range(len(words))]
     matching: dict[str, list[tuple[int, float, str]]] = {}
     for i, expansion in enumerate(expansions):
@@ -846,10 +919,9 @@ def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dic
     size = len(query.words)
     found: dict[int, dict[int, _Match]] = {}
     for data_word, matching in query.matching.items():
-        for row, value, at in index.occurrences(data_word):
+        for row, value, position in index.occurrences(data_word):
             if row not in rows:
                 continue
-            position = index.position(value, at)
             values = found.get(row)
             if values is None:
                 values = found[row] = {}
@@ -1053,7 +1125,7 @@ def _hit(index: SearchIndex, ranked: _Ranked, scored: _Scored, query: _Query) ->
     """The hit shown for a ranked row: the value that matched most strongly, its matched words marked."""
     row_number, value_number = ranked.row_number, scored.value_number
     field = index.fields(row_number)[value_number]
-    text = index.texts[row_number][value_number]
+    text = index.row_texts(row_number)[value_number]
     spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
     if field == "description":
         text, spans = _snippet(text, spans)
