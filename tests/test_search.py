@@ -697,6 +697,24 @@ def test_scoring_word_by_word_gives_what_scoring_row_by_row_does(
             assert detailed.anchors == found.anchors, query
 
 
+def test_the_acronyms_found_by_regex_are_those_of_every_value(
+    large_dataset: tuple[Dataset, list[RankedMechanism]],
+) -> None:
+    """An acronym's rows are found by a regex pass over the text, then checked: they must be exactly the rows with
+    a value (but the description) of that acronym, by the initials of all its words or of all but stopwords."""
+    for dataset, ranked in ((DATASET, RANKED), large_dataset):
+        index = prepare_search(dataset, ranked)
+        table: dict[str, set[int]] = {}
+        for row, values in enumerate(index.folded):
+            for value in values[:-1]:
+                for acronym in filter(None, _initials(value)):
+                    table.setdefault(acronym, set()).add(row)
+        assert "rom" in table  # range of motion
+        others = ["zz", "qqq", "ro", "ab", "mm", "sss", "fab", "aaaaaa"]
+        for acronym in sorted(table)[:: 1 if len(ranked) < 100 else 7] + others:
+            assert index.acronym_rows(acronym) == sorted(table.get(acronym, ())), acronym
+
+
 def test_search_rebuilds_an_index_made_for_other_data() -> None:
     other = rank_mechanisms(DATASET)
     index = prepare_search(DATASET, other)

@@ -247,6 +247,7 @@ def _row_codes(row: RankedMechanism) -> str:
 
 _FIELD_CODES = dict(zip("nampekytd", FIELD_WEIGHTS, strict=True))  # code -> field
 _MATCH_START = re.Match.start
+_MATCH_SPAN = re.Match.span
 _CODE_WEIGHTS = {code: (FIELD_WEIGHTS[field], 1 << order) for order, (code, field) in enumerate(_FIELD_CODES.items())}
 
 
@@ -382,7 +383,7 @@ class SearchIndex:
         self._texts: dict[int, list[str]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
-        self._acronym_rows: dict[str, list[int]] | None = None
+        self._acronym_rows: dict[str, list[int]] = {}
         self._name_keys: list[tuple[str, list[str]]] | None = None
         self._stems: dict[str, str] = {}
         self._value_stems: dict[int, list[str]] = {}
@@ -515,15 +516,21 @@ class SearchIndex:
             self._by_length = by_length
         return self._by_length
 
-    def acronym_rows(self) -> dict[str, list[int]]:
-        """Acronym -> the rows with a value (but the description) of that acronym, in order."""
-        if self._acronym_rows is None:
-            found: dict[str, list[int]] = {}
-            for row_number in range(len(self.ranked)):
-                for acronym in {a for pair in self.initials(row_number) for a in pair if a}:
-                    found.setdefault(acronym, []).append(row_number)
-            self._acronym_rows = found
-        return self._acronym_rows
+    def acronym_rows(self, acronym: str) -> list[int]:
+        """The rows with a value (but the description) of this acronym (see _initials), in order. Found by one
+        regex pass over the text, jumping from one word starting with the acronym's first letter to the next, to
+        the values whose words could give it; each of those checked by _initials (the initials of every value of
+        10,000 mechanisms would cost a tenth of a second)."""
+        found = self._acronym_rows.get(acronym)
+        if found is None:
+            rows = set()
+            codes, text = self.codes, self.text
+            for match in re.finditer(_acronym_pattern(acronym), text):
+                value = bisect_right(self._value_after, match.start())
+                if codes[value] != "d" and acronym in _initials(self.value(value)):
+                    rows.add(self.value_rows[value])
+            found = self._acronym_rows[acronym] = sorted(rows)
+        return found
 
     def initials(self, row_number: int) -> list[tuple[str, str]]:
         """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
@@ -771,6 +778,19 @@ def edit_distance(first: str, second: str, limit: int) -> int:
     return previous[-1]
 
 
+_STOPWORD_PATTERN = "|".join(map(re.escape, sorted(STOPWORDS, key=len, reverse=True)))
+
+
+def _acronym_pattern(acronym: str) -> str:
+    """A regex matching, from a word on to the end of its value, every value whose initials (of all its words, or of
+    all but stopwords) may be this acronym: a word starting with each of its letters in turn, only stopwords
+    between them and after the last; and some that are not (checked after)."""
+    first = re.escape(acronym[0])
+    stopwords = f"(?: (?:{_STOPWORD_PATTERN}))*"
+    rest = "".join(f"{stopwords} {re.escape(letter)}[^ \\n]*" for letter in acronym[1:])
+    return f"{first}(?<=[ \\n]{first})[^ \\n]*{rest}{stopwords}(?=\\n)"
+
+
 def _initials(folded: str) -> tuple[str, str]:
     """A value's acronyms: the initials of all its words and of its words but stopwords ('range of motion' ->
     'rom', 'rm'); empty below MIN_ACRONYM_WORDS words, where an acronym would be a guess."""
@@ -795,6 +815,7 @@ class _Query(NamedTuple):
     rarity: list[float]  # per query word; 0 for those that do not score
     stems: list[str]  # every query word's stem, for the exact and phrase bonuses
     full_rarity: float
+    bonuses: dict[tuple[int, float], float]  # (value, its weight) -> its bonus (see _bonus), as worked out
 
 
 class _Ranked(NamedTuple):
@@ -896,7 +917,7 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         for data_word in expansion:
             rows.update(index.word_rows(data_word).rows)
         if i in acronyms:
-            rows.update(index.acronym_rows().get(words[i].folded, ()))
+            rows.update(index.acronym_rows(words[i].folded))
         matched_rows.append(rows)
     total = len(index.ranked)
     rarity = [_idf(len(matched_rows[i]), total) if words[i].scores else 0.0 for i in range(len(words))]
@@ -910,7 +931,7 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
     stems = [word.stem for word in words]
-    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity))
+    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), {})
     return query, specific
 
 
@@ -934,7 +955,7 @@ def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dic
                 if match_quality > quality[i] or (match_quality == quality[i] and _FIRST[match] < _FIRST[how[i]]):
                     quality[i], how[i] = match_quality, match
     for i in query.acronyms:  # every value but the description may be an acronym's
-        for row in rows.intersection(index.acronym_rows().get(query.words[i].folded, ())):
+        for row in rows.intersection(index.acronym_rows(query.words[i].folded)):
             for number, pair in enumerate(index.initials(row)):
                 if query.words[i].folded in pair:
                     value = index.row_starts[row] + number
@@ -983,7 +1004,7 @@ def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
             if match == "word":
                 whole[i].update(rows.values)
     for i in query.acronyms:  # every value but the description may be an acronym's
-        for row in index.acronym_rows().get(query.words[i].folded, ()):
+        for row in index.acronym_rows(query.words[i].folded):
             for number, pair in enumerate(index.initials(row)):
                 if query.words[i].folded in pair:
                     field = index.fields(row)[number]
@@ -1045,9 +1066,14 @@ _FIELD_BITS = {field: 1 << order for order, field in enumerate(FIELD_WEIGHTS)}
 def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> float:
     """A value's exact or phrase bonus (see _stems_bonus), times its field weight and the query's rarity. A value
     of more than MAX_EXACT_WORDS words is not tried for a one-word query (it cannot be that word alone)."""
-    if len(query.stems) == 1 and index.value_length(value) > MAX_EXACT_WORDS:
-        return 0.0
-    return _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+    found = query.bonuses.get((value, weight))  # ranking and the hit shown both ask
+    if found is None:
+        if len(query.stems) == 1 and index.value_length(value) > MAX_EXACT_WORDS:
+            found = 0.0
+        else:
+            found = _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+        query.bonuses[value, weight] = found
+    return found
 
 
 def _kept(scored: list[_Ranked], specific: frozenset[int] | None) -> list[_Ranked]:
@@ -1068,28 +1094,30 @@ def _order(scored: _Ranked) -> tuple[float, int]:
 def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
     """What _rank needs of a row, worked out value by value (_scores works it out for every row at once), and the
     value its hit shows: the strongest match."""
-    fields, first = index.fields(row_number), index.row_starts[row_number]
+    codes, first = index.codes, index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
     how_best = [""] * size
     fields_seen = [0] * size  # per query word: the fields it occurs in, as bits
     shown: tuple[float, float, int, list[int]] = (-1.0, 0.0, 0, [])  # (value score, bonus, value, positions)
     bonus_total = 0.0
+    scoring = [(i, query.rarity[i]) for i in query.scoring]
     for value, (quality, how, positions) in sorted(matches.items()):
-        field = fields[value - first]
-        weight = FIELD_WEIGHTS[field]
-        if field == "phrase":  # an everyday phrase counts by the share of its content words matched
+        code = codes[value]
+        weight, bit = _CODE_WEIGHTS[code]
+        if code == "p":  # an everyday phrase counts by the share of its content words matched
             weight *= _phrase_share(index.value_words(value), positions, index)
         value_score = 0.0
-        for i in query.scoring:
+        every_word = True  # every scoring word matched as a word: the value may hold the whole query's stems
+        for i, rarity in scoring:
             if quality[i]:
-                fields_seen[i] |= _FIELD_BITS[field]
-                value_score += query.rarity[i] * weight * quality[i]
+                fields_seen[i] |= bit
+                value_score += rarity * weight * quality[i]
                 if _better(weight * quality[i], how[i], best[i], how_best[i]):
                     best[i], how_best[i] = weight * quality[i], how[i]
-        bonus = 0.0
-        if all(how[i] == "word" for i in query.scoring):  # the value may hold the whole query's stems
-            bonus = _bonus(index, value, weight, query)
+            if how[i] != "word":
+                every_word = False
+        bonus = _bonus(index, value, weight, query) if every_word else 0.0
         bonus_total = max(bonus_total, bonus)
         if (value_score, bonus) > shown[:2]:  # the strongest field shows why
             shown = (value_score, bonus, value - first, positions)
@@ -1124,7 +1152,7 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
 def _hit(index: SearchIndex, ranked: _Ranked, scored: _Scored, query: _Query) -> SearchHit:
     """The hit shown for a ranked row: the value that matched most strongly, its matched words marked."""
     row_number, value_number = ranked.row_number, scored.value_number
-    field = index.fields(row_number)[value_number]
+    field = index.field(index.row_starts[row_number] + value_number)
     text = index.row_texts(row_number)[value_number]
     spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
     if field == "description":
@@ -1156,7 +1184,7 @@ def _word_bounds(text: str) -> list[tuple[int, int]]:
     """For each folded word of `text`, the [start, end) of the original text it comes from: to its next word's
     start, or to the end of the text's last letter or digit."""
     if text.isascii():  # one folded word per run of letters and digits (the spelling rules work inside words)
-        return [match.span() for match in _ASCII_WORD.finditer(text)]
+        return list(map(_MATCH_SPAN, _ASCII_WORD.finditer(text)))
     return _folded_word_bounds(text)
 
 
