@@ -687,10 +687,10 @@ def test_scoring_word_by_word_gives_what_scoring_row_by_row_does(
         scoring = prepared[0]
         ranked_rows = _scores(index, scoring)
         matches = _matches(index, scoring, {found.row_number for found in ranked_rows})
-        assert set(matches) == {found.row_number for found in ranked_rows}, query
+        assert {index.value_rows[value] for value in matches} == {found.row_number for found in ranked_rows}, query
         for found in ranked_rows:
             row = found.row_number
-            by_value = _score(index, row, matches[row], scoring)
+            by_value = _score(index, row, matches, scoring)
             columns = [[{row: value} for value in column] for column in (by_value.best, by_value.how, by_value.fields)]
             (detailed,) = _rank([row], *columns, {row: by_value.bonus}, scoring)
             assert (detailed.score, detailed.coverage) == pytest.approx((found.score, found.coverage)), query

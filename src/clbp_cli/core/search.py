@@ -815,6 +815,7 @@ class _Query(NamedTuple):
     rarity: list[float]  # per query word; 0 for those that do not score
     stems: list[str]  # every query word's stem, for the exact and phrase bonuses
     full_rarity: float
+    scoring_rarity: list[tuple[int, float]]  # (query word, rarity) of each that scores
     bonuses: dict[tuple[int, float], float]  # (value, its weight) -> its bonus (see _bonus), as worked out
 
 
@@ -887,8 +888,7 @@ def search_page(
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
         matches = _matches(index, query_info, {found.row_number for found in first})
-        hits = [_hit(index, found, _score(index, found.row_number, matches[found.row_number], query_info), query_info)
-                for found in first]  # fmt: skip
+        hits = [_hit(index, found, _score(index, found.row_number, matches, query_info), query_info) for found in first]
         return SearchPage(hits, len(in_theme), len(kept))
 
 
@@ -931,24 +931,23 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
     stems = [word.stem for word in words]
-    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), {})
+    scoring_rarity = [(i, rarity[i]) for i in scoring]
+    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {})
     return query, specific
 
 
-def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dict[int, _Match]]:
-    """For each of these rows, per value holding a match: how each query word matched it, and where."""
+def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, _Match]:
+    """For each value of these rows holding a match (counted over the whole data): how each query word matched it,
+    and where."""
     size = len(query.words)
-    found: dict[int, dict[int, _Match]] = {}
+    found: dict[int, _Match] = {}
     for data_word, matching in query.matching.items():
         for row, value, position in index.occurrences(data_word):
             if row not in rows:
                 continue
-            values = found.get(row)
-            if values is None:
-                values = found[row] = {}
-            entry = values.get(value)
+            entry = found.get(value)
             if entry is None:
-                entry = values[value] = ([0.0] * size, [""] * size, [])
+                entry = found[value] = ([0.0] * size, [""] * size, [])
             quality, how, positions = entry
             positions.append(position)
             for i, match_quality, match in matching:
@@ -959,7 +958,7 @@ def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dic
             for number, pair in enumerate(index.initials(row)):
                 if query.words[i].folded in pair:
                     value = index.row_starts[row] + number
-                    entry = found.setdefault(row, {}).setdefault(value, ([0.0] * size, [""] * size, []))
+                    entry = found.setdefault(value, ([0.0] * size, [""] * size, []))
                     if not entry[0][i]:
                         entry[0][i], entry[1][i] = MATCH_QUALITY["acronym"], "acronym"
                         entry[2].extend(range(len(index.value_words(value))))
@@ -1092,8 +1091,8 @@ def _order(scored: _Ranked) -> tuple[float, int]:
 
 
 def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
-    """What _rank needs of a row, worked out value by value (_scores works it out for every row at once), and the
-    value its hit shows: the strongest match."""
+    """What _rank needs of a row, worked out value by value from its values' matches (see _matches; _scores works
+    it out for every row at once), and the value its hit shows: the strongest match."""
     codes, first = index.codes, index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
@@ -1101,8 +1100,12 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
     fields_seen = [0] * size  # per query word: the fields it occurs in, as bits
     shown: tuple[float, float, int, list[int]] = (-1.0, 0.0, 0, [])  # (value score, bonus, value, positions)
     bonus_total = 0.0
-    scoring = [(i, query.rarity[i]) for i in query.scoring]
-    for value, (quality, how, positions) in sorted(matches.items()):
+    scoring = query.scoring_rarity
+    for value in range(first, index.row_starts[row_number + 1]):
+        entry = matches.get(value)
+        if entry is None:
+            continue
+        quality, how, positions = entry
         code = codes[value]
         weight, bit = _CODE_WEIGHTS[code]
         if code == "p":  # an everyday phrase counts by the share of its content words matched
@@ -1118,8 +1121,9 @@ def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], quer
             if how[i] != "word":
                 every_word = False
         bonus = _bonus(index, value, weight, query) if every_word else 0.0
-        bonus_total = max(bonus_total, bonus)
-        if (value_score, bonus) > shown[:2]:  # the strongest field shows why
+        if bonus > bonus_total:
+            bonus_total = bonus
+        if value_score > shown[0] or (value_score == shown[0] and bonus > shown[1]):  # the strongest shows why
             shown = (value_score, bonus, value - first, positions)
     return _Scored(row_number, best, how_best, fields_seen, bonus_total, shown[2], shown[3], shown[1])
 
