@@ -3,9 +3,9 @@
 Folding every value of 10,000 mechanisms costs about 0.1 s of a `clbp search`; reading it back costs a few ms. An
 entry holds every value folded (one text, a value a line, and where each value starts), the sorted vocabulary, each
 value's field and each row's number of values. It is used only when its key matches: two checksums and the length
-of everything search folds (every searchable value of every mechanism, in order, with the lengths that cut it into
-values), the folding rules, the clbp version and the Python version; so an edited file, a new rule or an upgrade
-folds again, and it can never give stale words. Like the data cache it is only an optimisation: any failure to read
+of the data search folds (every field of every mechanism, in order, marshalled, and the themes' names), the folding
+rules, the clbp version and the Python version; so an edited file, a new rule or an upgrade folds again, and it can
+never give stale words. Like the data cache it is only an optimisation: any failure to read
 or write an entry is ignored. It lives in the data cache's folder (clbp_cli.core.cache.cache_dir) and is off with it.
 """
 
@@ -43,7 +43,6 @@ def store(origin: str, key: str, content: tuple[Any, ...]) -> None:
         write_entry(folder, entry_path(folder, origin, "search"), (key, *content))
 
 
-def key(text: str, lengths: bytes, rules: str) -> str:
-    """The key of an entry: everything search folds (`text`, cut into values by `lengths`) and the folding rules."""
-    data = text.encode("utf-8", "surrogatepass") + lengths
-    return f"{STORE_FORMAT}|{zlib.crc32(rules.encode()):08x}|{checksum(data)}"
+def key(content: bytes, rules: str) -> str:
+    """The key of an entry: the data search folds (every mechanism's fields, the themes' names) and the rules."""
+    return f"{STORE_FORMAT}|{zlib.crc32(rules.encode()):08x}|{checksum(content)}"
