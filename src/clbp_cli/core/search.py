@@ -10,11 +10,12 @@ import math
 import re
 import unicodedata
 from _thread import allocate_lock
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import accumulate, chain, compress, count, repeat
-from operator import add, attrgetter, itemgetter
+from operator import add, attrgetter, itemgetter, sub
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Mechanism, Theme
@@ -246,7 +247,6 @@ def _row_codes(row: RankedMechanism) -> str:
 
 
 _FIELD_CODES = dict(zip("nampekytd", FIELD_WEIGHTS, strict=True))  # code -> field
-_MATCH_START = re.Match.start
 _MATCH_SPAN = re.Match.span
 _CODE_WEIGHTS = {code: (FIELD_WEIGHTS[field], 1 << order) for order, (code, field) in enumerate(_FIELD_CODES.items())}
 
@@ -264,6 +264,12 @@ class _Folded(NamedTuple):
     words: list[str]  # the vocabulary, sorted
     codes: str  # value -> its field, a letter each (see _FIELD_CODES)
     sizes: list[int]  # row -> how many values it has
+    # The postings, as the bytes of int arrays (array("i")). Words are numbered through the whole text, value after
+    # value; a word of the vocabulary's numbers are postings[offsets[k]:offsets[k + 1]], k its place in `words`.
+    postings: bytes
+    offsets: bytes
+    word_values: bytes  # word number -> its value
+    first_words: bytes  # value -> the number of its first word
 
 
 _RULES = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
@@ -277,11 +283,22 @@ def _folded_data(dataset: Dataset, ranked: Sequence[RankedMechanism], names: dic
 
     key = search_store.key(_content(ranked, names), _RULES)
     found = search_store.load(dataset.origin, key)
-    if found is not None and len(found) == len(_Folded._fields) and len(found[4]) == len(ranked):
+    if found is not None and len(found) == len(_Folded._fields) and _whole(_Folded._make(found), len(ranked)):
         return _Folded._make(found)
     folded = _fold_all(ranked, names)
     search_store.store(dataset.origin, key, tuple(folded))
     return folded
+
+
+def _whole(folded: _Folded, rows: int) -> bool:
+    """An entry of the search store of the right sizes (a damaged one is folded again, never read past its end)."""
+    size = array("i").itemsize
+    return (
+        len(folded.sizes) == rows
+        and len(folded.starts) == len(folded.codes) == sum(folded.sizes) == len(folded.first_words) // size
+        and len(folded.offsets) == (len(folded.words) + 1) * size
+        and len(folded.postings) == len(folded.word_values) == array("i", folded.offsets[-size:])[0] * size
+    )
 
 
 _MEASURES = Mechanism._fields.index("measures")
@@ -300,12 +317,33 @@ def _content(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> bytes:
 
 
 def _fold_all(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> _Folded:
-    """_Folded, worked out: every value of every row folded in one call (_fold_rows)."""
+    """_Folded, worked out: every value of every row folded in one call (_fold_rows), and the postings of every word
+    (one loop over the words of the whole text; C-speed steps for the rest)."""
     texts = [_row_texts(row, names) for row in ranked]
-    values, vocabulary = _fold_rows(texts, f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(row) for row in texts))
+    values, _ = _fold_rows(texts, f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(row) for row in texts))
     starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]
     text = "\n" + "\n".join(values) + "\n"
-    return _Folded(text, starts, sorted(vocabulary), "".join(map(_row_codes, ranked)), list(map(len, texts)))
+    numbers: dict[str, list[int]] = {}
+    for number, word in enumerate(text.split()):
+        found = numbers.get(word)
+        if found is None:
+            numbers[word] = [number]
+        else:
+            found.append(number)
+    words = sorted(numbers)
+    lists = list(map(numbers.__getitem__, words))
+    sizes = [value.count(" ") + 1 if value else 0 for value in values]  # words per value (folded: single spaces)
+    return _Folded(
+        text,
+        starts,
+        words,
+        "".join(map(_row_codes, ranked)),
+        list(map(len, texts)),
+        array("i", chain.from_iterable(lists)).tobytes(),
+        array("i", accumulate(map(len, lists), initial=0)).tobytes(),
+        array("i", chain.from_iterable(map(repeat, range(len(values)), sizes))).tobytes(),
+        array("i", accumulate(sizes[:-1], initial=0) if sizes else ()).tobytes(),
+    )
 
 
 def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozenset[str]]:
@@ -326,15 +364,6 @@ def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozense
         flat = [fold(value) for values in texts for value in values]  # an empty value, or one holding a separator
         return flat, frozenset(word for value in flat for word in value.split())
     return flat, frozenset(vocabulary - {_SEPARATOR, _ROW_SEPARATOR})
-
-
-def _common_start(words: list[str]) -> str:
-    """The longest start these words share."""
-    first, last = min(words), max(words)
-    size = 0
-    while size < len(first) and first[size] == last[size]:
-        size += 1
-    return first[:size]
 
 
 def _spelled(word: str) -> str:
@@ -368,7 +397,10 @@ class SearchIndex:
         self.theme_names = theme_names(dataset)
         with collector_paused():
             folded = _folded_data(dataset, ranked, self.theme_names)
-            self.text, self.value_starts, self.sorted_words, self.codes, sizes = folded
+            self.text, self.value_starts, self.sorted_words, self.codes, sizes = folded[:5]
+            self._postings, self._offsets, self._word_values, self._first_words = (
+                array("i", data) for data in folded[5:]
+            )
             self.vocabulary = frozenset(self.sorted_words)
             self.row_starts = list(accumulate(sizes, initial=0))  # row -> its first value; last, the values' count
             self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
@@ -413,42 +445,16 @@ class SearchIndex:
 
     def occurrences(self, word: str) -> list[tuple[int, int, int]]:
         """Where a folded word of the data occurs, in order: (row, value counted over the whole data, position of
-        the word in its value)."""
+        the word in its value). From its postings, at C speed."""
         found = self._occurrences.get(word)
         if found is None:
-            self.find([word])
-            found = self._occurrences[word]
+            place = bisect_left(self.sorted_words, word)
+            numbers = self._postings[self._offsets[place] : self._offsets[place + 1]] if word in self.vocabulary else ()
+            values = list(map(self._word_values.__getitem__, numbers))
+            positions = map(sub, numbers, map(self._first_words.__getitem__, values))
+            rows = map(self.value_rows.__getitem__, values)
+            found = self._occurrences[word] = list(zip(rows, values, positions, strict=True))
         return found
-
-    def find(self, words: Iterable[str]) -> None:
-        """Work out where each of these words occurs (see occurrences), many at once: one pass over the text for
-        the words of each first letter, the regex jumping from one word starting as they all do to the next (a
-        word typed live, "m", may stand for hundreds of words); for a word alone, at C speed throughout."""
-        by_letter: dict[str, list[str]] = {}
-        for word in dict.fromkeys(words):
-            if word not in self._occurrences:
-                by_letter.setdefault(word[0], []).append(word)
-        text = self.text
-        for group in by_letter.values():
-            if len(group) == 1:
-                escaped = re.escape(group[0])
-                pattern = f"{escaped}(?<=[ \n]{escaped})(?=[ \n])"
-                self._occurrences[group[0]] = self._at(list(map(_MATCH_START, re.finditer(pattern, text))))
-                continue
-            escaped = re.escape(_common_start(group))
-            wanted: dict[str, list[int]] = {word: [] for word in group}
-            for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})[^ \n]*", text):
-                found = wanted.get(match.group())
-                if found is not None:
-                    found.append(match.start())
-            for word, offsets in wanted.items():
-                self._occurrences[word] = self._at(offsets)
-
-    def _at(self, offsets: list[int]) -> list[tuple[int, int, int]]:
-        """(row, value, position in the value) of the words at these offsets of the whole text, at C speed."""
-        values = list(map(bisect_right, repeat(self._value_after), offsets))
-        positions = map(self.text.count, repeat(" "), map(self.value_starts.__getitem__, values), offsets)
-        return list(zip(map(self.value_rows.__getitem__, values), values, positions, strict=True))
 
     def word_rows(self, word: str) -> _WordRows:
         """Where a folded word of the data occurs, row by row (see _WordRows)."""
@@ -906,7 +912,6 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         and words[i].folded.isalpha()
         and "word" not in expansions[i].values()
     )
-    index.find(data_word for expansion in expansions for data_word in expansion)
     matched_rows: list[set[int]] = []
     for i, expansion in enumerate(expansions):
         rows: set[int] = set()
