@@ -889,9 +889,7 @@ def search_page(
         kept = _kept(_scores(index, query_info), specific)
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
-        matches = _matches(index, query_info, {found.row_number for found in first})
-        hits = [_hit(index, found, _score(index, found.row_number, matches, query_info), query_info) for found in first]
-        return SearchPage(hits, len(in_theme), len(kept))
+        return SearchPage(_hits(index, first, query_info), len(in_theme), len(kept))
 
 
 _Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
@@ -1154,20 +1152,32 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
     return 0.0
 
 
-def _hit(index: SearchIndex, ranked: _Ranked, scored: _Scored, query: _Query) -> SearchHit:
-    """The hit shown for a ranked row: the value that matched most strongly, its matched words marked."""
-    row_number, value_number = ranked.row_number, scored.value_number
-    field = index.field(index.row_starts[row_number] + value_number)
-    text = index.row_texts(row_number)[value_number]
-    spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
-    if field == "description":
-        text, spans = _snippet(text, spans)
+def _hits(index: SearchIndex, first: list[_Ranked], query: _Query) -> list[SearchHit]:
+    """The hits shown for these ranked rows: for each, the value that matched most strongly (see _score), its
+    matched words marked. What a hit's kind and terms are depends only on how each word matched and the value's
+    bonus: worked out once for each such pair (a search of thousands of hits has a handful)."""
+    matches = _matches(index, query, {found.row_number for found in first})
     ideal = query.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
-    relevance = max(1, min(100, round(100 * ranked.score / ideal)))
-    matched = [i for i in query.scoring if scored.how[i]]
-    kind = _kind(scored.value_bonus, matched, scored.how, len(query.scoring))
-    terms = tuple(query.words[i].typed for i in matched)
-    return SearchHit(index.ranked[row_number], relevance, field, kind, text, spans, terms)
+    kinds: dict[tuple[tuple[str, ...], float], tuple[str, tuple[str, ...]]] = {}
+    hits = []
+    for found in first:
+        row_number = found.row_number
+        scored = _score(index, row_number, matches, query)
+        field = index.field(index.row_starts[row_number] + scored.value_number)
+        text = index.row_texts(row_number)[scored.value_number]
+        positions = scored.positions if len(scored.positions) == 1 else sorted(set(scored.positions))
+        spans = _word_spans(text, positions, index.bounds(text))
+        if field == "description":
+            text, spans = _snippet(text, spans)
+        how = scored.how
+        shown = kinds.get(key := (tuple(how), scored.value_bonus))
+        if shown is None:
+            matched = [i for i in query.scoring if how[i]]
+            kind = _kind(scored.value_bonus, matched, how, len(query.scoring))
+            shown = kinds[key] = (kind, tuple(query.words[i].typed for i in matched))
+        relevance = max(1, min(100, round(100 * found.score / ideal)))
+        hits.append(SearchHit(index.ranked[row_number], relevance, field, shown[0], text, spans, shown[1]))
+    return hits
 
 
 def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
