@@ -1037,17 +1037,23 @@ def _rank(
     made and the fields the word occurs in (as bits); and per row its best exact or phrase bonus: a row's score is
     the bonus plus, for each scoring word, its rarity times its best plus a little per other field it occurs in."""
     words = [(i, query.rarity[i], best[i], how[i], fields[i]) for i in query.scoring]
+    size = len(words)
+    anchor_sets: dict[tuple[int, ...], frozenset[int]] = {}  # one frozenset per set of anchors, not per row
     ranked = []
     for row in rows:
-        score, coverage, anchors = bonus.get(row, 0.0), 0.0, []
+        score, coverage = bonus.get(row, 0.0), 0.0
+        anchors: tuple[int, ...] = ()
         for i, rarity, best_i, how_i, fields_i in words:
             found = best_i.get(row)
             if found:
-                score += rarity * (found + OTHER_FIELDS_BONUS * min(fields_i[row].bit_count() - 1, MAX_OTHER_FIELDS))
+                score += rarity * (found + _OTHER_FIELDS[fields_i[row]])
                 coverage += found
                 if how_i[row] in _ANCHORS:
-                    anchors.append(i)
-        ranked.append(_Ranked(score, coverage / len(words), row, frozenset(anchors)))
+                    anchors += (i,)
+        anchor_set = anchor_sets.get(anchors)
+        if anchor_set is None:
+            anchor_set = anchor_sets[anchors] = frozenset(anchors)
+        ranked.append(_Ranked(score, coverage / size, row, anchor_set))
     return ranked
 
 
@@ -1059,6 +1065,10 @@ def _better(value: float, match: str, old_value: float, old_match: str) -> bool:
 _FIRST = {match: order for order, match in enumerate(MATCH_QUALITY)}
 _ANCHORS = ("word", "acronym", "prefix")
 _FIELD_BITS = {field: 1 << order for order, field in enumerate(FIELD_WEIGHTS)}
+# The bonus for the other fields a word occurs in, by the fields it occurs in (as bits).
+_OTHER_FIELDS = [
+    OTHER_FIELDS_BONUS * min(bits.bit_count() - 1, MAX_OTHER_FIELDS) for bits in range(1 << len(FIELD_WEIGHTS))
+]
 
 
 def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> float:
