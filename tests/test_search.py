@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import marshal
 import re
 import sys
 from pathlib import Path
@@ -584,6 +585,13 @@ def test_the_folded_data_of_a_large_file_is_kept_beside_the_data_cache(monkeypat
     assert prepare_search(edited, rank_mechanisms(edited)).folded[0][0] == "muscular strength"  # a new key
     entry.write_bytes(b"damaged")
     assert prepare_search(DATASET, RANKED).folded == first.folded  # folded again, silently
+    key, *content = marshal.loads(entry.read_bytes())
+    content[5] = content[5][:-4]  # the postings one word short: an entry of the wrong sizes is not read
+    entry.write_bytes(marshal.dumps((key, *content)))
+    monkeypatch.setattr(engine, "_fold_rows", refuse)
+    with pytest.raises(AssertionError, match="folded again"):
+        prepare_search(DATASET, RANKED)
+    monkeypatch.setattr(engine, "_fold_rows", fold_rows)
     monkeypatch.setenv("CLBP_NO_CACHE", "1")
     entry.unlink()
     prepare_search(DATASET, RANKED)
