@@ -14,11 +14,11 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import accumulate, chain, compress, count, repeat
-from operator import add, attrgetter, itemgetter, sub
+from itertools import accumulate, chain, count, repeat
+from operator import add, attrgetter, sub
 from typing import NamedTuple
 
-from clbp_cli.core.model import Dataset, Mechanism, Theme
+from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism
 from clbp_cli.core.views import theme_names
 
@@ -301,18 +301,13 @@ def _whole(folded: _Folded, rows: int) -> bool:
     )
 
 
-_MEASURES = Mechanism._fields.index("measures")
-
-
 def _content(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> bytes:
     """Every mechanism's fields, in order, and the themes' names, as bytes: what the search store's key is made
-    from. At C speed: the records as plain tuples (marshal takes no tuple subclasses), those with measures
-    rebuilt; a loop in Python over 10,000 mechanisms' values would cost more than reading the whole store back."""
-    plain = list(map(tuple, map(attrgetter("mechanism"), ranked)))
-    for number in compress(range(len(plain)), map(itemgetter(_MEASURES), plain)):
-        fields = list(plain[number])
-        fields[_MEASURES] = tuple(map(tuple, fields[_MEASURES]))
-        plain[number] = tuple(fields)
+    from, at C speed (a loop in Python over 10,000 mechanisms' values would cost more than reading the whole store
+    back)."""
+    from clbp_cli.core.cache import plain_mechanisms
+
+    plain = plain_mechanisms(map(attrgetter("mechanism"), ranked))
     return marshal.dumps((plain, sorted(names.items())), 2)  # format 2 keeps no references: twice as fast
 
 
