@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import marshal
 import re
 import sys
 from pathlib import Path
@@ -595,6 +596,13 @@ def test_the_folded_data_of_a_large_file_is_kept_beside_the_data_cache(monkeypat
     assert prepare_search(edited, rank_mechanisms(edited)).folded[0][0] == "muscular strength"  # a new key
     entry.write_bytes(b"damaged")
     assert prepare_search(DATASET, RANKED).folded == first.folded  # folded again, silently
+    key, *content = marshal.loads(entry.read_bytes())
+    content[5] = content[5][:-4]  # the postings one word short: an entry of the wrong sizes is not read
+    entry.write_bytes(marshal.dumps((key, *content)))
+    monkeypatch.setattr(engine, "_fold_rows", refuse)
+    with pytest.raises(AssertionError, match="folded again"):
+        prepare_search(DATASET, RANKED)
+    monkeypatch.setattr(engine, "_fold_rows", fold_rows)
     monkeypatch.setenv("CLBP_NO_CACHE", "1")
     entry.unlink()
     prepare_search(DATASET, RANKED)
@@ -698,14 +706,32 @@ def test_scoring_word_by_word_gives_what_scoring_row_by_row_does(
         scoring = prepared[0]
         ranked_rows = _scores(index, scoring)
         matches = _matches(index, scoring, {found.row_number for found in ranked_rows})
-        assert set(matches) == {found.row_number for found in ranked_rows}, query
+        assert {index.value_rows[value] for value in matches} == {found.row_number for found in ranked_rows}, query
         for found in ranked_rows:
             row = found.row_number
-            by_value = _score(index, row, matches[row], scoring)
+            by_value = _score(index, row, matches, scoring)
             columns = [[{row: value} for value in column] for column in (by_value.best, by_value.how, by_value.fields)]
             (detailed,) = _rank([row], *columns, {row: by_value.bonus}, scoring)
             assert (detailed.score, detailed.coverage) == pytest.approx((found.score, found.coverage)), query
             assert detailed.anchors == found.anchors, query
+
+
+def test_the_acronyms_found_by_regex_are_those_of_every_value(
+    large_dataset: tuple[Dataset, list[RankedMechanism]],
+) -> None:
+    """An acronym's rows are found by a regex pass over the text, then checked: they must be exactly the rows with
+    a value (but the description) of that acronym, by the initials of all its words or of all but stopwords."""
+    for dataset, ranked in ((DATASET, RANKED), large_dataset):
+        index = prepare_search(dataset, ranked)
+        table: dict[str, set[int]] = {}
+        for row, values in enumerate(index.folded):
+            for value in values[:-1]:
+                for acronym in filter(None, _initials(value)):
+                    table.setdefault(acronym, set()).add(row)
+        assert "rom" in table  # range of motion
+        others = ["zz", "qqq", "ro", "ab", "mm", "sss", "fab", "aaaaaa"]
+        for acronym in sorted(table)[:: 1 if len(ranked) < 100 else 7] + others:
+            assert index.acronym_rows(acronym) == sorted(table.get(acronym, ())), acronym
 
 
 def test_search_rebuilds_an_index_made_for_other_data() -> None:

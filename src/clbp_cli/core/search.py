@@ -5,15 +5,17 @@ from __future__ import annotations
 import difflib
 import gc
 import heapq
+import marshal
 import math
 import re
 import unicodedata
 from _thread import allocate_lock
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import accumulate, chain, count, repeat
-from operator import add
+from operator import add, attrgetter, sub
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Theme
@@ -150,7 +152,6 @@ MAX_QUERY_WORDS = 32  # content words of a query that count
 SNIPPET_WIDTH = 50  # characters of a description shown around its first match
 MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
 MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
-MAX_SEPARATE_PASSES = 8  # more new data words than this are found in one pass over the data per first letter
 STORED_FROM = 2000  # mechanisms from which the folded data is kept on disk beside the data cache (search_store)
 # Words that never match on their own: they carry no meaning in a question about mechanisms.
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
@@ -200,7 +201,10 @@ def stem(word: str) -> str:
 def collector_paused() -> Iterator[None]:
     """The garbage collector off while search builds thousands of containers with no cycles (its passes cost more
     than the work). Shared by threads (clbp browse searches in a worker): the first to come turns it off, the last
-    to leave turns it on again, if it was on when the first came."""
+    to leave turns it on again, if it was on when the first came. On leaving, what was made meanwhile joins the
+    oldest generation unexamined (gc.freeze then gc.unfreeze: two list moves), rather than the collector's next
+    pass examining every object of it once more (30 ms after a search at 10,000 mechanisms); cycles among them
+    are still found, by the next full collection."""
     with _collector.lock:
         if not _collector.users:
             _collector.was_enabled = gc.isenabled()
@@ -212,6 +216,9 @@ def collector_paused() -> Iterator[None]:
         with _collector.lock:
             _collector.users -= 1
             if not _collector.users and _collector.was_enabled:
+                if not gc.get_freeze_count():  # nobody else froze objects on purpose (unfreeze would thaw them)
+                    gc.freeze()
+                    gc.unfreeze()
                 gc.enable()
 
 
@@ -247,6 +254,8 @@ def _row_codes(row: RankedMechanism) -> str:
 
 
 _FIELD_CODES = dict(zip("nampekytd", FIELD_WEIGHTS, strict=True))  # code -> field
+_MATCH_SPAN = re.Match.span
+_CODE_WEIGHTS = {code: (FIELD_WEIGHTS[field], 1 << order) for order, (code, field) in enumerate(_FIELD_CODES.items())}
 
 
 def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple[str, str]]:
@@ -254,23 +263,89 @@ def _row_values(row: RankedMechanism, theme_names: dict[str, str]) -> list[tuple
     return list(zip((_FIELD_CODES[code] for code in _row_codes(row)), _row_texts(row, theme_names), strict=True))
 
 
-def _folded_data(texts: list[list[str]], origin: str) -> tuple[list[str], list[str]]:
-    """Every value of every row folded, row after row, and the sorted vocabulary: kept on disk for a large data file
-    (search_store), else folded (_fold_rows)."""
-    joined = f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(values) for values in texts)
-    if len(texts) < STORED_FROM:
-        values, vocabulary = _fold_rows(texts, joined)
-        return values, sorted(vocabulary)
+class _Folded(NamedTuple):
+    """Every searchable value of every row folded (see SearchIndex): what the search store keeps on disk."""
+
+    text: str  # the values, a value a line, with a line break at each end; its words apart by single spaces
+    starts: list[int]  # value -> the offset of its first character in text
+    words: list[str]  # the vocabulary, sorted
+    codes: str  # value -> its field, a letter each (see _FIELD_CODES)
+    sizes: list[int]  # row -> how many values it has
+    # The postings, as the bytes of int arrays (array("i")). Words are numbered through the whole text, value after
+    # value; a word of the vocabulary's numbers are postings[offsets[k]:offsets[k + 1]], k its place in `words`.
+    postings: bytes
+    offsets: bytes
+    word_values: bytes  # word number -> its value
+    first_words: bytes  # value -> the number of its first word
+
+
+_RULES = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
+
+
+def _folded_data(dataset: Dataset, ranked: Sequence[RankedMechanism], names: dict[str, str]) -> _Folded:
+    """Every value of every row folded: kept on disk for a large data file (search_store), else folded."""
+    if len(ranked) < STORED_FROM:
+        return _fold_all(ranked, names)
     from clbp_cli.core import search_store
 
-    rules = repr([(needle, pattern.pattern, replacement) for needle, pattern, replacement in _FOLD_RULES])
-    found = search_store.load(joined, origin, rules)
-    if found is not None and len(found[0]) == sum(map(len, texts)):
-        return found
-    values, vocabulary = _fold_rows(texts, joined)
-    words = sorted(vocabulary)
-    search_store.store(joined, origin, rules, values, words)
-    return values, words
+    key = search_store.key(_content(ranked, names), _RULES)
+    found = search_store.load(dataset.origin, key)
+    if found is not None and len(found) == len(_Folded._fields) and _whole(_Folded._make(found), len(ranked)):
+        return _Folded._make(found)
+    folded = _fold_all(ranked, names)
+    search_store.store(dataset.origin, key, tuple(folded))
+    return folded
+
+
+def _whole(folded: _Folded, rows: int) -> bool:
+    """An entry of the search store of the right sizes (a damaged one is folded again, never read past its end)."""
+    size = array("i").itemsize
+    return (
+        len(folded.sizes) == rows
+        and len(folded.starts) == len(folded.codes) == sum(folded.sizes) == len(folded.first_words) // size
+        and len(folded.offsets) == (len(folded.words) + 1) * size
+        and len(folded.postings) == len(folded.word_values) == array("i", folded.offsets[-size:])[0] * size
+    )
+
+
+def _content(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> bytes:
+    """Every mechanism's fields, in order, and the themes' names, as bytes: what the search store's key is made
+    from, at C speed (a loop in Python over 10,000 mechanisms' values would cost more than reading the whole store
+    back)."""
+    from clbp_cli.core.cache import plain_mechanisms
+
+    plain = plain_mechanisms(map(attrgetter("mechanism"), ranked))
+    return marshal.dumps((plain, sorted(names.items())), 2)  # format 2 keeps no references: twice as fast
+
+
+def _fold_all(ranked: Sequence[RankedMechanism], names: dict[str, str]) -> _Folded:
+    """_Folded, worked out: every value of every row folded in one call (_fold_rows), and the postings of every word
+    (one loop over the words of the whole text; C-speed steps for the rest)."""
+    texts = [_row_texts(row, names) for row in ranked]
+    values, _ = _fold_rows(texts, f" {_ROW_SEPARATOR} ".join(f" {_SEPARATOR} ".join(row) for row in texts))
+    starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]
+    text = "\n" + "\n".join(values) + "\n"
+    numbers: dict[str, list[int]] = {}
+    for number, word in enumerate(text.split()):
+        found = numbers.get(word)
+        if found is None:
+            numbers[word] = [number]
+        else:
+            found.append(number)
+    words = sorted(numbers)
+    lists = list(map(numbers.__getitem__, words))
+    sizes = [value.count(" ") + 1 if value else 0 for value in values]  # words per value (folded: single spaces)
+    return _Folded(
+        text,
+        starts,
+        words,
+        "".join(map(_row_codes, ranked)),
+        list(map(len, texts)),
+        array("i", chain.from_iterable(lists)).tobytes(),
+        array("i", accumulate(map(len, lists), initial=0)).tobytes(),
+        array("i", chain.from_iterable(map(repeat, range(len(values)), sizes))).tobytes(),
+        array("i", accumulate(sizes[:-1], initial=0) if sizes else ()).tobytes(),
+    )
 
 
 def _fold_rows(texts: list[list[str]], joined: str) -> tuple[list[str], frozenset[str]]:
@@ -313,78 +388,75 @@ class _WordRows(NamedTuple):
 
 class SearchIndex:
     """The data prepared for searching, the one way to search (prepare_search): every value folded, in one text
-    with a value a line; the vocabulary, sorted; the words naming the review's subject. Worked out when a search
-    first needs them, and kept: where each word occurs (row, value, position), and each row's fields, stems and
-    acronyms. Building it costs one fold of the whole data; a search costs what its words touch."""
+    with a value a line, and each value's field; the vocabulary, sorted; the words naming the review's subject.
+    Worked out when a search first needs them, and kept: where each word occurs (row, value, position), and the
+    rows' stems and acronyms. Building it costs one fold of the whole data (or reading it back from the search
+    store); a search costs what its words touch."""
 
     def __init__(self, dataset: Dataset, ranked: Sequence[RankedMechanism]) -> None:
         self.dataset = dataset
         self.ranked = ranked
-        names = theme_names(dataset)
+        self.theme_names = theme_names(dataset)
         with collector_paused():
-            self.texts = [_row_texts(row, names) for row in ranked]  # each row's values as written
-            values, self.sorted_words = _folded_data(self.texts, dataset.origin)  # every value, every word
+            folded = _folded_data(dataset, ranked, self.theme_names)
+            self.text, self.value_starts, self.sorted_words, self.codes, sizes = folded[:5]
+            self._postings, self._offsets, self._word_values, self._first_words = (
+                array("i", data) for data in folded[5:]
+            )
             self.vocabulary = frozenset(self.sorted_words)
-            self.text = "\n" + "\n".join(values) + "\n"  # a value a line; its words apart by single spaces
-            sizes = list(map(len, self.texts))
-            self.row_starts = list(accumulate(sizes, initial=0))[:-1]  # row -> its first value
-            self.folded = [values[start : start + size] for start, size in zip(self.row_starts, sizes, strict=True)]
+            self.row_starts = list(accumulate(sizes, initial=0))  # row -> its first value; last, the values' count
             self.value_rows = list(chain.from_iterable(map(repeat, range(len(sizes)), sizes)))  # value -> its row
-            self.value_starts = [1, *map(add, accumulate(map(len, values[:-1])), count(2))]  # value -> its offset
+            self._value_after = self.value_starts[1:]  # value -> the next one's start (bisect: value at an offset)
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
         self._word_rows: dict[str, _WordRows] = {}
-        self._fields: dict[int, list[str]] = {}
+        self._texts: dict[int, list[str]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
-        self._acronym_rows: dict[str, list[int]] | None = None
+        self._acronym_rows: dict[str, list[int]] = {}
         self._name_keys: list[tuple[str, list[str]]] | None = None
         self._stems: dict[str, str] = {}
         self._value_stems: dict[int, list[str]] = {}
         self._initials: dict[int, list[tuple[str, str]]] = {}
         self._bounds: dict[str, list[tuple[int, int]]] = {}
 
-    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
-        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, offset in
-        the whole text; see position)."""
-        found = self._occurrences.get(word)
+    def row_texts(self, row_number: int) -> list[str]:
+        """A row's values as written (see _row_texts), kept."""
+        found = self._texts.get(row_number)
         if found is None:
-            found = []
-            text, starts, rows = self.text, self.value_starts, self.value_rows
-            size = len(word)
-            at = text.find(word)
-            while at >= 0:
-                if text[at - 1] in " \n" and text[at + size] in " \n":  # a whole word (the text ends in "\n")
-                    value = bisect_right(starts, at) - 1
-                    found.append((rows[value], value, at))
-                at = text.find(word, at + size)
-            self._occurrences[word] = found
+            found = self._texts[row_number] = _row_texts(self.ranked[row_number], self.theme_names)
         return found
 
-    def position(self, value: int, at: int) -> int:
-        """The position in its value of the word at this offset of the whole text."""
-        return self.text.count(" ", self.value_starts[value], at)
+    @property
+    def texts(self) -> list[list[str]]:
+        """Every row's values as written."""
+        return [self.row_texts(row_number) for row_number in range(len(self.ranked))]
 
-    def find(self, words: Iterable[str]) -> None:
-        """Work out where each of these words occurs (see occurrences), many at once: a word typed live ("m")
-        may stand for hundreds of words, found in one pass per first letter rather than one pass each."""
-        missing = [word for word in dict.fromkeys(words) if word not in self._occurrences]
-        if len(missing) <= MAX_SEPARATE_PASSES:
-            for word in missing:
-                self.occurrences(word)
-            return
-        by_letter: dict[str, dict[str, list[tuple[int, int, int]]]] = {}
-        for word in missing:
-            by_letter.setdefault(word[0], {})[word] = self._occurrences[word] = []
-        text, starts, rows = self.text, self.value_starts, self.value_rows
-        for letter, wanted in by_letter.items():
-            escaped = re.escape(letter)
-            for match in re.finditer(f"{escaped}(?<=[ \n]{escaped})[^ \n]*", text):
-                found = wanted.get(match.group())
-                if found is not None:
-                    at = match.start()
-                    value = bisect_right(starts, at) - 1
-                    found.append((rows[value], value, at))
+    def value(self, value: int) -> str:
+        """A value folded (counted over the whole data)."""
+        return self.text[self.value_starts[value] : self._end(value)]
+
+    def _end(self, value: int) -> int:
+        return self._value_after[value] - 1 if value < len(self._value_after) else len(self.text) - 1
+
+    @property
+    def folded(self) -> list[list[str]]:
+        """Every row's values folded."""
+        starts = self.row_starts
+        return [list(map(self.value, range(starts[row], starts[row + 1]))) for row in range(len(self.ranked))]
+
+    def occurrences(self, word: str) -> list[tuple[int, int, int]]:
+        """Where a folded word of the data occurs, in order: (row, value counted over the whole data, position of
+        the word in its value). From its postings, at C speed."""
+        found = self._occurrences.get(word)
+        if found is None:
+            place = bisect_left(self.sorted_words, word)
+            numbers = self._postings[self._offsets[place] : self._offsets[place + 1]] if word in self.vocabulary else ()
+            values = list(map(self._word_values.__getitem__, numbers))
+            positions = map(sub, numbers, map(self._first_words.__getitem__, values))
+            rows = map(self.value_rows.__getitem__, values)
+            found = self._occurrences[word] = list(zip(rows, values, positions, strict=True))
+        return found
 
     def word_rows(self, word: str) -> _WordRows:
         """Where a folded word of the data occurs, row by row (see _WordRows)."""
@@ -392,43 +464,38 @@ class SearchIndex:
         if found is None:
             best: dict[int, tuple[float, int]] = {}
             phrases = []
-            values = []
-            fields, row_starts = self._fields, self.row_starts
-            for row, value, at in self.occurrences(word):
-                values.append(value)
-                row_fields = fields.get(row) or self.fields(row)  # self.field(value), inline: a loop over many
-                field = row_fields[value - row_starts[row]]
-                if field == "phrase":
-                    phrases.append((row, value, self.position(value, at)))
+            codes = self.codes
+            occurrences = self.occurrences(word)
+            for occurrence in occurrences:
+                row, value, _ = occurrence
+                code = codes[value]
+                if code == "p":
+                    phrases.append(occurrence)
                     continue
-                weight, bits = FIELD_WEIGHTS[field], _FIELD_BITS[field]
+                weight, bits = _CODE_WEIGHTS[code]
                 old = best.get(row)
                 best[row] = (weight, bits) if old is None else (max(old[0], weight), old[1] | bits)
             rows = sorted(best.keys() | {row for row, _, _ in phrases})
-            found = self._word_rows[word] = _WordRows(rows, best, phrases, values)
+            found = self._word_rows[word] = _WordRows(rows, best, phrases, [value for _, value, _ in occurrences])
         return found
 
     def value_length(self, value: int) -> int:
         """How many words a value has."""
-        row = self.value_rows[value]
-        return self.folded[row][value - self.row_starts[row]].count(" ") + 1
+        return self.text.count(" ", self.value_starts[value], self._end(value)) + 1
 
     def fields(self, row_number: int) -> list[str]:
         """The field of each of the row's values."""
-        found = self._fields.get(row_number)
-        if found is None:
-            found = self._fields[row_number] = [_FIELD_CODES[code] for code in _row_codes(self.ranked[row_number])]
-        return found
+        return list(
+            map(_FIELD_CODES.__getitem__, self.codes[self.row_starts[row_number] : self.row_starts[row_number + 1]])
+        )
 
     def field(self, value: int) -> str:
         """The field of a value (counted over the whole data)."""
-        row = self.value_rows[value]
-        return self.fields(row)[value - self.row_starts[row]]
+        return _FIELD_CODES[self.codes[value]]
 
     def value_words(self, value: int) -> list[str]:
         """A value's folded words (the value counted over the whole data)."""
-        row = self.value_rows[value]
-        return self.folded[row][value - self.row_starts[row]].split()
+        return self.value(value).split()
 
     def stem(self, word: str) -> str:
         """stem(word), kept."""
@@ -453,21 +520,28 @@ class SearchIndex:
             self._by_length = by_length
         return self._by_length
 
-    def acronym_rows(self) -> dict[str, list[int]]:
-        """Acronym -> the rows with a value (but the description) of that acronym, in order."""
-        if self._acronym_rows is None:
-            found: dict[str, list[int]] = {}
-            for row_number in range(len(self.folded)):
-                for acronym in {a for pair in self.initials(row_number) for a in pair if a}:
-                    found.setdefault(acronym, []).append(row_number)
-            self._acronym_rows = found
-        return self._acronym_rows
+    def acronym_rows(self, acronym: str) -> list[int]:
+        """The rows with a value (but the description) of this acronym (see _initials), in order. Found by one
+        regex pass over the text, jumping from one word starting with the acronym's first letter to the next, to
+        the values whose words could give it; each of those checked by _initials (the initials of every value of
+        10,000 mechanisms would cost a tenth of a second)."""
+        found = self._acronym_rows.get(acronym)
+        if found is None:
+            rows = set()
+            codes, text = self.codes, self.text
+            for match in re.finditer(_acronym_pattern(acronym), text):
+                value = bisect_right(self._value_after, match.start())
+                if codes[value] != "d" and acronym in _initials(self.value(value)):
+                    rows.add(self.value_rows[value])
+            found = self._acronym_rows[acronym] = sorted(rows)
+        return found
 
     def initials(self, row_number: int) -> list[tuple[str, str]]:
         """The acronyms of a row's values but its description (an acronym names a term, not a sentence)."""
         found = self._initials.get(row_number)
         if found is None:
-            found = self._initials[row_number] = [_initials(value) for value in self.folded[row_number][:-1]]
+            values = range(self.row_starts[row_number], self.row_starts[row_number + 1] - 1)
+            found = self._initials[row_number] = [_initials(self.value(value)) for value in values]
         return found
 
     def value_stems(self, value: int) -> list[str]:
@@ -491,9 +565,12 @@ class SearchIndex:
             self._name_keys = [
                 (
                     row.mechanism.name,
-                    [_sounded(value.replace(" ", "")) for value in values[: 1 + len(row.mechanism.aliases)]],
+                    [
+                        _sounded(self.value(value).replace(" ", ""))
+                        for value in range(first, first + 1 + len(row.mechanism.aliases))
+                    ],
                 )
-                for row, values in zip(self.ranked, self.folded, strict=True)
+                for row, first in zip(self.ranked, self.row_starts, strict=False)
             ]
         return self._name_keys
 
@@ -705,6 +782,19 @@ def edit_distance(first: str, second: str, limit: int) -> int:
     return previous[-1]
 
 
+_STOPWORD_PATTERN = "|".join(map(re.escape, sorted(STOPWORDS, key=len, reverse=True)))
+
+
+def _acronym_pattern(acronym: str) -> str:
+    """A regex matching, from a word on to the end of its value, every value whose initials (of all its words, or of
+    all but stopwords) may be this acronym: a word starting with each of its letters in turn, only stopwords
+    between them and after the last; and some that are not (checked after)."""
+    first = re.escape(acronym[0])
+    stopwords = f"(?: (?:{_STOPWORD_PATTERN}))*"
+    rest = "".join(f"{stopwords} {re.escape(letter)}[^ \\n]*" for letter in acronym[1:])
+    return f"{first}(?<=[ \\n]{first})[^ \\n]*{rest}{stopwords}(?=\\n)"
+
+
 def _initials(folded: str) -> tuple[str, str]:
     """A value's acronyms: the initials of all its words and of its words but stopwords ('range of motion' ->
     'rom', 'rm'); empty below MIN_ACRONYM_WORDS words, where an acronym would be a guess."""
@@ -729,6 +819,8 @@ class _Query(NamedTuple):
     rarity: list[float]  # per query word; 0 for those that do not score
     stems: list[str]  # every query word's stem, for the exact and phrase bonuses
     full_rarity: float
+    scoring_rarity: list[tuple[int, float]]  # (query word, rarity) of each that scores
+    bonuses: dict[tuple[int, float], float]  # (value, its weight) -> its bonus (see _bonus), as worked out
 
 
 class _Ranked(NamedTuple):
@@ -799,10 +891,7 @@ def search_page(
         kept = _kept(_scores(index, query_info), specific)
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
-        matches = _matches(index, query_info, {found.row_number for found in first})
-        hits = [_hit(index, found, _score(index, found.row_number, matches[found.row_number], query_info), query_info)
-                for found in first]  # fmt: skip
-        return SearchPage(hits, len(in_theme), len(kept))
+        return SearchPage(_hits(index, first, query_info), len(in_theme), len(kept))
 
 
 _Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
@@ -823,16 +912,15 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         and words[i].folded.isalpha()
         and "word" not in expansions[i].values()
     )
-    index.find(data_word for expansion in expansions for data_word in expansion)
     matched_rows: list[set[int]] = []
     for i, expansion in enumerate(expansions):
         rows: set[int] = set()
         for data_word in expansion:
             rows.update(index.word_rows(data_word).rows)
         if i in acronyms:
-            rows.update(index.acronym_rows().get(words[i].folded, ()))
+            rows.update(index.acronym_rows(words[i].folded))
         matched_rows.append(rows)
-    total = len(index.folded)
+    total = len(index.ranked)
     rarity = [_idf(len(matched_rows[i]), total) if words[i].scores else 0.0 for i in range(len(words))]
     matching: dict[str, list[tuple[int, float, str]]] = {}
     for i, expansion in enumerate(expansions):
@@ -844,36 +932,34 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         # so keep only mechanisms where a specific word of it (one in few mechanisms) matches whole.
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
     stems = [word.stem for word in words]
-    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity))
+    scoring_rarity = [(i, rarity[i]) for i in scoring]
+    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {})
     return query, specific
 
 
-def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, dict[int, _Match]]:
-    """For each of these rows, per value holding a match: how each query word matched it, and where."""
+def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, _Match]:
+    """For each value of these rows holding a match (counted over the whole data): how each query word matched it,
+    and where."""
     size = len(query.words)
-    found: dict[int, dict[int, _Match]] = {}
+    found: dict[int, _Match] = {}
     for data_word, matching in query.matching.items():
-        for row, value, at in index.occurrences(data_word):
+        for row, value, position in index.occurrences(data_word):
             if row not in rows:
                 continue
-            position = index.position(value, at)
-            values = found.get(row)
-            if values is None:
-                values = found[row] = {}
-            entry = values.get(value)
+            entry = found.get(value)
             if entry is None:
-                entry = values[value] = ([0.0] * size, [""] * size, [])
+                entry = found[value] = ([0.0] * size, [""] * size, [])
             quality, how, positions = entry
             positions.append(position)
             for i, match_quality, match in matching:
                 if match_quality > quality[i] or (match_quality == quality[i] and _FIRST[match] < _FIRST[how[i]]):
                     quality[i], how[i] = match_quality, match
     for i in query.acronyms:  # every value but the description may be an acronym's
-        for row in rows.intersection(index.acronym_rows().get(query.words[i].folded, ())):
+        for row in rows.intersection(index.acronym_rows(query.words[i].folded)):
             for number, pair in enumerate(index.initials(row)):
                 if query.words[i].folded in pair:
                     value = index.row_starts[row] + number
-                    entry = found.setdefault(row, {}).setdefault(value, ([0.0] * size, [""] * size, []))
+                    entry = found.setdefault(value, ([0.0] * size, [""] * size, []))
                     if not entry[0][i]:
                         entry[0][i], entry[1][i] = MATCH_QUALITY["acronym"], "acronym"
                         entry[2].extend(range(len(index.value_words(value))))
@@ -918,7 +1004,7 @@ def _scores(index: SearchIndex, query: _Query) -> list[_Ranked]:
             if match == "word":
                 whole[i].update(rows.values)
     for i in query.acronyms:  # every value but the description may be an acronym's
-        for row in index.acronym_rows().get(query.words[i].folded, ()):
+        for row in index.acronym_rows(query.words[i].folded):
             for number, pair in enumerate(index.initials(row)):
                 if query.words[i].folded in pair:
                     field = index.fields(row)[number]
@@ -953,17 +1039,23 @@ def _rank(
     made and the fields the word occurs in (as bits); and per row its best exact or phrase bonus: a row's score is
     the bonus plus, for each scoring word, its rarity times its best plus a little per other field it occurs in."""
     words = [(i, query.rarity[i], best[i], how[i], fields[i]) for i in query.scoring]
+    size = len(words)
+    anchor_sets: dict[tuple[int, ...], frozenset[int]] = {}  # one frozenset per set of anchors, not per row
     ranked = []
     for row in rows:
-        score, coverage, anchors = bonus.get(row, 0.0), 0.0, []
+        score, coverage = bonus.get(row, 0.0), 0.0
+        anchors: tuple[int, ...] = ()
         for i, rarity, best_i, how_i, fields_i in words:
             found = best_i.get(row)
             if found:
-                score += rarity * (found + OTHER_FIELDS_BONUS * min(fields_i[row].bit_count() - 1, MAX_OTHER_FIELDS))
+                score += rarity * (found + _OTHER_FIELDS[fields_i[row]])
                 coverage += found
                 if how_i[row] in _ANCHORS:
-                    anchors.append(i)
-        ranked.append(_Ranked(score, coverage / len(words), row, frozenset(anchors)))
+                    anchors += (i,)
+        anchor_set = anchor_sets.get(anchors)
+        if anchor_set is None:
+            anchor_set = anchor_sets[anchors] = frozenset(anchors)
+        ranked.append(_Ranked(score, coverage / size, row, anchor_set))
     return ranked
 
 
@@ -975,14 +1067,23 @@ def _better(value: float, match: str, old_value: float, old_match: str) -> bool:
 _FIRST = {match: order for order, match in enumerate(MATCH_QUALITY)}
 _ANCHORS = ("word", "acronym", "prefix")
 _FIELD_BITS = {field: 1 << order for order, field in enumerate(FIELD_WEIGHTS)}
+# The bonus for the other fields a word occurs in, by the fields it occurs in (as bits).
+_OTHER_FIELDS = [
+    OTHER_FIELDS_BONUS * min(bits.bit_count() - 1, MAX_OTHER_FIELDS) for bits in range(1 << len(FIELD_WEIGHTS))
+]
 
 
 def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> float:
     """A value's exact or phrase bonus (see _stems_bonus), times its field weight and the query's rarity. A value
     of more than MAX_EXACT_WORDS words is not tried for a one-word query (it cannot be that word alone)."""
-    if len(query.stems) == 1 and index.value_length(value) > MAX_EXACT_WORDS:
-        return 0.0
-    return _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+    found = query.bonuses.get((value, weight))  # ranking and the hit shown both ask
+    if found is None:
+        if len(query.stems) == 1 and index.value_length(value) > MAX_EXACT_WORDS:
+            found = 0.0
+        else:
+            found = _stems_bonus(index.value_stems(value), query.stems) * weight * query.full_rarity
+        query.bonuses[value, weight] = found
+    return found
 
 
 def _kept(scored: list[_Ranked], specific: frozenset[int] | None) -> list[_Ranked]:
@@ -1001,32 +1102,39 @@ def _order(scored: _Ranked) -> tuple[float, int]:
 
 
 def _score(index: SearchIndex, row_number: int, matches: dict[int, _Match], query: _Query) -> _Scored:
-    """What _rank needs of a row, worked out value by value (_scores works it out for every row at once), and the
-    value its hit shows: the strongest match."""
-    fields, first = index.fields(row_number), index.row_starts[row_number]
+    """What _rank needs of a row, worked out value by value from its values' matches (see _matches; _scores works
+    it out for every row at once), and the value its hit shows: the strongest match."""
+    codes, first = index.codes, index.row_starts[row_number]
     size = len(query.words)
     best = [0.0] * size  # per query word: its best field weight times match quality
     how_best = [""] * size
     fields_seen = [0] * size  # per query word: the fields it occurs in, as bits
     shown: tuple[float, float, int, list[int]] = (-1.0, 0.0, 0, [])  # (value score, bonus, value, positions)
     bonus_total = 0.0
-    for value, (quality, how, positions) in sorted(matches.items()):
-        field = fields[value - first]
-        weight = FIELD_WEIGHTS[field]
-        if field == "phrase":  # an everyday phrase counts by the share of its content words matched
+    scoring = query.scoring_rarity
+    for value in range(first, index.row_starts[row_number + 1]):
+        entry = matches.get(value)
+        if entry is None:
+            continue
+        quality, how, positions = entry
+        code = codes[value]
+        weight, bit = _CODE_WEIGHTS[code]
+        if code == "p":  # an everyday phrase counts by the share of its content words matched
             weight *= _phrase_share(index.value_words(value), positions, index)
         value_score = 0.0
-        for i in query.scoring:
+        every_word = True  # every scoring word matched as a word: the value may hold the whole query's stems
+        for i, rarity in scoring:
             if quality[i]:
-                fields_seen[i] |= _FIELD_BITS[field]
-                value_score += query.rarity[i] * weight * quality[i]
+                fields_seen[i] |= bit
+                value_score += rarity * weight * quality[i]
                 if _better(weight * quality[i], how[i], best[i], how_best[i]):
                     best[i], how_best[i] = weight * quality[i], how[i]
-        bonus = 0.0
-        if all(how[i] == "word" for i in query.scoring):  # the value may hold the whole query's stems
-            bonus = _bonus(index, value, weight, query)
-        bonus_total = max(bonus_total, bonus)
-        if (value_score, bonus) > shown[:2]:  # the strongest field shows why
+            if how[i] != "word":
+                every_word = False
+        bonus = _bonus(index, value, weight, query) if every_word else 0.0
+        if bonus > bonus_total:
+            bonus_total = bonus
+        if value_score > shown[0] or (value_score == shown[0] and bonus > shown[1]):  # the strongest shows why
             shown = (value_score, bonus, value - first, positions)
     return _Scored(row_number, best, how_best, fields_seen, bonus_total, shown[2], shown[3], shown[1])
 
@@ -1056,20 +1164,32 @@ def _stems_bonus(value_stems: list[str], query_stems: list[str]) -> float:
     return 0.0
 
 
-def _hit(index: SearchIndex, ranked: _Ranked, scored: _Scored, query: _Query) -> SearchHit:
-    """The hit shown for a ranked row: the value that matched most strongly, its matched words marked."""
-    row_number, value_number = ranked.row_number, scored.value_number
-    field = index.fields(row_number)[value_number]
-    text = index.texts[row_number][value_number]
-    spans = _word_spans(text, sorted(set(scored.positions)), index.bounds(text))
-    if field == "description":
-        text, spans = _snippet(text, spans)
+def _hits(index: SearchIndex, first: list[_Ranked], query: _Query) -> list[SearchHit]:
+    """The hits shown for these ranked rows: for each, the value that matched most strongly (see _score), its
+    matched words marked. What a hit's kind and terms are depends only on how each word matched and the value's
+    bonus: worked out once for each such pair (a search of thousands of hits has a handful)."""
+    matches = _matches(index, query, {found.row_number for found in first})
     ideal = query.full_rarity * (FIELD_WEIGHTS["name"] + EXACT_BONUS) or 1.0
-    relevance = max(1, min(100, round(100 * ranked.score / ideal)))
-    matched = [i for i in query.scoring if scored.how[i]]
-    kind = _kind(scored.value_bonus, matched, scored.how, len(query.scoring))
-    terms = tuple(query.words[i].typed for i in matched)
-    return SearchHit(index.ranked[row_number], relevance, field, kind, text, spans, terms)
+    kinds: dict[tuple[tuple[str, ...], float], tuple[str, tuple[str, ...]]] = {}
+    hits = []
+    for found in first:
+        row_number = found.row_number
+        scored = _score(index, row_number, matches, query)
+        field = index.field(index.row_starts[row_number] + scored.value_number)
+        text = index.row_texts(row_number)[scored.value_number]
+        positions = scored.positions if len(scored.positions) == 1 else sorted(set(scored.positions))
+        spans = _word_spans(text, positions, index.bounds(text))
+        if field == "description":
+            text, spans = _snippet(text, spans)
+        how = scored.how
+        shown = kinds.get(key := (tuple(how), scored.value_bonus))
+        if shown is None:
+            matched = [i for i in query.scoring if how[i]]
+            kind = _kind(scored.value_bonus, matched, how, len(query.scoring))
+            shown = kinds[key] = (kind, tuple(query.words[i].typed for i in matched))
+        relevance = max(1, min(100, round(100 * found.score / ideal)))
+        hits.append(SearchHit(index.ranked[row_number], relevance, field, shown[0], text, spans, shown[1]))
+    return hits
 
 
 def _kind(bonus: float, matched: list[int], how: list[str], size: int) -> str:
@@ -1091,7 +1211,7 @@ def _word_bounds(text: str) -> list[tuple[int, int]]:
     """For each folded word of `text`, the [start, end) of the original text it comes from: to its next word's
     start, or to the end of the text's last letter or digit."""
     if text.isascii():  # one folded word per run of letters and digits (the spelling rules work inside words)
-        return [match.span() for match in _ASCII_WORD.finditer(text)]
+        return list(map(_MATCH_SPAN, _ASCII_WORD.finditer(text)))
     return _folded_word_bounds(text)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import math
+from json.encoder import encode_basestring  # the C encoder of a JSON string, when the interpreter has it
+from operator import itemgetter
 from typing import Any
 
 from clbp_cli.core.citation import markdown_escaped, short_reference
@@ -30,7 +33,59 @@ def _columns(records: list[Record], view: View) -> list[str]:
 
 
 def render_json(view: View, settings: RenderSettings) -> str:
-    return json.dumps(view.document(), ensure_ascii=False, indent=2) + "\n"
+    document = view.document()
+    return (_records_json(document) or json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
+
+
+_JSON_BOOLEANS = ("false", "true")
+
+
+def _records_json(document: Any) -> str | None:
+    """json.dumps(document, ensure_ascii=False, indent=2), byte for byte, for a list of flat records of one shape
+    (a search's thousands of hits, a list of 10,000 mechanisms): column by column at C speed, then each record
+    through one template, where json's indenting encoder works value by value in Python (5-10x slower). None for
+    any other document (json.dumps writes it): a record of other keys or a value of another type."""
+    if type(document) is not list or not document or type(document[0]) is not dict or not document[0]:
+        return None
+    keys = tuple(document[0])
+    if any(type(record) is not dict or tuple(record) != keys for record in document):
+        return None
+    columns = []
+    for key in keys:
+        column = list(map(itemgetter(key), document))
+        encoded = _json_column(column)
+        if encoded is None:
+            return None
+        columns.append(encoded)
+    fields = ",".join(f"\n    {encode_basestring(key).replace('%', '%%')}: %s" for key in keys)
+    template = "\n  {" + fields + "\n  }"
+    return "[" + ",".join(map(template.__mod__, zip(*columns, strict=True))) + "\n]"
+
+
+def _json_column(column: list[Any]) -> list[str] | None:
+    """One field of every record as json.dumps writes it inside a record; None for a type it does not handle."""
+    kinds = set(map(type, column))
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if kind is str:
+        return list(map(encode_basestring, column))
+    if kind is bool:
+        return list(map(_JSON_BOOLEANS.__getitem__, column))
+    if kind is int:
+        return list(map(int.__repr__, column))
+    if kind is float and all(map(math.isfinite, column)):
+        return list(map(float.__repr__, column))
+    if kind is list and all(type(item) is str for items in column for item in items):
+        return [_json_strings(items) for items in column]
+    return None
+
+
+def _json_strings(items: list[str]) -> str:
+    """A list of strings inside a record, as json.dumps(indent=2) writes it."""
+    if not items:
+        return "[]"
+    return "[\n      " + ",\n      ".join(map(encode_basestring, items)) + "\n    ]"
 
 
 def render_yaml(view: View, settings: RenderSettings) -> str:
