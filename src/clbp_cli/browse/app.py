@@ -14,6 +14,8 @@ vim), where letters are text and Esc cancels the search.
 from __future__ import annotations
 
 import gc
+import select
+import sys
 import threading
 from collections.abc import Sequence
 from typing import ClassVar, NamedTuple
@@ -58,6 +60,20 @@ class Found(NamedTuple):
     matched: int
     all_hits: int
     nearest: list[str]
+
+
+TERMINAL_CHECK_SECONDS = 1.0
+
+
+def terminal_hung_up(stream: object) -> bool:
+    """The terminal behind `stream` has gone (its other end closed): poll reports a hang-up or an error."""
+    try:
+        fileno = stream.fileno()  # type: ignore[attr-defined]
+        poller = select.poll()
+        poller.register(fileno, select.POLLIN)
+        return any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 class BrowseApp(App[int]):
@@ -132,6 +148,15 @@ class BrowseApp(App[int]):
         self.fit_to(*self.size)
         if len(self.ranked) >= BACKGROUND_FROM:
             self.call_after_refresh(self.prepare_search_in_background)  # once the first screen is drawn
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self.quit_if_the_terminal_is_gone)
+
+    def quit_if_the_terminal_is_gone(self) -> None:
+        """Quit when the terminal hangs up without a SIGHUP (a terminal that is not the process's controlling one,
+        as under some multiplexers and test harnesses): Textual would read end-of-file from it forever, using a
+        whole core."""
+        if terminal_hung_up(sys.__stdin__):
+            self.exit(return_code=0)
 
     def on_resize(self, event: Resize) -> None:
         self.fit_to(*event.size)
