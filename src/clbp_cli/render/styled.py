@@ -100,20 +100,8 @@ class Styled:
     def __repr__(self) -> str:
         return f"Styled({self.plain!r}, {self.style!r}, {self.spans!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Styled) and (self.plain, self.style, self.spans) == (
-            other.plain,
-            other.style,
-            other.spans,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
     def __len__(self) -> int:
         return len(self.plain)
-
-    def __str__(self) -> str:
-        return self.plain
 
     @property
     def cell_len(self) -> int:
