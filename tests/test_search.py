@@ -185,6 +185,33 @@ def test_a_query_partly_outside_the_review_needs_a_specific_word_matched_whole()
     assert ids("thinks he is disabled")[:2].count("disability-perception") == 1  # "he" is a stopword
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["attention deficit in young children", "sprained ankle ligament", "blood type for a transfusion",
+     "strength of the pound against the dollar", "blood sugar tablets for diabetes"],
+)  # fmt: skip
+def test_a_hit_matches_at_least_as_many_words_as_the_review_does_not_know(query: str) -> None:
+    """One real word among words that match nothing in the data is about something else: a hit must match at least
+    as many of the query's words as match nothing at all."""
+    assert ids(query) == []
+
+
+def test_one_unknown_word_beside_one_real_word_still_finds_it() -> None:
+    assert ids("I slouch at my desk all day")[:1] == ["postural-alignment"]  # "day" is a filler word
+    assert ids("periaqueductal grey")[:1] == ["descending-inhibition"]
+
+
+def test_a_fuzzy_match_never_lands_on_a_stopword_of_the_data() -> None:
+    index = prepare_search(DATASET, RANKED)
+    (against,) = _query_words("against", index)
+    assert "again" not in _expand(against, index.vocabulary, index)
+
+
+def test_the_british_our_needs_two_letters_before_it() -> None:
+    assert fold("colour odour behaviours") == "color odor behaviors"
+    assert fold("your hours four") == "your hours four"  # your stays a stopword
+
+
 def test_only_the_first_32_content_words_count() -> None:
     padding = " ".join(f"zz{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(32))
     index = prepare_search(DATASET, RANKED)
@@ -785,7 +812,8 @@ def test_words_for_the_reviews_own_subject_include_its_everyday_names(query: str
 @pytest.mark.parametrize(
     ("padded", "plain"),
     [("I'm scared I'll hurt", "scared hurt"), ("it feels like it makes me disabled", "feels disabled"),
-     ("avoid bending because it might hurt again", "avoid bending hurt")],
+     ("avoid bending because it might hurt again", "avoid bending hurt"),
+     ("I don't sleep well since last week", "sleep well last"), ("I always feel tired every day", "feel tired")],
 )  # fmt: skip
 def test_filler_words_and_the_tails_of_contractions_add_nothing(padded: str, plain: str) -> None:
     """'ll, 've, 're, like, make, made, because, might, again: said in passing, they neither match nor dilute the

@@ -30,7 +30,7 @@ _FOLD_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("", r"[\W_]+", " "),  # punctuation, hyphens and underscores separate words
         ("is", r"is(?<=[a-z]is)(?=(?:ation|ations|e|es|ed|ing|er|ers)\b)", "iz"),  # stabilisation -> stabilization
         ("ys", r"ys(?<=[a-z]ys)(?=(?:e|es|ed|ing)\b)", "yz"),  # analyse -> analyze
-        ("our", r"our(?<=[a-z]our)(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior
+        ("our", r"our(?<=[a-z]{2}our)(?=(?:s|ed|ing|able)?\b)", "or"),  # behaviour -> behavior; not your, hour, four
         ("ae", r"ae(?<=[a-z]ae)(?=[a-z])", "e"),  # kinaesthesia -> kinesthesia
         ("oe", r"oe(?<=\boe)(?=[a-z])", "e"),  # oedema -> edema
         ("tre", r"tre(?<=[a-z]{2}tre)(?=s?\b)", "ter"),  # centre -> center
@@ -153,12 +153,17 @@ SNIPPET_WIDTH = 50  # characters of a description shown around its first match
 MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
 MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
 STORED_FROM = 2000  # mechanisms from which the folded data is kept on disk beside the data cache (search_store)
-# Words that never match on their own: they carry no meaning in a question about mechanisms.
+# Words that never match on their own: they carry no meaning in a question about mechanisms (function words, the
+# halves of contractions, times and frequencies, vague words of everyday sentences).
 _STOPWORDS_TEXT = """a about after an and are as at be been but by can could do does doing for from had has have how i if
 in into is it its me my no not of on or our so such than that the their them then there these they this those to
 was we were what when where which while who why will with would you your get gets got getting very more less much
 many too also just really he she him her his hers us all any some every because might again
-ll ve re like make makes made making"""
+ll ve re like make makes made making
+don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn ain dont doesnt didnt isnt wont im ive
+day days week weeks month months year years today tonight tomorrow yesterday always sometimes usually often ever
+since still already yet soon now something anything everything stuff lot lots bit went happen happens happened
+seem seems seemed instead"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # Particles of phrasal verbs: part of a phrase ("fed up", "turning the pain down"), never a match on their own.
 PARTICLES = frozenset(["up", "down", "out", "off", "over", "away", "around", "through", "along"])
@@ -691,6 +696,8 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
         if data_word.startswith(head) and stem_of(data_word) == word.stem:
             found[data_word] = "word"
         elif partial:
+            if data_word in STOPWORDS:  # "against" is not "again": a stopword of the data matches only itself
+                continue
             if _starts(data_word, word, long_stem, stem_of):
                 found[data_word] = "prefix"
             elif len(word.folded) >= MIN_INSIDE_LENGTH and word.folded in data_word:
@@ -703,7 +710,7 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
             lengths = range(length - allowed - 1, length + allowed + 2)
             candidates = {data_word for size in lengths for data_word in index.by_length.get(size, ())}
         for data_word in candidates if index is not None else vocabulary:
-            if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha():
+            if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha() and data_word not in STOPWORDS:
                 distance = edit_distance(typed, _sounded(data_word), allowed)
                 if distance <= 1 or (distance <= allowed and data_word[0] == typed[0]):  # 2: not the 1st letter
                     found.setdefault(data_word, "typo")
@@ -828,6 +835,7 @@ class _Ranked(NamedTuple):
     coverage: float  # the mean over the query's scoring words of their best field weight times match quality
     row_number: int
     anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
+    matched: int  # how many of the query's scoring words it matches at all
 
 
 class _Scored(NamedTuple):
@@ -887,8 +895,8 @@ def search_page(
         prepared = _prepare_query(index, _query_words(query, index, typing))
         if prepared is None or names_an_outcome(index, query):
             return SearchPage([], 0, 0)
-        query_info, specific = prepared
-        kept = _kept(_scores(index, query_info), specific)
+        query_info, specific, outside = prepared
+        kept = _kept(_scores(index, query_info), specific, outside)
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
         return SearchPage(_hits(index, first, query_info), len(in_theme), len(kept))
@@ -897,7 +905,7 @@ def search_page(
 _Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
 
 
-def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query, frozenset[int] | None] | None:
+def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query, frozenset[int] | None, int] | None:
     """The query's words expanded to the data's, and their rarity; and, when the query is partly outside the
     review, its specific words (one of which a hit must match whole). None when no word of the query can score."""
     scoring = [i for i, word in enumerate(words) if word.scores]
@@ -934,7 +942,7 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
     stems = [word.stem for word in words]
     scoring_rarity = [(i, rarity[i]) for i in scoring]
     query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {})
-    return query, specific
+    return query, specific, sum(not matched_rows[i] for i in scoring)
 
 
 def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, _Match]:
@@ -1045,9 +1053,11 @@ def _rank(
     for row in rows:
         score, coverage = bonus.get(row, 0.0), 0.0
         anchors: tuple[int, ...] = ()
+        matched = 0
         for i, rarity, best_i, how_i, fields_i in words:
             found = best_i.get(row)
             if found:
+                matched += 1
                 score += rarity * (found + _OTHER_FIELDS[fields_i[row]])
                 coverage += found
                 if how_i[row] in _ANCHORS:
@@ -1055,7 +1065,7 @@ def _rank(
         anchor_set = anchor_sets.get(anchors)
         if anchor_set is None:
             anchor_set = anchor_sets[anchors] = frozenset(anchors)
-        ranked.append(_Ranked(score, coverage / size, row, anchor_set))
+        ranked.append(_Ranked(score, coverage / size, row, anchor_set, matched))
     return ranked
 
 
@@ -1086,10 +1096,13 @@ def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> floa
     return found
 
 
-def _kept(scored: list[_Ranked], specific: frozenset[int] | None) -> list[_Ranked]:
+def _kept(scored: list[_Ranked], specific: frozenset[int] | None, outside: int) -> list[_Ranked]:
     """The hits: those resting on enough of the query, matching one of its specific words whole when it is
     partly outside the review, and not far below the best (a word in passing). Ranked by _order."""
-    kept = [s for s in scored if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific)]
+    if specific is None:
+        kept = [s for s in scored if s.coverage >= MIN_COVERAGE]
+    else:
+        kept = [s for s in scored if s.coverage >= MIN_COVERAGE and s.anchors & specific and s.matched >= outside]
     if kept:
         floor = TAIL_SHARE * max(s.score for s in kept)
         kept = [s for s in kept if s.score >= floor]
