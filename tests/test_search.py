@@ -820,3 +820,9 @@ def test_filler_words_and_the_tails_of_contractions_add_nothing(padded: str, pla
     words that do (a hit rests on a share of the query's words)."""
     found = [(hit.row, hit.relevance) for hit in search(DATASET, RANKED, padded)]
     assert found and found == [(hit.row, hit.relevance) for hit in search(DATASET, RANKED, plain)]
+
+
+def test_a_rare_word_counts_for_more_of_the_query_than_common_ones() -> None:
+    """Whether a hit rests on enough of the query weighs each word by its rarity: "confident" (one mechanism) says
+    more of what is meant than "feel", "things" and "hurts" (several each)."""
+    assert ids("I don't feel confident I can do things when my back hurts")[:1] == ["pain-self-efficacy"]

@@ -136,8 +136,9 @@ EXACT_BONUS = 1.0  # the whole query is a whole value: times the value's field w
 PHRASE_BONUS = 0.5  # the query's words, in order, inside one value
 OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to MAX_OTHER_FIELDS)
 MAX_OTHER_FIELDS = 3
-MIN_COVERAGE = 0.2  # a hit rests on enough of the query: the mean, over its content words, of field weight times
-# match quality (a word in a name 1.0, in a description 0.3, none 0): one description word of two is 0.15
+MIN_COVERAGE = 0.2  # a hit rests on enough of the query: the mean, over its content words weighted by their rarity,
+# of field weight times match quality (a word in a name 1.0, in a description 0.3, none 0): one description word of
+# two as rare is 0.15; a word that matches nothing anywhere weighs as the others do on average
 TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
 COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms is common, not specific
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
@@ -828,11 +829,12 @@ class _Query(NamedTuple):
     full_rarity: float
     scoring_rarity: list[tuple[int, float]]  # (query word, rarity) of each that scores
     bonuses: dict[tuple[int, float], float]  # (value, its weight) -> its bonus (see _bonus), as worked out
+    coverage_total: float  # what a hit's coverage is divided by (see MIN_COVERAGE)
 
 
 class _Ranked(NamedTuple):
     score: float
-    coverage: float  # the mean over the query's scoring words of their best field weight times match quality
+    coverage: float  # the rarity-weighted mean over the query's scoring words of best field weight times match quality
     row_number: int
     anchors: frozenset[int]  # the query words that match one of its words whole (or the start of one)
     matched: int  # how many of the query's scoring words it matches at all
@@ -941,7 +943,13 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
     stems = [word.stem for word in words]
     scoring_rarity = [(i, rarity[i]) for i in scoring]
-    query = _Query(words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {})
+    # A rare word says more of what the query means; one that matches nothing weighs as the others on average.
+    known = [rarity[i] for i in scoring if matched_rows[i]]
+    unknown_weight = sum(known) / len(known) if known else 1.0
+    coverage_total = sum(rarity[i] if matched_rows[i] else unknown_weight for i in scoring) or 1.0
+    query = _Query(
+        words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {}, coverage_total
+    )
     return query, specific, sum(not matched_rows[i] for i in scoring)
 
 
@@ -1047,7 +1055,6 @@ def _rank(
     made and the fields the word occurs in (as bits); and per row its best exact or phrase bonus: a row's score is
     the bonus plus, for each scoring word, its rarity times its best plus a little per other field it occurs in."""
     words = [(i, query.rarity[i], best[i], how[i], fields[i]) for i in query.scoring]
-    size = len(words)
     anchor_sets: dict[tuple[int, ...], frozenset[int]] = {}  # one frozenset per set of anchors, not per row
     ranked = []
     for row in rows:
@@ -1059,13 +1066,13 @@ def _rank(
             if found:
                 matched += 1
                 score += rarity * (found + _OTHER_FIELDS[fields_i[row]])
-                coverage += found
+                coverage += found * rarity
                 if how_i[row] in _ANCHORS:
                     anchors += (i,)
         anchor_set = anchor_sets.get(anchors)
         if anchor_set is None:
             anchor_set = anchor_sets[anchors] = frozenset(anchors)
-        ranked.append(_Ranked(score, coverage / size, row, anchor_set, matched))
+        ranked.append(_Ranked(score, coverage / query.coverage_total, row, anchor_set, matched))
     return ranked
 
 
