@@ -248,6 +248,8 @@ def test_stemmer_examples() -> None:
     assert stem("worried") == stem("worry") == "worry"
     assert stem("running") == "run" and stem("falling") == "fall"
     assert stem("tsk") == "tsk" and stem("vo2max") == "vo2max"
+    assert stem("powerful") == stem("power") and stem("painful") == stem("pain") and stem("awful") == "awful"
+    assert stem("mindfulness") == stem("mindful")
 
 
 def test_edit_distance_counts_swaps_as_one_and_stops_past_the_limit() -> None:

@@ -179,7 +179,7 @@ def typo_allowance(length: int) -> int:
 
 
 def stem(word: str) -> str:
-    """A light stemmer for folded words: plurals, -ing, -ed, -er, -ness and a final e go, so that 'fitter' and
+    """A light stemmer for folded words: plurals, -ful, -ing, -ed, -er, -ness and a final e go, so that 'fitter' and
     'fitness' meet at 'fit', 'exercises' and 'exercising' at 'exercis', 'cope' and 'coping' at 'cop'. Both sides
     are stemmed alike."""
     if len(word) <= 3 or not word.isalpha():
@@ -190,6 +190,10 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if word.endswith("ness") and len(word) >= 8:
+        word = word[:-4]  # mindfulness -> mindful, as the -ful below sees it
+    if word.endswith("ful") and len(word) >= 7:
+        word = word[:-3]  # powerful -> power, painful -> pain, fearful -> fear; not awful, useful
     for suffix in ("ness", "ing", "ed", "er"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
