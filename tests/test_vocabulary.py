@@ -177,7 +177,7 @@ def test_no_word_is_spread_over_many_cards(dataset) -> None:
     assert set(shared) == {
         "pilates", "transversusabdominis", "multifidus", "stamina", "paraspinalmuscles", "gradedexposure",
         "stiffness", "yoga", "exercizeinducedhypoalgesia", "pituitarygland", "intervertebraldisc",
-        "exposuretherapy", "serotonin",
+        "exposuretherapy", "serotonin", "yellowflags",
     }  # fmt: skip
 
 

@@ -162,6 +162,7 @@ was we were what when where which while who why will with would you your get get
 many too also just really he she him her his hers us all any some every because might again
 ll ve re like make makes made making
 don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn ain dont doesnt didnt isnt wont im ive
+am cant wouldnt couldnt shouldnt havent hasnt arent wasnt werent youre theyre thats whats
 day days week weeks month months year years today tonight tomorrow yesterday always sometimes usually often ever
 since still already yet soon now something anything everything stuff lot lots bit went happen happens happened
 seem seems seemed instead"""
