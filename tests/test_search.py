@@ -196,6 +196,20 @@ def test_a_hit_matches_at_least_as_many_words_as_the_review_does_not_know(query:
     assert ids(query) == []
 
 
+def test_a_word_known_only_by_a_typo_or_a_start_counts_as_unknown() -> None:
+    """ "phone" is one letter from bone and "tech" starts technique, "mode" model: none is a word of the data."""
+    assert ids("tech support phone number") == []
+    assert ids("sleep mode on my laptop") == []
+    assert ids("desending inhibiton")[:1] == ["descending-inhibition"]  # two typos of the words of one name
+
+
+def test_a_typo_is_never_at_the_first_letter() -> None:
+    index = prepare_search(DATASET, RANKED)
+    (pound,) = _query_words("pound", index)
+    assert "wound" not in _expand(pound, index.vocabulary, index)
+    assert ids("tense")[:1] == ["muscle-tension"]  # not mastery, through "sense"
+
+
 def test_one_unknown_word_beside_one_real_word_still_finds_it() -> None:
     assert ids("I slouch at my desk all day")[:1] == ["postural-alignment"]  # "day" is a filler word
     assert ids("periaqueductal grey")[:1] == ["descending-inhibition"]

@@ -144,7 +144,7 @@ COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms is commo
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
 MIN_INSIDE_LENGTH = 5  # a word this long may match inside another ("phobia" in kinesiophobia; not "rate")
 MIN_TYPO_LENGTH = 5  # a word this long may hold one typo...
-LONG_WORD_LENGTH = 10  # ...and one this long two (but not at the first letter)
+LONG_WORD_LENGTH = 10  # ...and one this long two; never at the first letter
 FAMILY_START = 5  # two stems sharing this many first letters may be one word family (disabl, disability)
 ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the data may be an acronym
 MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
@@ -710,7 +710,9 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
                 found[data_word] = "inside"
     length = len(word.folded)
     allowed = typo_allowance(length)
-    if allowed and not any(how in ("word", "prefix") for how in found.values()):
+    # Typos are looked for unless the word is in the data as typed, or starts one of its words: a word family
+    # alone ("desending" and desensitization) does not say it was typed right.
+    if allowed and not any(how == "word" or data_word.startswith(word.folded) for data_word, how in found.items()):
         typed = _sounded(word.folded)
         if index is not None:
             lengths = range(length - allowed - 1, length + allowed + 2)
@@ -718,7 +720,7 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
         for data_word in candidates if index is not None else vocabulary:
             if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha() and data_word not in STOPWORDS:
                 distance = edit_distance(typed, _sounded(data_word), allowed)
-                if distance <= 1 or (distance <= allowed and data_word[0] == typed[0]):  # 2: not the 1st letter
+                if distance <= allowed and data_word[0] == typed[0]:  # not at the first letter
                     found.setdefault(data_word, "typo")
     return found
 
@@ -955,7 +957,13 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
     query = _Query(
         words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {}, coverage_total
     )
-    return query, specific, sum(not matched_rows[i] for i in scoring)
+    # Words of the query the data does not hold as such (no word of that stem, no acronym): "wifi", and "phone"
+    # (only one letter from bone) or "tech" (only the start of technique).
+    unknown = sum(
+        "word" not in expansions[i].values() and not (i in acronyms and index.acronym_rows(words[i].folded))
+        for i in scoring
+    )
+    return query, specific, unknown
 
 
 def _matches(index: SearchIndex, query: _Query, rows: set[int]) -> dict[int, _Match]:
@@ -1111,10 +1119,11 @@ def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> floa
 def _kept(scored: list[_Ranked], specific: frozenset[int] | None, outside: int) -> list[_Ranked]:
     """The hits: those resting on enough of the query, matching one of its specific words whole when it is
     partly outside the review, and not far below the best (a word in passing). Ranked by _order."""
-    if specific is None:
-        kept = [s for s in scored if s.coverage >= MIN_COVERAGE]
-    else:
-        kept = [s for s in scored if s.coverage >= MIN_COVERAGE and s.anchors & specific and s.matched >= outside]
+    kept = [
+        s
+        for s in scored
+        if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific) and s.matched >= outside
+    ]
     if kept:
         floor = TAIL_SHARE * max(s.score for s in kept)
         kept = [s for s in kept if s.score >= floor]
