@@ -710,14 +710,21 @@ def _expand(word: _QueryWord, vocabulary: frozenset[str], index: SearchIndex | N
                 found[data_word] = "inside"
     length = len(word.folded)
     allowed = typo_allowance(length)
+    dropped = length == MIN_TYPO_LENGTH - 1 and not word.being_typed  # "slep": one letter short of a word
     # Typos are looked for unless the word is in the data as typed, or starts one of its words: a word family
     # alone ("desending" and desensitization) does not say it was typed right.
-    if allowed and not any(how == "word" or data_word.startswith(word.folded) for data_word, how in found.items()):
+    if (allowed or dropped) and not any(
+        how == "word" or data_word.startswith(word.folded) for data_word, how in found.items()
+    ):
         typed = _sounded(word.folded)
+        if dropped:
+            allowed = 1
         if index is not None:
-            lengths = range(length - allowed - 1, length + allowed + 2)
+            lengths = [length + 1] if dropped else range(length - allowed - 1, length + allowed + 2)
             candidates = {data_word for size in lengths for data_word in index.by_length.get(size, ())}
         for data_word in candidates if index is not None else vocabulary:
+            if dropped and len(data_word) != length + 1:
+                continue
             if abs(len(data_word) - length) <= allowed + 1 and data_word.isalpha() and data_word not in STOPWORDS:
                 distance = edit_distance(typed, _sounded(data_word), allowed)
                 if distance <= allowed and data_word[0] == typed[0]:  # not at the first letter
