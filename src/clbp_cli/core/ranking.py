@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from clbp_cli.core.model import Dataset, Mechanism, Theme
@@ -40,26 +42,20 @@ class SortKey(str, enum.Enum):
 
 def rank_mechanisms(dataset: Dataset) -> tuple[RankedMechanism, ...]:
     """All mechanisms, most proposed first; the data's order is kept within a tie (the sort is stable)."""
-    ordered = sorted(dataset.mechanisms, key=lambda mechanism: -mechanism.count)
-    tie_sizes: dict[int, int] = {}
-    for mechanism in ordered:
-        tie_sizes[mechanism.count] = tie_sizes.get(mechanism.count, 0) + 1
-    ranked = []
-    rank = 0
-    previous_count = None
-    for position, mechanism in enumerate(ordered, start=1):
-        if mechanism.count != previous_count:
-            rank, previous_count = position, mechanism.count
-        ranked.append(
-            RankedMechanism(
-                rank=rank,
-                tied=tie_sizes[mechanism.count] > 1,
-                mechanism=mechanism,
-                share_of_trials=dataset.share_of_trials(mechanism.count),
-                share_of_trials_with_mechanism=dataset.share_of_trials_with_mechanism(mechanism.count),
-            )
-        )
-    return tuple(ranked)
+    ordered = sorted(dataset.mechanisms, key=attrgetter("count"), reverse=True)  # reverse keeps ties in order
+    tie_sizes = Counter(mechanism.count for mechanism in ordered)
+    by_count: dict[int, tuple[int, bool, float, float]] = {}  # count -> (rank, tied, the two shares): worked out once per count, not per mechanism
+    position = 1
+    for count, size in sorted(tie_sizes.items(), reverse=True):
+        shares = dataset.share_of_trials(count), dataset.share_of_trials_with_mechanism(count)
+        by_count[count] = (position, size > 1, *shares)
+        position += size
+    make = RankedMechanism._make
+    return tuple(
+        make((rank, tied, mechanism, share, share_with))
+        for mechanism in ordered
+        for rank, tied, share, share_with in (by_count[mechanism.count],)
+    )
 
 
 def select_mechanisms(
