@@ -165,7 +165,7 @@ don doesn didn isn aren wasn weren won wouldn couldn shouldn haven hasn hadn ain
 am cant wouldnt couldnt shouldnt havent hasnt arent wasnt werent youre theyre thats whats
 day days week weeks month months year years today tonight tomorrow yesterday always sometimes usually often ever
 since still already yet soon now something anything everything stuff lot lots bit went happen happens happened
-seem seems seemed instead"""
+seem seems seemed instead go goes"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 # Particles of phrasal verbs: part of a phrase ("fed up", "turning the pain down"), never a match on their own.
 PARTICLES = frozenset(["up", "down", "out", "off", "over", "away", "around", "through", "along"])
