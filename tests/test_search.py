@@ -187,33 +187,25 @@ def test_a_query_partly_outside_the_review_needs_a_specific_word_matched_whole()
 
 @pytest.mark.parametrize(
     "query",
-    ["attention deficit in young children", "sprained ankle ligament", "blood type for a transfusion",
-     "strength of the pound against the dollar", "blood sugar tablets for diabetes"],
+    ["attention deficit in young children", "strength of the pound against the dollar",
+     "blood sugar tablets for diabetes", "tension headache behind my eyes"],
 )  # fmt: skip
-def test_a_hit_matches_at_least_as_many_words_as_the_review_does_not_know(query: str) -> None:
-    """One real word among words that match nothing in the data is about something else: a hit must match at least
-    as many of the query's words as match nothing at all."""
+def test_a_hit_matches_at_least_half_as_many_words_as_the_review_does_not_know(query: str) -> None:
+    """One real word among three words that match nothing in the data is about something else: a hit must match
+    at least half as many of the query's words as the data does not hold."""
     assert ids(query) == []
 
 
-def test_a_word_known_only_by_a_typo_or_a_start_counts_as_unknown() -> None:
-    """ "phone" is one letter from bone and "tech" starts technique, "mode" model: none is a word of the data."""
-    assert ids("tech support phone number") == []
-    assert ids("sleep mode on my laptop") == []
-    assert ids("desending inhibiton")[:1] == ["descending-inhibition"]  # two typos of the words of one name
-
-
-def test_a_typo_is_never_at_the_first_letter() -> None:
-    index = prepare_search(DATASET, RANKED)
-    (pound,) = _query_words("pound", index)
-    assert "wound" not in _expand(pound, index.vocabulary, index)
-    assert ids("tense")[:1] == ["muscle-tension"]  # not mastery, through "sense"
-    assert ids("i cant slep from back pain")[:1] == ["sleep"]  # a word of 4 letters may have lost one
-
-
-def test_one_unknown_word_beside_one_real_word_still_finds_it() -> None:
-    assert ids("I slouch at my desk all day")[:1] == ["postural-alignment"]  # "day" is a filler word
-    assert ids("periaqueductal grey")[:1] == ["descending-inhibition"]
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("I slouch at my desk all day", "postural-alignment"), ("periaqueductal grey", "descending-inhibition"),
+     ("scared to bend when I play with my kids", "kinesiophobia"), ("fear of movement in older adults", "kinesiophobia"),
+     ("can't sleep since my accident", "sleep")],
+)  # fmt: skip
+def test_words_the_review_does_not_know_may_be_a_persons_context(query: str, expected: str) -> None:
+    """"day" is a filler word; "grey", "play", "kids", "older", "accident" are no words of the data, but a person's
+    own context: beside a real match they weigh half as much as the words that match."""
+    assert ids(query)[:1] == [expected]
 
 
 def test_a_fuzzy_match_never_lands_on_a_stopword_of_the_data() -> None:

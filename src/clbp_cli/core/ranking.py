@@ -44,7 +44,9 @@ def rank_mechanisms(dataset: Dataset) -> tuple[RankedMechanism, ...]:
     """All mechanisms, most proposed first; the data's order is kept within a tie (the sort is stable)."""
     ordered = sorted(dataset.mechanisms, key=attrgetter("count"), reverse=True)  # reverse keeps ties in order
     tie_sizes = Counter(mechanism.count for mechanism in ordered)
-    by_count: dict[int, tuple[int, bool, float, float]] = {}  # count -> (rank, tied, the two shares): worked out once per count, not per mechanism
+    by_count: dict[
+        int, tuple[int, bool, float, float]
+    ] = {}  # count -> (rank, tied, the two shares): worked out once per count, not per mechanism
     position = 1
     for count, size in sorted(tie_sizes.items(), reverse=True):
         shares = dataset.share_of_trials(count), dataset.share_of_trials_with_mechanism(count)

@@ -138,7 +138,10 @@ OTHER_FIELDS_BONUS = 0.05  # per other field a word also occurs in (up to MAX_OT
 MAX_OTHER_FIELDS = 3
 MIN_COVERAGE = 0.2  # a hit rests on enough of the query: the mean, over its content words weighted by their rarity,
 # of field weight times match quality (a word in a name 1.0, in a description 0.3, none 0): one description word of
-# two as rare is 0.15; a word that matches nothing anywhere weighs as the others do on average
+# two as rare is 0.15
+UNKNOWN_WEIGHT = 0.5  # ...where a word that matches nothing anywhere weighs half the others' mean rarity: it may be
+# another topic ("ankle") or a person's context ("at the office"), and search cannot tell which
+UNKNOWN_MATCH_SHARE = 0.5  # a hit matches at least half as many query words as the data does not hold as such
 TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
 COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms is common, not specific
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
@@ -911,8 +914,8 @@ def search_page(
         prepared = _prepare_query(index, _query_words(query, index, typing))
         if prepared is None or names_an_outcome(index, query):
             return SearchPage([], 0, 0)
-        query_info, specific, outside = prepared
-        kept = _kept(_scores(index, query_info), specific, outside)
+        query_info, specific, unknown = prepared
+        kept = _kept(_scores(index, query_info), specific, unknown)
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
         return SearchPage(_hits(index, first, query_info), len(in_theme), len(kept))
@@ -922,8 +925,9 @@ _Match = tuple[list[float], list[str], list[int]]  # per query word its best mat
 
 
 def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query, frozenset[int] | None, int] | None:
-    """The query's words expanded to the data's, and their rarity; and, when the query is partly outside the
-    review, its specific words (one of which a hit must match whole). None when no word of the query can score."""
+    """The query's words expanded to the data's, and their rarity; when the query is partly outside the review,
+    its specific words (one of which a hit must match whole); and how many of its words the data does not hold as
+    such. None when no word of the query can score."""
     scoring = [i for i, word in enumerate(words) if word.scores]
     if not scoring:
         return None
@@ -957,9 +961,10 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
         specific = frozenset(i for i in scoring if matched_rows[i] and len(matched_rows[i]) <= COMMON_SHARE * total)
     stems = [word.stem for word in words]
     scoring_rarity = [(i, rarity[i]) for i in scoring]
-    # A rare word says more of what the query means; one that matches nothing weighs as the others on average.
+    # A rare word says more of what the query means; one that matches nothing weighs UNKNOWN_WEIGHT of the others'
+    # mean.
     known = [rarity[i] for i in scoring if matched_rows[i]]
-    unknown_weight = sum(known) / len(known) if known else 1.0
+    unknown_weight = UNKNOWN_WEIGHT * (sum(known) / len(known) if known else 1.0)
     coverage_total = sum(rarity[i] if matched_rows[i] else unknown_weight for i in scoring) or 1.0
     query = _Query(
         words, scoring, expansions, matching, acronyms, rarity, stems, sum(rarity), scoring_rarity, {}, coverage_total
@@ -1123,13 +1128,15 @@ def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> floa
     return found
 
 
-def _kept(scored: list[_Ranked], specific: frozenset[int] | None, outside: int) -> list[_Ranked]:
+def _kept(scored: list[_Ranked], specific: frozenset[int] | None, unknown: int) -> list[_Ranked]:
     """The hits: those resting on enough of the query, matching one of its specific words whole when it is
-    partly outside the review, and not far below the best (a word in passing). Ranked by _order."""
+    partly outside the review, matching enough of its words for those the data does not hold (`unknown` of them),
+    and not far below the best (a word in passing). Ranked by _order."""
+    least = UNKNOWN_MATCH_SHARE * unknown
     kept = [
         s
         for s in scored
-        if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific) and s.matched >= outside
+        if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific) and s.matched >= least
     ]
     if kept:
         floor = TAIL_SHARE * max(s.score for s in kept)
