@@ -107,9 +107,9 @@ def test_a_typo_still_finds_and_says_so() -> None:
 
 def test_nothing_found_offers_the_nearest_names_and_enter_takes_the_first() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("slash", *"catastrofy")
+        await pilot.press("slash", *"katastrophizing")
         screen = await seen(pilot)
-        assert "Nothing matches 'catastrofy'" in screen
+        assert "Nothing matches 'katastrophizing'" in screen
         assert "Catastrophizing" in screen and "Mastery" not in screen  # only a really close name (issue 10)
         assert "Nothing selected." in screen
         await pilot.press("enter")
@@ -131,7 +131,7 @@ def test_nothing_found_and_no_near_name() -> None:
 
 def test_a_nearest_name_can_be_clicked() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.press("slash", *"catastrofy")
+        await pilot.press("slash", *"katastrophizing")
         await pilot.click("#nearest", offset=(2, 1))  # the name, under the box's top border
         await pilot.pause()
         assert app.query_one(Input).value == "Catastrophizing"

@@ -179,6 +179,7 @@ def test_theme_quotations_are_the_reviews(dataset) -> None:
 # Proprioception: position sense and kinesthesia are parts of it, not other names for it.
 # Stress response and Mindfulness: stress reactivity and present-moment awareness are aspects, not other names.
 NO_SYNONYM = {
+    "Endorphins",  # beta-endorphin is one endorphin, a narrower word: a keyword
     "Pain tolerance",
     "Body composition",
     "Muscle tension",
