@@ -203,7 +203,7 @@ def test_a_hit_matches_at_least_half_as_many_words_as_the_review_does_not_know(q
      ("can't sleep since my accident", "sleep")],
 )  # fmt: skip
 def test_words_the_review_does_not_know_may_be_a_persons_context(query: str, expected: str) -> None:
-    """"day" is a filler word; "grey", "play", "kids", "older", "accident" are no words of the data, but a person's
+    """ "day" is a filler word; "grey", "play", "kids", "older", "accident" are no words of the data, but a person's
     own context: beside a real match they weigh half as much as the words that match."""
     assert ids(query)[:1] == [expected]
 
