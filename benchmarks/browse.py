@@ -173,7 +173,7 @@ async def keystrokes(path: str | None) -> list[Key]:
 def core_search_seconds(path: str | None) -> list[float]:
     """The core's search alone, in process and on one thread, for every key's query as the app asks for it (the
     index prepared once, the list's first page of hits built): what the app cannot do faster than."""
-    from clbp_cli.browse.app import FIRST_PAGE
+    from clbp_cli.browse.app import LIST_LIMIT
     from clbp_cli.core.loading import load_dataset
     from clbp_cli.core.ranking import rank_mechanisms
     from clbp_cli.core.search import prepare_search, search_page
@@ -185,7 +185,7 @@ def core_search_seconds(path: str | None) -> list[float]:
     for query in QUERIES:
         for end in range(1, len(query) + 1):
             start = time.perf_counter()
-            search_page(dataset, ranked, query[:end], top=FIRST_PAGE, typing=True, index=index)
+            search_page(dataset, ranked, query[:end], top=LIST_LIMIT, typing=True, index=index)
             times.append(time.perf_counter() - start)
     return times
 
