@@ -221,6 +221,9 @@ class MechanismList(ScrollView, can_focus=True, inherit_bindings=False):
                 color: $block-cursor-foreground;
                 text-style: $block-cursor-text-style;
             }
+            & > .mechanism-list--header {
+                background-tint: $foreground 5%;
+            }
         }
         & > .mechanism-list--header {
             text-style: bold;
