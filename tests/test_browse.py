@@ -13,9 +13,8 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from clbp_cli.browse.app import BrowseApp
+from clbp_cli.browse.app import LIST_LIMIT, BrowseApp
 from clbp_cli.browse.dialogs import CiteScreen, HelpScreen, keys_table
-from clbp_cli.browse.app import LIST_LIMIT
 from clbp_cli.browse.widgets import Card, MechanismList
 from clbp_cli.core.citation import CitationStyle, cite
 from clbp_cli.core.loading import load_dataset
@@ -25,11 +24,12 @@ from tests.conftest import REPO
 
 DATASET = load_dataset(None)
 # The footer, as it reads where the focus is: only keys that work there.
+# Ctrl+Q last, as in the help.
 FOOTER = {
-    "list": " ↑↓ Move  Enter Open  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
-    "list, searched": " ↑↓ Move  Enter Open  Esc Clear  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+    "list": " ↑↓ Move  Enter Open  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit",
+    "list, searched": " ↑↓ Move  Enter Open  Esc Clear  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit",
     "search": " ↑↓ Move  Enter Open  Esc Cancel search  F1 Keys  ^q Quit",
-    "card": " Esc Back  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+    "card": " Esc Back  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit",
 }
 
 
@@ -281,6 +281,24 @@ def test_question_mark_and_f1_list_the_keys_with_the_themes_of_the_data() -> Non
         assert isinstance(app.screen, HelpScreen)
 
     run(scenario)
+
+
+def test_the_keys_fit_80x24_and_say_when_they_scroll() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("f1")
+        screen = await seen(pilot)
+        dialog = screen.split("╭─ Keys", 1)[1].split("╰", 1)
+        assert "│ Ctrl+Q         quit" in dialog[0] and DATASET.caveat in " ".join(dialog[0].replace("│", "").split())
+        assert "scroll" not in dialog[1].splitlines()[0]  # all of it in view
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        screen = await seen(pilot)
+        assert "↑↓ scroll for more" in screen and "Ctrl+Q" not in screen
+        for _ in range(12):
+            await pilot.press("down")
+        assert "Ctrl+Q" in await seen(pilot)
+
+    run(scenario, size=(80, 24))
 
 
 def test_slash_goes_back_to_the_search_box_and_the_mouse_selects_rows() -> None:

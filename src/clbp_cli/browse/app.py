@@ -75,8 +75,11 @@ def terminal_hung_up(stream: object) -> bool:
         return False
 
 
-class BrowseApp(App[int]):
-    """The app. `dataset` and `ranked` are loaded (and validated) by the command before the screen opens."""
+class BrowseApp(App[int], inherit_bindings=False):
+    """The app. `dataset` and `ranked` are loaded (and validated) by the command before the screen opens.
+
+    Its keys are all its own (Textual's App's two are repeated here), so that the footer names Ctrl+Q last, as the
+    help does, rather than before every other key of the app."""
 
     CSS_PATH = "app.tcss"
     TITLE = "clbp browse"
@@ -88,6 +91,7 @@ class BrowseApp(App[int]):
         Binding("c", "cite", "Cite"),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("f1", "help", "Keys", show=False),
+        Binding("ctrl+c", "help_quit", show=False, system=True),  # says how to quit
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
