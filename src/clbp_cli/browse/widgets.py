@@ -30,7 +30,7 @@ from textual.widgets import Input, OptionList, Static, Tab, Tabs
 from textual.widgets.option_list import Option
 
 from clbp_cli.core.model import Dataset
-from clbp_cli.core.ranking import RankedMechanism
+from clbp_cli.core.ranking import RankedMechanism, select_mechanisms
 from clbp_cli.core.search import SearchHit
 from clbp_cli.core.views import mechanism_view, theme_names
 from clbp_cli.render.formats import RenderSettings
@@ -514,6 +514,7 @@ class Card(VerticalScroll):
         super().__init__(id=id)
         self.dataset = dataset
         self.ranked = ranked
+        self._themes: dict[str, Sequence[RankedMechanism]] = {}  # each theme's rows, selected once
         self._drawn_width = 0
 
     def compose(self) -> ComposeResult:
@@ -539,7 +540,11 @@ class Card(VerticalScroll):
             siblings.clear_options()
             siblings.display = False
             return
-        view = mechanism_view(self.dataset, self.ranked, row)
+        theme = row.mechanism.theme
+        if theme not in self._themes:
+            self._themes[theme] = select_mechanisms(self.dataset, self.ranked, theme_id=theme)
+        # Its theme's rows, not all of them: the same card, without reading 10,000 rows on every key.
+        view = mechanism_view(self.dataset, self._themes[theme], row)
         others = len(view.same_theme)
         view = view._replace(same_theme=view.same_theme[: self.SIBLINGS])
         width = self.scrollable_content_region.width or 60
