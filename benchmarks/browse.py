@@ -172,7 +172,8 @@ async def keystrokes(path: str | None) -> list[Key]:
 
 def core_search_seconds(path: str | None) -> list[float]:
     """The core's search alone, in process and on one thread, for every key's query as the app asks for it (the
-    index prepared once, the list's first page of hits built): what the app cannot do faster than."""
+    index prepared once, the list's hits built: LIST_LIMIT of them, which the list holds since it draws only the
+    rows in view): what the app cannot do faster than."""
     from clbp_cli.browse.app import LIST_LIMIT
     from clbp_cli.core.loading import load_dataset
     from clbp_cli.core.ranking import rank_mechanisms

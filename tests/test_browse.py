@@ -316,6 +316,28 @@ def test_slash_goes_back_to_the_search_box_and_the_mouse_selects_rows() -> None:
     run(scenario)
 
 
+def test_the_wheel_scrolls_the_list_under_its_header_and_a_click_picks_the_row_shown() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        table = app.query_one(MechanismList)
+        for _ in range(3):
+            table.post_message(events.MouseScrollDown(table, 5, 5, 0, 0, 0, False, False, False))
+        screen = await seen(pilot)
+        assert table.scroll_y > 0 and table.cursor_row == 0  # the wheel moves the view, not the cursor
+        shown = screen.split("Rank  Mechanism", 1)[1].splitlines()
+        first = app.ranked[round(table.scroll_y)].mechanism.name
+        assert first in shown[1]  # under the header, which stays on top
+        await pilot.click(MechanismList, offset=(8, 2))  # the second row shown
+        await pilot.pause()
+        assert table.cursor_row == round(table.scroll_y) + 1
+        assert app.query_one(Card).row == app.ranked[table.cursor_row]
+        await pilot.hover(MechanismList, offset=(8, 4))
+        assert table.hover_row == round(table.scroll_y) + 3
+        await pilot.press("down")  # keys hide the mouse's highlight
+        assert table.hover_row is None
+
+    run(scenario, size=(80, 24))
+
+
 def test_the_layout_follows_the_terminal_size() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         assert "Proposed by" in await seen(pilot)  # wide: list and card side by side

@@ -1,7 +1,7 @@
 """`clbp browse`: search box, theme tabs, the ranked list and a mechanism's card on one screen.
 
-Built from Textual's own widgets (widgets.py: the search box, tabs, list and card; dialogs.py: the citation and the
-keys) and styled in app.tcss. The app holds the state (what is searched, which theme) in reactives whose watch
+Built from Textual's widgets and a list of clbp's own (widgets.py: the search box, tabs, list and card; dialogs.py:
+the citation and the keys) and styled in app.tcss. The app holds the state (what is searched, which theme) in reactives whose watch
 methods redraw; the widgets' messages flow up to it. Everything about the data comes from the same core as the
 commands: `search` ranks what is typed, `select_mechanisms` filters by theme, the list and the card are laid out
 as `clbp search`/`clbp list` and `clbp show` print them, `cite` writes the references. Text from the data always

@@ -1,9 +1,10 @@
 """The widgets of `clbp browse`: the search box, the theme tabs, the ranked list and the card.
 
-Each widget draws from what it is given (set by the app) and lets Textual's messages flow up to the app
-(Input.Changed, Tabs.TabActivated, MechanismList.RowHighlighted, OptionList.OptionSelected); none of them reaches
-into the app. The list's columns, headers and cells are those of `clbp list` and `clbp search`
-(`render.terminal.mechanism_cells`, laid out by `fit_grid`), and the card is what `clbp show` prints.
+Each widget draws from what it is given (set by the app) and lets messages flow up to the app (Tabs.TabActivated,
+MechanismList.RowHighlighted and RowSelected, OptionList.OptionSelected; the app watches the search box's text);
+none of them reaches into the app. The list is clbp's own, on Textual's line API (it draws only the rows in view,
+so a key's work does not grow with the rows); its columns, headers and cells are those of `clbp list` and `clbp
+search` (`render.terminal.mechanism_cells`, laid out by `fit_grid`). The card is what `clbp show` prints.
 """
 
 from __future__ import annotations
