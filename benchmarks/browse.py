@@ -65,6 +65,7 @@ def first_paint(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     painted = None
     deadline = start + 30
     quit_sent = False
+    exited = False
     while time.perf_counter() < deadline:
         ready, _, _ = select.select([master], [], [], 0.05)
         if ready:
@@ -80,9 +81,15 @@ def first_paint(args: list[str], env: dict[str, str]) -> tuple[float, float]:
         if painted is not None and not quit_sent and time.perf_counter() - start > painted + 0.3:
             os.write(master, b"\x11")  # Ctrl+Q, once the screen has settled
             quit_sent = True
-        if process.poll() is not None:
+        # Not Popen.poll: it would reap the child without its resource usage, and the wait4 below then failed
+        # ("no child processes") whenever the app quit within the loop.
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            exited = True
             break
-    _, status, usage = os.wait4(process.pid, 0)
+    if not exited:
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
     os.close(master)
     if painted is None or os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(
