@@ -15,7 +15,7 @@ from typing import ClassVar, NamedTuple
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
@@ -109,12 +109,13 @@ def update_in_place(widget: Static, content: RenderableType, lines: int) -> None
 class StatusLine(Static):
     """One line (or two on a narrow terminal) that says what the list is; redrawn only when that changes."""
 
-    shown: Text | None = None
+    shown: tuple[str, str, list[Span]] | None = None  # what it shows (rich's Text equality leaves out its style)
 
     def show(self, text: Text) -> None:
-        if text == self.shown:
+        shown = (text.plain, str(text.style), text.spans)
+        if shown == self.shown:
             return
-        self.shown = text
+        self.shown = shown
         width = self.content_region.width
         update_in_place(self, text, len(text.wrap(self.app.console, width)) if width else 0)
 
