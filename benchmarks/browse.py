@@ -65,6 +65,7 @@ def first_paint(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     painted = None
     deadline = start + 30
     quit_sent = False
+    exited = False
     while time.perf_counter() < deadline:
         ready, _, _ = select.select([master], [], [], 0.05)
         if ready:
@@ -80,9 +81,15 @@ def first_paint(args: list[str], env: dict[str, str]) -> tuple[float, float]:
         if painted is not None and not quit_sent and time.perf_counter() - start > painted + 0.3:
             os.write(master, b"\x11")  # Ctrl+Q, once the screen has settled
             quit_sent = True
-        if process.poll() is not None:
+        # Not Popen.poll: it would reap the child without its resource usage, and the wait4 below then failed
+        # ("no child processes") whenever the app quit within the loop.
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            exited = True
             break
-    _, status, usage = os.wait4(process.pid, 0)
+    if not exited:
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
     os.close(master)
     if painted is None or os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(
@@ -172,8 +179,9 @@ async def keystrokes(path: str | None) -> list[Key]:
 
 def core_search_seconds(path: str | None) -> list[float]:
     """The core's search alone, in process and on one thread, for every key's query as the app asks for it (the
-    index prepared once, the list's first page of hits built): what the app cannot do faster than."""
-    from clbp_cli.browse.app import FIRST_PAGE
+    index prepared once, the list's hits built: LIST_LIMIT of them, which the list holds since it draws only the
+    rows in view): what the app cannot do faster than."""
+    from clbp_cli.browse.app import LIST_LIMIT
     from clbp_cli.core.loading import load_dataset
     from clbp_cli.core.ranking import rank_mechanisms
     from clbp_cli.core.search import prepare_search, search_page
@@ -185,7 +193,7 @@ def core_search_seconds(path: str | None) -> list[float]:
     for query in QUERIES:
         for end in range(1, len(query) + 1):
             start = time.perf_counter()
-            search_page(dataset, ranked, query[:end], top=FIRST_PAGE, typing=True, index=index)
+            search_page(dataset, ranked, query[:end], top=LIST_LIMIT, typing=True, index=index)
             times.append(time.perf_counter() - start)
     return times
 

@@ -13,9 +13,9 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from clbp_cli.browse.app import BrowseApp
+from clbp_cli.browse.app import LIST_LIMIT, BrowseApp
 from clbp_cli.browse.dialogs import CiteScreen, HelpScreen, keys_table
-from clbp_cli.browse.widgets import Card, MechanismTable
+from clbp_cli.browse.widgets import Card, MechanismList
 from clbp_cli.core.citation import CitationStyle, cite
 from clbp_cli.core.loading import load_dataset
 from clbp_cli.core.search import search
@@ -24,18 +24,19 @@ from tests.conftest import REPO
 
 DATASET = load_dataset(None)
 # The footer, as it reads where the focus is: only keys that work there.
+# Ctrl+Q last, as in the help.
 FOOTER = {
-    "list": " ↑↓ Move  Enter Open  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
-    "list, searched": " ↑↓ Move  Enter Open  Esc Clear  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+    "list": " ↑↓ Move  Enter Open  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit",
+    "list, searched": " ↑↓ Move  Enter Open  Esc Clear  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit",
     "search": " ↑↓ Move  Enter Open  Esc Cancel search  F1 Keys  ^q Quit",
-    "card": " Esc Back  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys",
+    "card": " Esc Back  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit",
 }
 
 
 def listed(app: BrowseApp) -> list[str]:
     """The mechanisms in the list, top to bottom."""
-    table = app.query_one(MechanismTable)
-    return [table.get_row_at(index)[1].plain for index in range(table.row_count)]
+    table = app.query_one(MechanismList)
+    return [table.row_texts(index)[1].plain for index in range(table.row_count)]
 
 
 def card_title(screen: str) -> tuple[str, str]:
@@ -52,7 +53,7 @@ def card_title(screen: str) -> tuple[str, str]:
 def test_the_first_screen_shows_the_ranked_list_the_card_and_the_caveat() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         screen = await seen(pilot)
-        assert isinstance(app.focused, MechanismTable)  # the keys in the footer work from here; / to search
+        assert isinstance(app.focused, MechanismList)  # the keys in the footer work from here; / to search
         assert "All 33 mechanisms, most proposed first" in screen
         assert "    1  Muscle strength" in screen and "   =7  Flexibility" in screen  # ties shown as =7
         assert "Proposed by 30 of the 110 trials as a" in screen  # the card of the first row
@@ -80,7 +81,7 @@ def test_slash_then_typing_narrows_the_list_with_the_search_engine_and_esc_cance
         await pilot.press("escape")
         assert app.query_one(Input).value == ""
         assert len(listed(app)) == 33
-        assert isinstance(app.focused, MechanismTable)
+        assert isinstance(app.focused, MechanismList)
         assert "All 33 mechanisms, most proposed first" in await seen(pilot)
 
     run(scenario)
@@ -154,10 +155,10 @@ def test_enter_opens_the_card_in_the_lists_place_on_a_small_terminal_and_a_sibli
         assert card_title(await seen(pilot)) == ("Mood", "Psychosocial† · rank 6 of 33")
         await pilot.press("escape")  # back to the list, still searched
         screen = await seen(pilot)
-        assert "Rank  Mechanism" in screen and isinstance(app.focused, MechanismTable)
+        assert "Rank  Mechanism" in screen and isinstance(app.focused, MechanismList)
         assert screen.splitlines()[-1].rstrip() == FOOTER["list, searched"]
         await pilot.press("escape")  # and the search is cleared
-        assert isinstance(app.focused, MechanismTable) and len(listed(app)) == 33
+        assert isinstance(app.focused, MechanismList) and len(listed(app)) == 33
         assert (await seen(pilot)).splitlines()[-1].rstrip() == FOOTER["list"]
 
     run(scenario, size=(80, 24))
@@ -167,7 +168,7 @@ def test_following_a_sibling_in_the_list_moves_the_lists_cursor() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
         await pilot.press("slash", *"fear", "enter", "tab", "down", "down", "enter")  # Kinesiophobia, in the list
         await pilot.pause()
-        assert app.query_one(MechanismTable).cursor_row == 1
+        assert app.query_one(MechanismList).cursor_row == 1
         assert card_title(await seen(pilot)) == ("Kinesiophobia", "Psychosocial† · rank 9 of 33")
 
     run(scenario)
@@ -282,19 +283,59 @@ def test_question_mark_and_f1_list_the_keys_with_the_themes_of_the_data() -> Non
     run(scenario)
 
 
+def test_the_keys_fit_80x24_and_say_when_they_scroll() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("f1")
+        screen = await seen(pilot)
+        dialog = screen.split("╭─ Keys", 1)[1].split("╰", 1)
+        assert "│ Ctrl+Q         quit" in dialog[0] and DATASET.caveat in " ".join(dialog[0].replace("│", "").split())
+        assert "scroll" not in dialog[1].splitlines()[0]  # all of it in view
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        screen = await seen(pilot)
+        assert "↑↓ scroll for more" in screen and "Ctrl+Q" not in screen
+        for _ in range(12):
+            await pilot.press("down")
+        assert "Ctrl+Q" in await seen(pilot)
+
+    run(scenario, size=(80, 24))
+
+
 def test_slash_goes_back_to_the_search_box_and_the_mouse_selects_rows() -> None:
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        await pilot.click(MechanismTable, offset=(8, 3))  # the third row (under the header)
+        await pilot.click(MechanismList, offset=(8, 3))  # the third row (under the header)
         await pilot.pause()
         screen = await seen(pilot)
         assert "Muscle endurance" in screen.split("Rank", 1)[1] and "Neuromuscular† · rank 3 of 33" in screen
-        await pilot.click(MechanismTable, offset=(8, 3))  # a click on the highlighted row opens its card
+        await pilot.click(MechanismList, offset=(8, 3))  # a click on the highlighted row opens its card
         await pilot.pause()
         assert app.focused is app.query_one(Card)
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
 
     run(scenario)
+
+
+def test_the_wheel_scrolls_the_list_under_its_header_and_a_click_picks_the_row_shown() -> None:
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        table = app.query_one(MechanismList)
+        for _ in range(3):
+            table.post_message(events.MouseScrollDown(table, 5, 5, 0, 0, 0, False, False, False))
+        screen = await seen(pilot)
+        assert table.scroll_y > 0 and table.cursor_row == 0  # the wheel moves the view, not the cursor
+        shown = screen.split("Rank  Mechanism", 1)[1].splitlines()
+        first = app.ranked[round(table.scroll_y)].mechanism.name
+        assert first in shown[1]  # under the header, which stays on top
+        await pilot.click(MechanismList, offset=(8, 2))  # the second row shown
+        await pilot.pause()
+        assert table.cursor_row == round(table.scroll_y) + 1
+        assert app.query_one(Card).row == app.ranked[table.cursor_row]
+        await pilot.hover(MechanismList, offset=(8, 4))
+        assert table.hover_row == round(table.scroll_y) + 3
+        await pilot.press("down")  # keys hide the mouse's highlight
+        assert table.hover_row is None
+
+    run(scenario, size=(80, 24))
 
 
 def test_the_layout_follows_the_terminal_size() -> None:
@@ -389,9 +430,10 @@ def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
     assert len(started) == 1 and len(started[0].ranked) == 33
 
 
-def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tmp_path) -> None:
-    """The list holds a page of rows at a time (a key's work does not grow with the hits), more as the cursor nears
-    its end, up to the first 200; the status line says how many match. A card names its theme's 50 most proposed."""
+def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(tmp_path) -> None:
+    """Without a search the list holds every row (drawing only those in view); a search, run in the background,
+    lists its first 200 hits and the status line says how many match. A card names its theme's 50 most proposed,
+    and following one that is in the list moves the list's cursor to it, wherever it is."""
     import sys
 
     sys.path.insert(0, str(REPO / "benchmarks"))
@@ -401,24 +443,30 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
     generate(2500, path)
 
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        table = app.query_one(MechanismTable)
+        table = app.query_one(MechanismList)
         screen = await seen(pilot)
-        assert "All 2533 mechanisms" in screen and "showing the first 200 of 2,533: type to narrow" in screen
+        assert "All 2533 mechanisms, most proposed first" in screen and "showing the first" not in screen
         names = listed(app)  # long synthetic names are cut to the column with an ellipsis
-        assert len(names) == MechanismTable.PAGE
-        assert all(
-            row.mechanism.name.startswith(name.rstrip("…")) for name, row in zip(names, app.ranked, strict=False)
+        assert len(names) == 2533
+        assert all(row.mechanism.name.startswith(name.rstrip("…")) for name, row in zip(names, app.ranked, strict=True))
+        await pilot.press("ctrl+end")  # the last row, drawn at the bottom of the list
+        screen = await seen(pilot)
+        assert table.cursor_row == 2532 and app.query_one(Card).row == app.ranked[-1]
+        last = app.ranked[-1].mechanism.name
+        assert any(
+            line.lstrip().startswith(f"{app.ranked[-1].rank_label}  {last[:12]}") for line in screen.splitlines()
         )
-        await pilot.press("ctrl+end")  # the last of the 200, not only of the rows made so far
-        assert table.cursor_row == 199 and len(listed(app)) == 200
+        await pilot.press("home")
+        assert table.cursor_row == 0 and "Muscle strength" in await seen(pilot)
         await pilot.press("slash", *"fear")
         await app.workers.wait_for_complete()
         screen = await seen(pilot)
         hits = search(app.dataset, app.ranked, "fear")  # the same engine as clbp search
+        assert len(hits) > LIST_LIMIT
         assert f"{len(hits):,} mechanisms match 'fear', best match first" in screen
-        assert "showing the first 200 of" in " ".join(screen.split())
-        names = listed(app)  # long synthetic names are cut to the column with an ellipsis
-        assert len(names) == MechanismTable.PAGE == table.row_count
+        assert f"showing the first {LIST_LIMIT} of {len(hits):,}: type to narrow" in " ".join(screen.split())
+        names = listed(app)
+        assert len(names) == LIST_LIMIT
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
         card = app.query_one(Card)
         theme = hits[0].row.mechanism.theme
@@ -429,19 +477,24 @@ def test_a_large_data_file_searches_in_the_background_and_lists_the_first_200(tm
         assert card.row == hits[0].row
         for _ in range(25):  # Page Down from the search box, to the end of the list and past it
             await pilot.press("pagedown")
-            await app.workers.wait_for_complete()
         await seen(pilot)
-        names = listed(app)
-        assert len(names) == 200 and table.cursor_row == 199
-        assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
-        await pilot.press("enter", "escape", "2")  # the card, back to the list, a theme: the same search, kept
-        assert "Psychosocial" in await seen(pilot)
+        assert table.cursor_row == LIST_LIMIT - 1 and card.row == hits[LIST_LIMIT - 1].row
+        await pilot.press("escape", "escape")  # the search cancelled: every row again, the cursor on the first
+        assert table.row_count == 2533 and table.cursor_row == 0
+        sibling = next(
+            i for i, row in enumerate(app.ranked) if i > 100 and row.mechanism.theme == app.ranked[0].mechanism.theme
+        )
+        app.follow(app.ranked[sibling].mechanism.id)  # a sibling far down the list
+        screen = await seen(pilot)
+        assert table.cursor_row == sibling and card.row == app.ranked[sibling]
+        assert app.ranked[sibling].mechanism.name[:12] in screen.split("Rank", 1)[1]  # scrolled into view
+        await pilot.press("2")  # a theme: the same search, kept
         assert app.theme_filter is not None
         chosen = app.theme_filter.id
-        await pilot.press("slash", *"fe")  # back in the search box, the query is selected: typing replaces it
+        await pilot.press("slash", *"fe")
         await app.workers.wait_for_complete()
         assert "match 'fe'" in " ".join((await seen(pilot)).split())  # the status line wraps
-        assert table.cursor_row == 0 and table.row_count == MechanismTable.PAGE
+        assert table.cursor_row == 0
         typed = ["backspace", "backspace", *"motor", "space", *"control"]  # at once: the searches cannot keep up
         for key in typed:
             app.post_message(events.Key(key, " " if key == "space" else key if len(key) == 1 else None))
@@ -473,7 +526,7 @@ def test_every_named_key_works_from_the_first_screen(size: tuple[int, int]) -> N
     wide = size[0] >= 110
 
     async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
-        table = app.query_one(MechanismTable)
+        table = app.query_one(MechanismList)
         assert (await seen(pilot)).splitlines()[-1].rstrip() == FOOTER["list"]
         await pilot.press("down")
         assert table.cursor_row == 1
@@ -489,7 +542,7 @@ def test_every_named_key_works_from_the_first_screen(size: tuple[int, int]) -> N
         assert card.row is not None and card.row.mechanism.name == listed(app)[table.cursor_row]
         assert f"Proposed by {card.row.mechanism.count} of the 110 trials" in await seen(pilot)
         await pilot.press("escape")
-        assert isinstance(app.focused, MechanismTable)
+        assert isinstance(app.focused, MechanismList)
         for key, status in [("3", "Neurophysiological: proposed 22 of 241 times"), ("0", "All 33 mechanisms")]:
             await pilot.press(key)
             assert status in await seen(pilot)

@@ -88,7 +88,7 @@ class Tmux:
         subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True, timeout=30)
 
 
-LIST_FOOTER = " ↑↓ Move  Enter Open  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys"
+LIST_FOOTER = " ↑↓ Move  Enter Open  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit"
 
 
 def footer(screen: str) -> str:
@@ -124,7 +124,7 @@ def test_every_named_key_works_from_the_first_screen_in_a_real_terminal(tmp_path
             assert "theme filter" not in tmux.wait_until_gone("theme filter")
         tmux.send("Down", "PageDown", "PageUp", "Up", "Enter")
         screen = tmux.wait_for("Esc Back")
-        assert footer(screen) == " Esc Back  ^q Quit  / Search  0-5 Theme  c Cite  ? Keys"
+        assert footer(screen) == " Esc Back  / Search  0-5 Theme  c Cite  ? Keys  ^q Quit"
         tmux.send("Escape")
         tmux.wait_until_gone("Esc Back")
         tmux.send("C-p")

@@ -1,7 +1,7 @@
 """`clbp browse`: search box, theme tabs, the ranked list and a mechanism's card on one screen.
 
-Built from Textual's own widgets (widgets.py: the search box, tabs, list and card; dialogs.py: the citation and the
-keys) and styled in app.tcss. The app holds the state (what is searched, which theme) in reactives whose watch
+Built from Textual's widgets and a list of clbp's own (widgets.py: the search box, tabs, list and card; dialogs.py:
+the citation and the keys) and styled in app.tcss. The app holds the state (what is searched, which theme) in reactives whose watch
 methods redraw; the widgets' messages flow up to it. Everything about the data comes from the same core as the
 commands: `search` ranks what is typed, `select_mechanisms` filters by theme, the list and the card are laid out
 as `clbp search`/`clbp list` and `clbp show` print them, `cite` writes the references. Text from the data always
@@ -28,20 +28,19 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import var
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, OptionList, Static, Tabs
+from textual.widgets import Footer, Input, OptionList, Static, Tabs
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from clbp_cli.browse.dialogs import CiteScreen, HelpScreen, theme_keys
-from clbp_cli.browse.widgets import Card, Entry, MechanismTable, SearchBox, ThemeTabs
+from clbp_cli.browse.widgets import Card, Entry, MechanismList, SearchBox, StatusLine, ThemeTabs
 from clbp_cli.core.citation import short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
 from clbp_cli.core.search import SearchIndex, SearchPage, fold, nearest_names, prepare_search, search_page
 from clbp_cli.core.views import counts_source, display_quoted, percent, theme_source_note
 
-LIST_LIMIT = 200  # rows in the list at most: enough to scroll (at 10,000 rows, a rebuild would take 2 s)
-FIRST_PAGE = MechanismTable.PAGE  # hits searched for on each key; the rest of LIST_LIMIT once the list nears them
+LIST_LIMIT = 200  # a search's hits in the list at most (the core builds only these); without a search, every row
 BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
 MIN_SIZE = (60, 16)  # smaller, the screen says so instead of drawing an empty list
@@ -53,10 +52,10 @@ DIGITS = 10  # keys 0-9; those past the data's number of themes do nothing and a
 
 
 class Found(NamedTuple):
-    """What the list shows for a search (or a theme): its rows so far, how many match in the theme and in all
-    themes, and the names nearest to a search that matches nothing."""
+    """What the list shows for a search (or a theme): its rows, how many match in the theme and in all themes, and
+    the names nearest to a search that matches nothing."""
 
-    entries: list[Entry]
+    entries: Sequence[Entry]
     matched: int
     all_hits: int
     nearest: list[str]
@@ -76,8 +75,11 @@ def terminal_hung_up(stream: object) -> bool:
         return False
 
 
-class BrowseApp(App[int]):
-    """The app. `dataset` and `ranked` are loaded (and validated) by the command before the screen opens."""
+class BrowseApp(App[int], inherit_bindings=False):
+    """The app. `dataset` and `ranked` are loaded (and validated) by the command before the screen opens.
+
+    Its keys are all its own (Textual's App's two are repeated here), so that the footer names Ctrl+Q last, as the
+    help does, rather than before every other key of the app."""
 
     CSS_PATH = "app.tcss"
     TITLE = "clbp browse"
@@ -89,6 +91,7 @@ class BrowseApp(App[int]):
         Binding("c", "cite", "Cite"),
         Binding("question_mark", "help", "Keys", key_display="?"),
         Binding("f1", "help", "Keys", show=False),
+        Binding("ctrl+c", "help_quit", show=False, system=True),  # says how to quit
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -104,7 +107,7 @@ class BrowseApp(App[int]):
         self.colours = {
             theme.id: THEME_COLOURS[index % len(THEME_COLOURS)] for index, theme in enumerate(dataset.themes)
         }
-        self.entries: list[Entry] = []  # the list's rows so far: the first page of a search, more when scrolled to
+        self.entries: Sequence[Entry] = ()  # the list's rows: a search's first LIST_LIMIT hits, or every row
         self.matched = 0  # rows before the list's limit
         self.all_hits = 0  # matches in every theme, before the theme filter
         self._last_search: tuple[str, str | None, SearchPage, list[str]] | None = None  # query, theme, page, nearest
@@ -122,10 +125,10 @@ class BrowseApp(App[int]):
             search.border_title = "Search"
             yield search
             yield ThemeTabs([theme.name for theme in self.dataset.themes], id="themes")
-            yield Static(id="status")
+            yield StatusLine(id="status")
             with Horizontal(id="main"):
                 with Vertical(id="list-pane"):
-                    yield MechanismTable(self.dataset, self.colours, id="list")
+                    yield MechanismList(self.dataset, self.colours, id="list")
                     with Vertical(id="empty"):
                         yield Static(id="empty-message")
                         yield OptionList(id="nearest")
@@ -143,8 +146,9 @@ class BrowseApp(App[int]):
 
     def on_mount(self) -> None:
         self.query_one("#nearest", OptionList).border_title = "Nearest names: Enter to search for one"
+        self.watch(self.query_one(SearchBox), "value", self._query_changed, init=False)
         self.refresh_list()
-        self.query_one(MechanismTable).focus()
+        self.query_one(MechanismList).focus()
         self.fit_to(*self.size)
         if len(self.ranked) >= BACKGROUND_FROM:
             self.call_after_refresh(self.prepare_search_in_background)  # once the first screen is drawn
@@ -181,8 +185,8 @@ class BrowseApp(App[int]):
     # State ---------------------------------------------------------------------------------------------------
     def watch_searched(self, old: str, new: str) -> None:
         self.refresh_list()
-        if bool(old) != bool(new):  # "Esc Clear search" shows while there is a search (the footer is redrawn)
-            self.refresh_bindings()
+        if bool(old) != bool(new) and not isinstance(self.focused, Input):
+            self.refresh_bindings()  # "Esc Clear" shows while there is a search (in the search box, Esc always works)
 
     def watch_theme_filter(self) -> None:
         self.refresh_list()
@@ -212,27 +216,29 @@ class BrowseApp(App[int]):
             with self._wanted_lock:
                 self._wanted = (query, theme_id)
                 start, self._searching = not self._searching, True
-            if start:
-                self.rerank_in_background()
+            if start:  # once the key is drawn: the thread would hold up its frame (Python runs one thread at a time)
+                self.call_after_refresh(self.rerank_in_background)
         else:
             self.show_matches(query, theme_id, self.matches(query, theme_id))
 
-    def matches(self, query: str, theme_id: str | None, top: int = FIRST_PAGE) -> Found:
-        """The list's rows (the first `top` of a search; up to LIST_LIMIT without one), how many match in the theme
-        and in all themes, and the nearest names when nothing does: the core's search, which builds only the hits
-        asked for. (On a large file it runs in a thread: the nearest names too take a while there.)"""
+    def matches(self, query: str, theme_id: str | None) -> Found:
+        """The list's rows (a search's first LIST_LIMIT hits; every row of the theme without one), how many match in
+        the theme and in all themes, and the nearest names when nothing does: the core's search, which builds only the
+        hits asked for. (On a large file it runs in a thread: the nearest names too take a while there.)"""
         if not fold(query):
             rows = select_mechanisms(self.dataset, self.ranked, theme_id=theme_id)
-            return Found([Entry(row, None) for row in rows[:LIST_LIMIT]], len(rows), len(rows), [])
+            return Found([Entry(row, None) for row in rows], len(rows), len(rows), [])
         last = self._last_search
-        if last is not None and last[:2] == (query, theme_id) and len(last[2].hits) >= min(top, last[2].matched):
+        if last is not None and last[:2] == (query, theme_id):
             page, nearest = last[2:]
         else:
             index = self.search_index()
-            page = search_page(self.dataset, self.ranked, query, top=top, theme_id=theme_id, typing=True, index=index)
+            page = search_page(
+                self.dataset, self.ranked, query, top=LIST_LIMIT, theme_id=theme_id, typing=True, index=index
+            )
             nearest = [] if page.total else nearest_names(index, query)
             self._last_search = (query, theme_id, page, nearest)
-        return Found([Entry(hit.row, hit) for hit in page.hits[:top]], page.matched, page.total, nearest)
+        return Found([Entry(hit.row, hit) for hit in page.hits], page.matched, page.total, nearest)
 
     @work(thread=True, group="rerank")
     def rerank_in_background(self) -> None:
@@ -265,36 +271,10 @@ class BrowseApp(App[int]):
         if not self.is_current(query, theme_id):
             return
         self.entries, self.matched, self.all_hits, self.nearest = found
-        self.query_one(MechanismTable).show(self.entries, show_theme=self.theme_filter is None, available=self.listed())
-        self.query_one("#status", Static).update(self.status_text(query))
+        self.query_one(MechanismList).show(self.entries, show_theme=self.theme_filter is None)
+        self.query_one(StatusLine).show(self.status_text(query))
         self.show_empty_state(query)
         self.query_one(Card).row = self.entries[0].row if self.entries else None
-
-    def listed(self) -> int:
-        """How many rows the list offers: every match, up to LIST_LIMIT."""
-        return min(self.matched, LIST_LIMIT)
-
-    @on(MechanismTable.MoreWanted)
-    def _more_wanted(self) -> None:
-        """The list was scrolled near its last row: the rest of the search's first LIST_LIMIT hits."""
-        query, theme_id = self.searched, self.theme_filter.id if self.theme_filter else None
-        if len(self.entries) >= self.listed():
-            return
-        if len(self.ranked) >= BACKGROUND_FROM:
-            self.more_in_background(query, theme_id)
-        else:
-            self.show_more(query, theme_id, self.matches(query, theme_id, LIST_LIMIT).entries)
-
-    @work(thread=True, exclusive=True, group="more")
-    def more_in_background(self, query: str, theme_id: str | None) -> None:
-        entries = self.matches(query, theme_id, LIST_LIMIT).entries
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self.show_more, query, theme_id, entries)
-
-    def show_more(self, query: str, theme_id: str | None, entries: list[Entry]) -> None:
-        if self.is_current(query, theme_id):
-            self.entries = entries
-            self.query_one(MechanismTable).extend(entries)
 
     def status_text(self, query: str) -> Text:
         """What the list is: all mechanisms or a theme, most proposed first; or a search's matches, best first."""
@@ -318,8 +298,8 @@ class BrowseApp(App[int]):
             )
             if summary.discrepancy:
                 text.append(f", whose listed counts add up to {summary.listed_total} (clbp themes explains why)")
-        if self.matched > self.listed():
-            text.append(f" · showing the first {self.listed():,} of {self.matched:,}: type to narrow")
+        if self.matched > len(self.entries):
+            text.append(f" · showing the first {len(self.entries):,} of {self.matched:,}: type to narrow")
         return text
 
     def show_empty_state(self, query: str) -> None:
@@ -350,9 +330,10 @@ class BrowseApp(App[int]):
         self.query_one("#empty-message", Static).update(Text(message))
 
     # Messages from the widgets -------------------------------------------------------------------------------
-    @on(Input.Changed, "#search")
-    def _query_changed(self, event: Input.Changed) -> None:
-        self.searched = event.value
+    def _query_changed(self, value: str) -> None:
+        """Each change of the search box's text, as it is made (a watcher, not a message: the list for the new text
+        is then drawn in the same frame as the key, where the search is quick enough to run at once)."""
+        self.searched = value
 
     @on(Input.Submitted, "#search")
     def _query_submitted(self) -> None:
@@ -368,12 +349,12 @@ class BrowseApp(App[int]):
         index = int(str(event.tab.id).rsplit("-", 1)[1])
         self.theme_filter = self.dataset.themes[index - 1] if index else None
 
-    @on(DataTable.RowHighlighted, "#list")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(MechanismList.RowHighlighted, "#list")
+    def _row_highlighted(self, event: MechanismList.RowHighlighted) -> None:
         if 0 <= event.cursor_row < len(self.entries):
             self.query_one(Card).row = self.entries[event.cursor_row].row
 
-    @on(DataTable.RowSelected, "#list")
+    @on(MechanismList.RowSelected, "#list")
     def _row_selected(self) -> None:
         self.action_open_card()
 
@@ -391,7 +372,8 @@ class BrowseApp(App[int]):
         row = self.by_id[mechanism_id]
         for index, entry in enumerate(self.entries):
             if entry.row.mechanism.id == mechanism_id:
-                self.query_one(MechanismTable).go_to(index)
+                self.query_one(MechanismList).go_to(index, announce=False)
+                break
         card = self.query_one(Card)
         card.row = row
         card.scroll_home(animate=False)
@@ -421,8 +403,8 @@ class BrowseApp(App[int]):
 
     def action_move(self, step: int) -> None:
         if self.entries:
-            table = self.query_one(MechanismTable)
-            table.go_to(max(0, min(len(self.entries) - 1, table.cursor_row + step)))
+            mechanisms = self.query_one(MechanismList)
+            mechanisms.go_to(mechanisms.cursor_row + step)
         else:
             nearest = self.query_one("#nearest", OptionList)
             if step > 0:
@@ -440,7 +422,7 @@ class BrowseApp(App[int]):
         self.call_after_refresh(card.focus)  # a narrow screen shows the card only from the next refresh
 
     def action_close_card(self) -> None:
-        self.query_one(MechanismTable if self.entries else SearchBox).focus()
+        self.query_one(MechanismList if self.entries else SearchBox).focus()
 
     def action_focus_search(self) -> None:
         self.query_one(SearchBox).focus()
@@ -448,7 +430,7 @@ class BrowseApp(App[int]):
     def action_cancel_search(self) -> None:
         """Esc: the search box is emptied and the list, all of it again, has the focus."""
         self.query_one(SearchBox).value = ""
-        self.query_one(MechanismTable).focus()
+        self.query_one(MechanismList).focus()
 
     def action_theme(self, index: int) -> None:
         self.query_one(ThemeTabs).active = f"theme-{index}"

@@ -124,7 +124,7 @@ class CiteScreen(ModalScreen[None]):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key, and the caveat."""
+    """Every key, and the caveat: on 80x24 all of it fits; on a smaller terminal it scrolls, and says so."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1,q", "dismiss", "Close", key_display="Esc"),
@@ -144,7 +144,18 @@ class HelpScreen(ModalScreen[None]):
             "\nThe mouse works too: click a row, a tab, a same-theme mechanism or a key in the footer.\n\n",
             Text(self.dataset.caveat, style="italic"),
         )
-        lines = Group(Text("Keys", style="bold"), table, notes)
-        with VerticalScroll(id="help-dialog"):
-            yield Static(lines)
+        dialog = VerticalScroll(id="help-dialog")
+        dialog.border_title = "Keys"
+        with dialog:
+            yield Static(Group(table, notes))
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.say_if_it_scrolls)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.say_if_it_scrolls)
+
+    def say_if_it_scrolls(self) -> None:
+        dialog = self.query_one("#help-dialog", VerticalScroll)
+        dialog.border_subtitle = "↑↓ scroll for more" if dialog.max_scroll_y else ""
