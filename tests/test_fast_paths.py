@@ -5,6 +5,7 @@ validator's readers make of it, when they find nothing to report."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -87,3 +88,64 @@ def test_a_plain_mechanism_is_what_the_readers_make_of_it(value: Any) -> None:
         assert (plain, validator.problems) == (read, [])
     elif not validator.problems:  # the readers found nothing to report: only measures take the long way
         assert value.get("measures")
+
+
+def _nearest_names_compared_with_every_name(index: Any, query: str, limit: int = 3) -> list[str]:
+    """nearest_names as it was before it looked only at names holding a piece of the query: every name compared."""
+    from clbp_cli.core import search as engine
+
+    key = engine._sounded(engine.compact(query))
+    allowed = engine.typo_allowance(len(key))
+    if not allowed:
+        return []
+    found = []
+    for position, (name, others) in enumerate(index.name_keys()):
+        distances = []
+        for other in others:
+            distances.append(engine.edit_distance(key, other, allowed))
+            if len(key) > engine.MIN_TYPO_LENGTH and len(other) > len(key) and other[0] == key[0]:
+                distances.append(engine.edit_distance(key, other[: len(key)], 1) + 1)
+        if min(distances) <= allowed:
+            found.append((min(distances), position, name))
+    return [name for _, _, name in sorted(found)[:limit]]
+
+
+@functools.cache
+def bundled_index() -> Any:
+    from clbp_cli.core.loading import load_dataset
+    from clbp_cli.core.ranking import rank_mechanisms
+    from clbp_cli.core.search import prepare_search
+
+    dataset = load_dataset(None)
+    return prepare_search(dataset, rank_mechanisms(dataset))
+
+
+@given(
+    pick=st.integers(min_value=0),
+    cut=st.integers(min_value=3, max_value=40),
+    edits=st.lists(
+        st.tuples(st.sampled_from("sidt"), st.integers(min_value=0), st.sampled_from("aeioukxyz")), max_size=3
+    ),
+)
+def test_the_nearest_names_are_those_every_name_compared_gives(
+    pick: int, cut: int, edits: list[tuple[str, int, str]]
+) -> None:
+    """A name (or alias), cut to its start or not, with up to three typos: the names looked at only when they hold
+    a piece of the query are exactly those comparing every name finds."""
+    from clbp_cli.core.search import nearest_names
+
+    index = bundled_index()
+    keys = [key for _, others in index.name_keys() for key in others]
+    word = list(keys[pick % len(keys)][:cut])
+    for kind, at, letter in edits:
+        at = at % (len(word) or 1)
+        if kind == "s" and word:
+            word[at] = letter
+        elif kind == "i":
+            word.insert(at, letter)
+        elif kind == "d" and len(word) > 1:
+            del word[at]
+        elif kind == "t" and at + 1 < len(word):
+            word[at], word[at + 1] = word[at + 1], word[at]
+    query = "".join(word)
+    assert nearest_names(index, query) == _nearest_names_compared_with_every_name(index, query)

@@ -932,13 +932,15 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
     if not scoring:
         return None
     expansions = [_expand(word, index.vocabulary, index) if word.scores else {} for word in words]
-    # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion).
+    # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion); one still
+    # being typed (clbp browse) that starts words of the data is taken as their start ("mo" on the way to motor).
     acronyms = frozenset(
         i
         for i in scoring
         if len(words[i].folded) in ACRONYM_LENGTHS
         and words[i].folded.isalpha()
         and "word" not in expansions[i].values()
+        and not (words[i].being_typed and expansions[i])
     )
     matched_rows: list[set[int]] = []
     for i, expansion in enumerate(expansions):
@@ -1334,16 +1336,31 @@ def nearest_names(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
     if not allowed:
         return []
     name_keys = index.name_keys()
+    size = len(key)
+    whole_parts = _parts(key, 2 * allowed + 1)  # a name within `allowed` edits holds one of these whole
+    start_parts = _parts(key, 3)  # ...and a name's start within one edit has one of these in its place
     found: list[tuple[int, int, str]] = []
     for position, (name, others) in enumerate(name_keys):
-        distances = []
+        best = allowed + 1
         for other in others:
-            distances.append(edit_distance(key, other, allowed))
-            if len(key) > MIN_TYPO_LENGTH and len(other) > len(key) and other[0] == key[0]:  # a name's start,
-                distances.append(edit_distance(key, other[: len(key)], 1) + 1)  # mistyped ("catastrofy")
-        if min(distances) <= allowed:
-            found.append((min(distances), position, name))
+            if abs(len(other) - size) <= allowed and any(part in other for part, _, _ in whole_parts):
+                best = min(best, edit_distance(key, other, allowed))
+            if size > MIN_TYPO_LENGTH and len(other) > size and other[0] == key[0]:  # a name's start, mistyped
+                start = other[:size]  # ("catastrofy")
+                if any(start[at:end] == part for part, at, end in start_parts):
+                    best = min(best, edit_distance(key, start, 1) + 1)
+        if best <= allowed:
+            found.append((best, position, name))
     return [name for _, _, name in sorted(found)[:limit]]
+
+
+def _parts(word: str, count: int) -> list[tuple[str, int, int]]:
+    """`word` cut into `count` pieces (fewer if it is shorter), each with where it starts and ends: one edit (a
+    swap of neighbours too) touches at most two neighbouring pieces, so a word within `(count - 1) // 2` edits of
+    another keeps one of them whole (nearest_names looks only at names that do)."""
+    count = min(count, len(word))
+    cuts = [round(i * len(word) / count) for i in range(count + 1)]
+    return [(word[cuts[i] : cuts[i + 1]], cuts[i], cuts[i + 1]) for i in range(count)]
 
 
 class LookupFailed(Exception):
