@@ -609,6 +609,28 @@ def test_the_collector_pause_is_shared_by_threads_and_restores_what_it_found() -
         (gc.enable if was else gc.disable)()
 
 
+def test_objects_frozen_for_life_stay_frozen_after_a_search() -> None:
+    """clbp browse moves its data and index out of the collector's sight for good; a search's pause of the collector
+    must not thaw them (gc.unfreeze), and must not count them either (gc.get_freeze_count walks them all). In a
+    child process: freezing is for the whole process."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc\n"
+        "from clbp_cli.core.loading import load_dataset\n"
+        "from clbp_cli.core.ranking import rank_mechanisms\n"
+        "from clbp_cli.core.search import freeze_for_life, prepare_search, search\n"
+        "dataset = load_dataset(None); ranked = rank_mechanisms(dataset); index = prepare_search(dataset, ranked)\n"
+        "freeze_for_life(); frozen = gc.get_freeze_count()\n"
+        "assert [hit.row.mechanism.id for hit in search(dataset, ranked, 'fear', index=index)][:1] == ['fear-avoidance']\n"
+        "assert gc.get_freeze_count() == frozen > 0 and gc.isenabled()\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ok\n", "")
+
+
 def test_the_folded_data_of_a_large_file_is_kept_beside_the_data_cache(monkeypatch, tmp_path: Path) -> None:
     import clbp_cli.core.search as engine
 

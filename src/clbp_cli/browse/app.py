@@ -13,7 +13,6 @@ vim), where letters are text and Esc cancels the search.
 
 from __future__ import annotations
 
-import gc
 import select
 import sys
 import threading
@@ -37,11 +36,22 @@ from clbp_cli.browse.widgets import Card, Entry, MechanismList, SearchBox, Statu
 from clbp_cli.core.citation import short_author_year
 from clbp_cli.core.model import Dataset, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary, select_mechanisms, summarise_themes
-from clbp_cli.core.search import SearchIndex, SearchPage, fold, nearest_names, prepare_search, search_page
+from clbp_cli.core.search import (
+    SearchIndex,
+    SearchPage,
+    fold,
+    freeze_for_life,
+    nearest_names,
+    prepare_search,
+    search_page,
+    search_work,
+)
 from clbp_cli.core.views import counts_source, display_quoted, percent, theme_source_note
 
 LIST_LIMIT = 200  # a search's hits in the list at most (the core builds only these); without a search, every row
-BACKGROUND_FROM = 2000  # mechanisms from which the search runs in a thread, so typing never waits for it
+BACKGROUND_FROM = 2000  # mechanisms from which a large search runs in a thread, so typing never waits for it
+QUICK_SEARCH_WORK = 5000  # ...a search with at most this much to score (search_work; about 15 ms) runs at once, its
+# list drawn in the same frame as the key: a thread's list comes a frame later, and slower (one thread at a time)
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
 MIN_SIZE = (60, 16)  # smaller, the screen says so instead of drawing an empty list
 COMPACT_FOOTER_BELOW = 80  # columns
@@ -195,9 +205,9 @@ class BrowseApp(App[int], inherit_bindings=False):
     def prepare_search_in_background(self) -> None:
         """On a large data file, the search index is made while the first screen is read, not on the first key.
         Then the data and its index, kept for the app's life, are moved out of the garbage collector's sight
-        (gc.freeze): otherwise each of its full passes walks them again, a pause of 30 ms or more between keys."""
+        (freeze_for_life): otherwise each of its full passes walks them again, a pause of 30 ms or more between keys."""
         self.search_index()
-        gc.freeze()
+        freeze_for_life()
 
     def search_index(self) -> SearchIndex:
         """The data prepared for search, made once (by whichever thread asks first)."""
@@ -212,14 +222,21 @@ class BrowseApp(App[int], inherit_bindings=False):
         query = self.searched
         theme_id = self.theme_filter.id if self.theme_filter else None
         searched = self._last_search is not None and self._last_search[:2] == (query, theme_id)
-        if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched:
+        if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched and not self.quick(query):
             with self._wanted_lock:
                 self._wanted = (query, theme_id)
                 start, self._searching = not self._searching, True
             if start:  # once the key is drawn: the thread would hold up its frame (Python runs one thread at a time)
                 self.call_after_refresh(self.rerank_in_background)
         else:
+            with self._wanted_lock:
+                self._wanted = None  # a search the thread has yet to start is overtaken
             self.show_matches(query, theme_id, self.matches(query, theme_id))
+
+    def quick(self, query: str) -> bool:
+        """Whether a search is small enough to run at once, in the key's own frame (see QUICK_SEARCH_WORK)."""
+        index = self._search_index  # until it is made (in a thread, after the first paint), searches run there
+        return index is not None and search_work(index, query, typing=True) <= QUICK_SEARCH_WORK
 
     def matches(self, query: str, theme_id: str | None) -> Found:
         """The list's rows (a search's first LIST_LIMIT hits; every row of the theme without one), how many match in
