@@ -180,29 +180,23 @@ class MechanismList(ScrollView, can_focus=True, inherit_bindings=False):
     the screen (only when the scroll bar comes or goes). The header stays on the first line; the rest scrolls.
     """
 
-    class RowHighlighted(Message):
+    class RowMessage(Message):
+        """Something happened to a row of the list: which list, and which row."""
+
+        def __init__(self, mechanism_list: MechanismList, cursor_row: int) -> None:
+            super().__init__()
+            self.mechanism_list = mechanism_list
+            self.cursor_row = cursor_row
+
+        @property
+        def control(self) -> MechanismList:
+            return self.mechanism_list
+
+    class RowHighlighted(RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, mechanism_list: MechanismList, cursor_row: int) -> None:
-            super().__init__()
-            self.mechanism_list = mechanism_list
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> MechanismList:
-            return self.mechanism_list
-
-    class RowSelected(Message):
+    class RowSelected(RowMessage):
         """Enter, or a click on the highlighted row."""
-
-        def __init__(self, mechanism_list: MechanismList, cursor_row: int) -> None:
-            super().__init__()
-            self.mechanism_list = mechanism_list
-            self.cursor_row = cursor_row
-
-        @property
-        def control(self) -> MechanismList:
-            return self.mechanism_list
 
     FIT = 60  # the columns are fitted to this many first rows: more than a tall terminal shows
     CHUNK = 32  # rows whose cells are made at once, as they come into view
