@@ -284,14 +284,23 @@ class BrowseApp(App[int], inherit_bindings=False):
         return query == self.searched and theme_id == (self.theme_filter.id if self.theme_filter else None)
 
     def show_matches(self, query: str, theme_id: str | None, found: Found) -> None:
-        """Show a search's result, unless something newer was typed or chosen since (it never touches the box)."""
+        """Show a search's result, unless something newer was typed or chosen since (it never touches the box). While
+        a search is typed, the card of the first row comes in the frame after the list's: the list first."""
         if not self.is_current(query, theme_id):
             return
         self.entries, self.matched, self.all_hits, self.nearest = found
         self.query_one(MechanismList).show(self.entries, show_theme=self.theme_filter is None)
         self.query_one(StatusLine).show(self.status_text(query))
         self.show_empty_state(query)
-        self.query_one(Card).row = self.entries[0].row if self.entries else None
+        if fold(query):  # while typing: the list first, the card in the frame after it
+            self.call_after_refresh(self.show_highlighted_card)
+        else:
+            self.show_highlighted_card()
+
+    def show_highlighted_card(self) -> None:
+        """The card of the list's highlighted row (the first, unless the cursor moved meanwhile), or none."""
+        cursor = self.query_one(MechanismList).cursor_row
+        self.query_one(Card).row = self.entries[cursor].row if 0 <= cursor < len(self.entries) else None
 
     def status_text(self, query: str) -> Text:
         """What the list is: all mechanisms or a theme, most proposed first; or a search's matches, best first."""
