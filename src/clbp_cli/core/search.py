@@ -142,6 +142,8 @@ MIN_COVERAGE = 0.2  # a hit rests on enough of the query: the mean, over its con
 UNKNOWN_WEIGHT = 0.5  # ...where a word that matches nothing anywhere weighs half the others' mean rarity: it may be
 # another topic ("ankle") or a person's context ("at the office"), and search cannot tell which
 UNKNOWN_MATCH_SHARE = 0.5  # a hit matches at least half as many query words as the data does not hold as such
+LAST_RESORT_WORDS = 2  # when no hit rests on enough of the query, those matching this many of its words are kept
+# at half MIN_COVERAGE (UNKNOWN_MATCH_SHARE still holds): a long sentence whose words each match a little
 TAIL_SHARE = 0.1  # hits scoring under this share of the best are left out
 COMMON_SHARE = 0.25  # a word in more than this share of the mechanisms is common, not specific
 MIN_PARTIAL_WORD_LENGTH = 4  # a word this long may be the start of a longer one; shorter ones match whole words
@@ -1162,13 +1164,18 @@ def _bonus(index: SearchIndex, value: int, weight: float, query: _Query) -> floa
 def _kept(scored: list[_Ranked], specific: frozenset[int] | None, unknown: int) -> list[_Ranked]:
     """The hits: those resting on enough of the query, matching one of its specific words whole when it is
     partly outside the review, matching enough of its words for those the data does not hold (`unknown` of them),
-    and not far below the best (a word in passing). Ranked by _order."""
+    and not far below the best (a word in passing); if none does, those that match LAST_RESORT_WORDS of its words
+    with half the share. Ranked by _order."""
+
+    def passing(share: float, words: float) -> list[_Ranked]:
+        return [
+            s
+            for s in scored
+            if s.coverage >= share and (specific is None or s.anchors & specific) and s.matched >= words
+        ]
+
     least = UNKNOWN_MATCH_SHARE * unknown
-    kept = [
-        s
-        for s in scored
-        if s.coverage >= MIN_COVERAGE and (specific is None or s.anchors & specific) and s.matched >= least
-    ]
+    kept = passing(MIN_COVERAGE, least) or passing(MIN_COVERAGE / 2, max(least, LAST_RESORT_WORDS))
     if kept:
         floor = TAIL_SHARE * max(s.score for s in kept)
         kept = [s for s in kept if s.score >= floor]
