@@ -436,6 +436,7 @@ class SearchIndex:
         self.subject_stems = subject_stems(dataset)
         self._occurrences: dict[str, list[tuple[int, int, int]]] = {}
         self._word_rows: dict[str, _WordRows] = {}
+        self._expansions: dict[tuple[str, bool], dict[str, str]] = {}
         self._texts: dict[int, list[str]] = {}
         self._joined_words: str | None = None
         self._by_length: dict[int, list[str]] | None = None
@@ -490,6 +491,15 @@ class SearchIndex:
             return 0
         place = bisect_left(self.sorted_words, word)
         return self._offsets[place + 1] - self._offsets[place]
+
+    def expansion(self, word: _QueryWord) -> dict[str, str]:
+        """The data's words a query word matches, and how (see _expand), worked out once per word: clbp browse asks
+        on every key, first to weigh the search's cost (search_work), then to search. Read only."""
+        key = (word.folded, word.being_typed)
+        found = self._expansions.get(key)
+        if found is None:
+            found = self._expansions[key] = _expand(word, self.vocabulary, self)
+        return found
 
     def word_rows(self, word: str) -> _WordRows:
         """Where a folded word of the data occurs, row by row (see _WordRows)."""
@@ -915,7 +925,7 @@ def search_work(index: SearchIndex, query: str, *, typing: bool = False) -> int:
         index.occurrence_count(data_word)
         for word in _query_words(query, index, typing)
         if word.scores
-        for data_word in _expand(word, index.vocabulary, index)
+        for data_word in index.expansion(word)
     )
 
 
@@ -962,7 +972,7 @@ def _prepare_query(index: SearchIndex, words: list[_QueryWord]) -> tuple[_Query,
     scoring = [i for i, word in enumerate(words) if word.scores]
     if not scoring:
         return None
-    expansions = [_expand(word, index.vocabulary, index) if word.scores else {} for word in words]
+    expansions = [index.expansion(word) if word.scores else {} for word in words]
     # A short word that is no word of the data may be an acronym of a value ("ROM": range of motion); one still
     # being typed (clbp browse) that starts words of the data is taken as their start ("mo" on the way to motor).
     acronyms = frozenset(
