@@ -220,7 +220,7 @@ class BrowseApp(App[int], inherit_bindings=False):
         """Re-rank for what is typed and the theme chosen. On a large data file the search runs in a thread, so
         typing never waits for it; the list follows when it is done (unless something newer was typed)."""
         query = self.searched
-        theme_id = self.theme_filter.id if self.theme_filter else None
+        theme_id = self.theme_id
         searched = self._last_search is not None and self._last_search[:2] == (query, theme_id)
         if len(self.ranked) >= BACKGROUND_FROM and fold(query) and not searched and not self.quick(query):
             with self._wanted_lock:
@@ -281,7 +281,12 @@ class BrowseApp(App[int], inherit_bindings=False):
 
     def is_current(self, query: str, theme_id: str | None) -> bool:
         """Whether a search is still the one asked for (nothing newer was typed or chosen since)."""
-        return query == self.searched and theme_id == (self.theme_filter.id if self.theme_filter else None)
+        return query == self.searched and theme_id == self.theme_id
+
+    @property
+    def theme_id(self) -> str | None:
+        """The id of the theme chosen, or None for all themes."""
+        return self.theme_filter.id if self.theme_filter else None
 
     def show_matches(self, query: str, theme_id: str | None, found: Found) -> None:
         """Show a search's result, unless something newer was typed or chosen since (it never touches the box). While
