@@ -430,11 +430,16 @@ def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
     assert len(started) == 1 and len(started[0].ranked) == 33
 
 
-def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(tmp_path) -> None:
-    """Without a search the list holds every row (drawing only those in view); a search, run in the background,
-    lists its first 200 hits and the status line says how many match. A card names its theme's 50 most proposed,
-    and following one that is in the list moves the list's cursor to it, wherever it is."""
+@pytest.mark.parametrize("searched", ["in the key's frame", "in a thread"])
+def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(searched: str, tmp_path, monkeypatch) -> None:
+    """Without a search the list holds every row (drawing only those in view); a search, run at once or in the
+    background (by what it has to score; here both ways), lists its first 200 hits and the status line says how many
+    match. A card names its theme's 50 most proposed, and following one that is in the list moves the list's cursor
+    to it, wherever it is."""
     import sys
+
+    if searched == "in a thread":
+        monkeypatch.setattr("clbp_cli.browse.app.QUICK_SEARCH_WORK", 0)
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     from scale import generate

@@ -50,7 +50,7 @@ from clbp_cli.core.views import counts_source, display_quoted, percent, theme_so
 
 LIST_LIMIT = 200  # a search's hits in the list at most (the core builds only these); without a search, every row
 BACKGROUND_FROM = 2000  # mechanisms from which a large search runs in a thread, so typing never waits for it
-QUICK_SEARCH_WORK = 10000  # ...a search with at most this much to score (search_work; 25 ms at most) runs at once, its
+QUICK_SEARCH_WORK = 50000  # ...a search with at most this much to score (search_work; 30 ms at most) runs at once, its
 # list drawn in the same frame as the key: a thread's list comes a frame later, and slower (one thread at a time)
 WIDE = 110  # from this many columns the card sits beside the list; narrower, Enter opens it in the list's place
 MIN_SIZE = (60, 16)  # smaller, the screen says so instead of drawing an empty list
