@@ -148,6 +148,7 @@ def notes_label(dataset: Dataset) -> str:
 
 
 EXERCISE_NOTE = "search associations, not what the trials proposed:"
+CARD_MEASURES = 8  # a card on a terminal names this many of a mechanism's instruments (the first the data lists)
 
 
 def sources_sentence(dataset: Dataset) -> str:
@@ -563,6 +564,16 @@ class MechanismView(NamedTuple):
             f"(aliases, keywords, measures, exercises, phrases, anatomy), "
             f"{source_ids_note(dataset, 'definitions', 'vocabulary')}; exercises are {EXERCISE_NOTE[:-1]}.",
         ]
+
+    def card_measures(self) -> list[str]:
+        """The instruments a card on a terminal names: the first CARD_MEASURES the data lists, then how many more
+        there are and the command that lists them all (a mechanism may have dozens)."""
+        mechanism = self.row.mechanism
+        labels = [measure.label for measure in mechanism.measures[:CARD_MEASURES]]
+        more = len(mechanism.measures) - CARD_MEASURES
+        if more > 0:
+            labels.append(f"and {more} more (clbp measures -m {mechanism.id})")
+        return labels
 
     def proposed_by(self) -> str:
         """What the review reports of it: 'Proposed by 10 of the 110 trials as a mechanism of benefit (9% of 110; 14%

@@ -696,7 +696,7 @@ def render_show(view: MechanismView, settings: RenderSettings) -> list[Part]:
     if mechanism.aliases:
         details.append(("Also known as", mechanism.aliases, ", "))
     if mechanism.measures:
-        details.append(("Measured with", [measure.label for measure in mechanism.measures], ", "))
+        details.append(("Measured with", view.card_measures(), ", "))
     if mechanism.exercises:
         details.append(
             ("Exercise types", [f"{EXERCISE_NOTE} {mechanism.exercises[0]}", *mechanism.exercises[1:]], ", ")
