@@ -133,7 +133,7 @@ def test_search_fear_finds_the_sketched_three_in_relevance_order(clbp) -> None:
     assert [row[1] for row in table] == ["Fear-avoidance", "Kinesiophobia", "Catastrophizing"]
     assert table[0][-1] == "name: [Fear]-avoidance"
     assert table[1][-1] == "alias: [fear] of movement"
-    assert table[2][-1].startswith("description: ...")
+    assert table[2][-1] == "phrase: [fearing] the worst"
 
 
 def test_search_no_match_and_empty_query(clbp) -> None:

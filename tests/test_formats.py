@@ -132,7 +132,7 @@ def test_search_json_adds_relevance_and_match(clbp) -> None:
     records = json.loads(clbp("search", "fear", "--format", "json").out)
     assert [(r["name"], r["matched_field"], r["match_type"], r["matched_terms"]) for r in records] == [
         ("Fear-avoidance", "name", "words", ["fear"]), ("Kinesiophobia", "alias", "words", ["fear"]),
-        ("Catastrophizing", "description", "words", ["fear"]),
+        ("Catastrophizing", "phrase", "words", ["fear"]),
     ]  # fmt: skip
     assert [r["relevance"] for r in records] == sorted((r["relevance"] for r in records), reverse=True)
     assert records[1]["matched_text"] == "fear of movement"

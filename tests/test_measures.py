@@ -40,11 +40,11 @@ def test_json_lists_every_instrument_of_the_data_once_with_its_mechanism(clbp) -
     result = clbp("measures", "--format", "json")
     assert (result.code, result.err) == (0, "")
     records = json.loads(result.out)
-    assert len(EVERY_INSTRUMENT) == 105
+    assert len(EVERY_INSTRUMENT) == 325
     assert [(r["name"], r["abbreviation"], *r["mechanisms"]) for r in records] == EVERY_INSTRUMENT
-    assert records[0] == {"name": "abdominal drawing-in test (pressure biofeedback)", "abbreviation": "",
-                          "mechanisms": ["motor-control"], "mechanism_names": ["Motor control"],
-                          "themes": ["neuromuscular"]}  # fmt: skip
+    assert records[0] == {"name": "2-minute step test", "abbreviation": "",
+                          "mechanisms": ["aerobic-fitness"], "mechanism_names": ["Aerobic fitness"],
+                          "themes": ["cardiometabolic"]}  # fmt: skip
 
 
 def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
@@ -52,11 +52,11 @@ def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
     assert lines[0] == (
-        " 105 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
+        " 325 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
         "(Wun et al. 2021)"
     )
     assert lines[2].split() == ["Instrument", "Abbreviation", "Mechanism", "Theme"]
-    assert lines[3].split()[:3] == ["abdominal", "drawing-in", "test"]
+    assert lines[3].split()[:3] == ["2-minute", "step", "test"]
     assert any(line.split()[-3:] == ["TSK", "Kinesiophobia", "Psychosocial"] for line in lines)
     text = flat(result.out)
     assert VOCABULARY_NOTE in text
@@ -68,14 +68,16 @@ def test_theme_filter(clbp) -> None:
     result = clbp("measures", "--theme", "tissue", "--format", "csv")
     assert result.code == 0
     rows = list(csv.DictReader(io.StringIO(result.out)))
-    assert [(row["abbreviation"] or row["name"], row["mechanisms"]) for row in rows] == [
-        ("BMD", "bone-ligament"), ("CRP", "inflammation"), ("DEXA scan", "bone-ligament"),
-        ("Doppler ultrasound", "blood-flow"), ("ESR", "inflammation"), ("IL-6", "inflammation"),
-        ("laser Doppler flowmetry", "blood-flow"), ("NIRS", "blood-flow"), ("TNF-alpha", "inflammation"),
-    ]  # fmt: skip
+    tissue = {mechanism.id for mechanism in DATASET.mechanisms if mechanism.theme == "tissue-healing"}
+    assert [(row["name"], row["abbreviation"], row["mechanisms"]) for row in rows] == [
+        instrument for instrument in EVERY_INSTRUMENT if instrument[2] in tissue
+    ]  # the theme's instruments, A-Z
+    assert len(rows) == 27
+    shown = [(row["abbreviation"] or row["name"], row["mechanisms"]) for row in rows]
+    assert {("BMD", "bone-ligament"), ("CRP", "inflammation"), ("NIRS", "blood-flow")} <= set(shown)
     table = clbp("measures", "-t", "tissue-healing", env={"COLUMNS": "120"}).out
     assert flat(table).startswith(
-        "9 instruments for 3 of the 4 tissue healing mechanisms: search vocabulary, clbp's own words, not the "
+        "27 instruments for 3 of the 4 tissue healing mechanisms: search vocabulary, clbp's own words, not the "
         "review's (Wun et al. 2021)"
     )
     header = next(line for line in table.splitlines() if "Instrument" in line)
@@ -87,7 +89,15 @@ def test_mechanism_filter_takes_what_show_takes(clbp) -> None:
     by_id = json.loads(clbp("measures", "--mechanism", "kinesiophobia", "--format", "json").out)
     by_alias = json.loads(clbp("measures", "-m", "fear of movement", "--format", "json").out)
     assert by_id == by_alias
-    assert [record["abbreviation"] for record in by_id] == ["PHODA", "TSK"]
+    assert [record["abbreviation"] for record in by_id] == [
+        "FDAQ",
+        "KCS",
+        "PHODA",
+        "PHODA-SeV",
+        "TSK",
+        "TSK-11",
+        "TSK-17",
+    ]
     typo = clbp("measures", "-m", "kinesiofobia", "--format", "json")
     assert (typo.code, json.loads(typo.out)) == (0, by_id)
     assert typo.err == "clbp: note: no exact match for 'kinesiofobia'; using the closest: Kinesiophobia\n"
@@ -116,12 +126,12 @@ def test_html_and_markdown_carry_the_same_label(clbp) -> None:
     import html
 
     page = html.unescape(clbp("measures", "--format", "html").out)
-    assert page.count("<tr>") == 105 + 1
+    assert page.count("<tr>") == 325 + 1
     assert '<th scope="row">Tampa Scale for Kinesiophobia</th><td>TSK</td><td>Kinesiophobia</td>' in page
     assert VOCABULARY_NOTE in flat(page)
     markdown = clbp("measures", "--format", "markdown").out
     assert markdown.startswith(
-        "**105 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
+        "**325 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
     )
     assert VOCABULARY_NOTE in flat(markdown)
 

@@ -145,7 +145,7 @@ ONE_PROBLEM = {
                            "mechanisms[0].aliases: must be a list of text, got text"),
     "empty alias": (("aliases: [strength, muscular strength]", "aliases: [strength, '']"),
                     "mechanisms[0].aliases[1]: must be non-empty text, got empty text"),
-    "measures not a list": (("    measures:\n      - {name: isokinetic dynamometry}\n      - {name: hand-held dynamometry}\n      - {name: maximal voluntary contraction, abbreviation: MVC}\n      - {name: one-repetition maximum, abbreviation: 1RM}\n      - {name: manual muscle testing, abbreviation: MMT}\n", "    measures: TSK\n"),
+    "measures not a list": (("    measures:\n      - {name: isokinetic dynamometry}\n      - {name: hand-held dynamometry}\n      - {name: maximal voluntary contraction, abbreviation: MVC}\n      - {name: one-repetition maximum, abbreviation: 1RM}\n      - {name: manual muscle testing, abbreviation: MMT}\n      - {name: Biodex isokinetic dynamometer}\n      - {name: Cybex isokinetic dynamometer}\n      - {name: MedX lumbar extension machine}\n      - {name: isoinertial trunk dynamometry (B-200 Isostation)}\n      - {name: isometric trunk strength (strain gauge)}\n      - {name: handgrip dynamometry (Jamar)}\n      - {name: progressive isoinertial lifting evaluation}\n      - {name: three-repetition maximum, abbreviation: 3RM}\n", "    measures: TSK\n"),
                             "mechanisms[0].measures: must be a list of {name, abbreviation}, got text"),
     "measure without name": (("      - {name: isokinetic dynamometry}\n", "      - {abbreviation: TSK}\n"),
                              "mechanisms[0].measures[0].name: is missing"),
