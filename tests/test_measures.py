@@ -13,7 +13,7 @@ import pytest
 from clbp_cli.core.loading import default_data_path, load_dataset
 from clbp_cli.core.model import Measure
 from clbp_cli.core.ranking import rank_mechanisms
-from clbp_cli.core.views import measure_rows
+from clbp_cli.core.views import CARD_MEASURES, measure_rows
 from tests.conftest import clbp_command
 
 DATASET = load_dataset(default_data_path())
@@ -169,3 +169,17 @@ def test_the_output_page_documents_every_instrument_field(clbp) -> None:
     readme = (Path(__file__).parent.parent / "docs" / "output.md").read_text(encoding="utf-8")
     for field in json.loads(clbp("measures", "--format", "json").out)[0]:
         assert f"`{field}`" in readme, field
+
+
+def test_a_card_names_its_first_instruments_and_says_how_to_list_the_rest(clbp) -> None:
+    mood = next(mechanism for mechanism in DATASET.mechanisms if mechanism.id == "mood")
+    assert len(mood.measures) > CARD_MEASURES
+    card = flat(clbp("show", "mood", env={"COLUMNS": "100"}).out)
+    shown = ", ".join(measure.label for measure in mood.measures[:CARD_MEASURES])
+    more = len(mood.measures) - CARD_MEASURES
+    assert f"Measured with {shown}, and {more} more (clbp measures -m mood) Related words" in card
+    assert mood.measures[CARD_MEASURES].label not in card
+    record = json.loads(clbp("show", "mood", "--format", "json").out)
+    assert [measure["name"] for measure in record["measures"]] == [measure.name for measure in mood.measures]
+    listed = json.loads(clbp("measures", "-m", "mood", "--format", "json").out)
+    assert len(listed) == len(mood.measures)
