@@ -121,6 +121,24 @@ def test_stopwords_single_letters_and_noise_find_nothing(clbp, query: str) -> No
     assert result.err.startswith(f"clbp: error: no mechanism matches {query!r}")
 
 
+def test_a_phrase_of_small_words_is_found_when_the_query_holds_it_whole(clbp) -> None:
+    """No word of "the pain really gets me down" can score (a stopword, a particle, the review's subject), but the
+    everyday phrase "gets me down" is in it whole: Mood, as a phrase match. Small words alone still find nothing."""
+    hit = records(clbp, "the pain really gets me down")
+    assert [(h["id"], h["matched_field"], h["match_type"], h["matched_text"]) for h in hit] == [
+        ("mood", "phrase", "phrase", "gets me down")
+    ]
+    assert hit[0]["matched_terms"] == ["gets", "me", "down"]
+    exact = records(clbp, "Doing-too-MUCH")
+    assert [(h["id"], h["match_type"]) for h in exact] == [("coping-strategies", "exact")]
+    assert clbp("search", "it gets me", "--format", "json").out == "[]\n"  # part of a phrase is not the phrase
+    assert clbp("search", "back pain", "--format", "json").out == "[]\n"  # the whole review, still
+    page = search_page(DATASET, RANKED, "gets me down", theme_id="neuromuscular")
+    assert (page.hits, page.matched, page.total) == ([], 0, 1)
+    marked = clbp("search", "it really gets me down", env={"COLUMNS": "100"}).out
+    assert "phrase: [gets me down]" in marked
+
+
 def test_short_words_match_whole_words_only() -> None:
     assert "motor-control" not in ids("ROM")  # no neu[rom]uscular
     assert ids("rom") == ids("ROM")

@@ -953,6 +953,8 @@ def search_page(
         index = prepare_search(dataset, ranked)
     with collector_paused():
         prepared = _prepare_query(index, _query_words(query, index, typing))
+        if prepared is None and not asks_about_the_whole_review(dataset, query):
+            return _page(_held_values(index, query), top, theme_id)
         if prepared is None or names_an_outcome(index, query):
             return SearchPage([], 0, 0)
         query_info, specific, unknown = prepared
@@ -960,6 +962,40 @@ def search_page(
         in_theme = kept if theme_id is None else [s for s in kept if ranked[s.row_number].mechanism.theme == theme_id]
         first = heapq.nsmallest(top, in_theme, key=_order) if top is not None else sorted(in_theme, key=_order)
         return SearchPage(_hits(index, first, query_info), len(in_theme), len(kept))
+
+
+def _page(hits: list[SearchHit], top: int | None, theme_id: str | None) -> SearchPage:
+    """A page of hits already in order: of one theme only, with `theme_id`; the first `top` only, with `top`."""
+    in_theme = hits if theme_id is None else [hit for hit in hits if hit.row.mechanism.theme == theme_id]
+    return SearchPage(in_theme[:top], len(in_theme), len(hits))
+
+
+def _held_values(index: SearchIndex, query: str) -> list[SearchHit]:
+    """For a query none of whose words can score (stopwords, particles, the subject's words: "it gets me down",
+    "I'm doing too much"): the values of the data made only of such words, of two words or more, that it holds
+    whole, each an exact or phrase hit; the best field first, then in published rank order. At most one per row."""
+    words = fold(query).split()
+    found: dict[int, tuple[int, list[str]]] = {}  # row -> its value held and the words (the longest, then the first)
+    for length in range(len(words), 1, -1):
+        for start in range(len(words) - length + 1):
+            held = words[start : start + length]
+            piece = "\n" + " ".join(held) + "\n"
+            at = index.text.find(piece)
+            while at >= 0:
+                value = bisect_right(index.value_starts, at + 1) - 1
+                found.setdefault(index.value_rows[value], (value, held))
+                at = index.text.find(piece, at + 1)
+    ideal = FIELD_WEIGHTS["name"] + EXACT_BONUS
+    hits = []
+    for row, (value, held) in found.items():
+        field = index.field(value)
+        text = index.row_texts(row)[value - index.row_starts[row]]
+        whole = index.value(value) == " ".join(words)
+        relevance = round(100 * FIELD_WEIGHTS[field] * (1 + (EXACT_BONUS if whole else PHRASE_BONUS)) / ideal)
+        spans = ((0, len(text)),)
+        kind = "exact" if whole else "phrase"
+        hits.append(SearchHit(index.ranked[row], relevance, field, kind, text, spans, tuple(dict.fromkeys(held))))
+    return sorted(hits, key=lambda hit: (-hit.relevance, hit.row.rank))
 
 
 _Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
