@@ -40,7 +40,7 @@ def test_json_lists_every_instrument_of_the_data_once_with_its_mechanism(clbp) -
     result = clbp("measures", "--format", "json")
     assert (result.code, result.err) == (0, "")
     records = json.loads(result.out)
-    assert len(EVERY_INSTRUMENT) == 325
+    assert len(EVERY_INSTRUMENT) == 294
     assert [(r["name"], r["abbreviation"], *r["mechanisms"]) for r in records] == EVERY_INSTRUMENT
     assert records[0] == {"name": "2-minute step test", "abbreviation": "",
                           "mechanisms": ["aerobic-fitness"], "mechanism_names": ["Aerobic fitness"],
@@ -52,7 +52,7 @@ def test_the_table_says_the_list_is_clbps_not_the_reviews(clbp) -> None:
     assert (result.code, result.err) == (0, "")
     lines = result.out.splitlines()
     assert lines[0] == (
-        " 325 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
+        " 294 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's "
         "(Wun et al. 2021)"
     )
     assert lines[2].split() == ["Instrument", "Abbreviation", "Mechanism", "Theme"]
@@ -72,12 +72,12 @@ def test_theme_filter(clbp) -> None:
     assert [(row["name"], row["abbreviation"], row["mechanisms"]) for row in rows] == [
         instrument for instrument in EVERY_INSTRUMENT if instrument[2] in tissue
     ]  # the theme's instruments, A-Z
-    assert len(rows) == 27
+    assert len(rows) == 24
     shown = [(row["abbreviation"] or row["name"], row["mechanisms"]) for row in rows]
     assert {("BMD", "bone-ligament"), ("CRP", "inflammation"), ("NIRS", "blood-flow")} <= set(shown)
     table = clbp("measures", "-t", "tissue-healing", env={"COLUMNS": "120"}).out
     assert flat(table).startswith(
-        "27 instruments for 3 of the 4 tissue healing mechanisms: search vocabulary, clbp's own words, not the "
+        "24 instruments for 3 of the 4 tissue healing mechanisms: search vocabulary, clbp's own words, not the "
         "review's (Wun et al. 2021)"
     )
     header = next(line for line in table.splitlines() if "Instrument" in line)
@@ -126,12 +126,12 @@ def test_html_and_markdown_carry_the_same_label(clbp) -> None:
     import html
 
     page = html.unescape(clbp("measures", "--format", "html").out)
-    assert page.count("<tr>") == 325 + 1
+    assert page.count("<tr>") == 294 + 1
     assert '<th scope="row">Tampa Scale for Kinesiophobia</th><td>TSK</td><td>Kinesiophobia</td>' in page
     assert VOCABULARY_NOTE in flat(page)
     markdown = clbp("measures", "--format", "markdown").out
     assert markdown.startswith(
-        "**325 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
+        "**294 instruments for 30 of the 33 mechanisms: search vocabulary, clbp's own words, not the review's"
     )
     assert VOCABULARY_NOTE in flat(markdown)
 

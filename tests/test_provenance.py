@@ -192,7 +192,7 @@ def test_quotations_descriptions_and_instruments_say_whose_they_are_from_the_fil
     )
     assert "Description (my own words): Proposed mechanisms in thoughts" in theme
     assert said(path, "measures").startswith(
-        "325 instruments for 30 of the 33 mechanisms: search vocabulary, my own words"
+        "294 instruments for 30 of the 33 mechanisms: search vocabulary, my own words"
     )
     assert "Psychology Today" not in theme and "clbp's" not in said(path, "measures")
 
@@ -202,6 +202,6 @@ def test_quotations_descriptions_and_instruments_say_whose_they_are_from_the_fil
     assert "Description (source not stated in the data file): Proposed mechanisms" in theme
     measures = said(old, "measures")
     assert measures.startswith(
-        "325 instruments for 30 of the 33 mechanisms: search vocabulary, source not stated in the data file"
+        "294 instruments for 30 of the 33 mechanisms: search vocabulary, source not stated in the data file"
     )
     assert "clbp's" not in measures
