@@ -137,6 +137,8 @@ def test_a_phrase_of_small_words_is_found_when_the_query_holds_it_whole(clbp) ->
     assert (page.hits, page.matched, page.total) == ([], 0, 1)
     marked = clbp("search", "it really gets me down", env={"COLUMNS": "100"}).out
     assert "phrase: [gets me down]" in marked
+    pasted = search(DATASET, RANKED, "it gets me down " * 5000)  # only the first words are looked at
+    assert [hit.row.mechanism.id for hit in pasted] == ["mood"]
 
 
 def test_short_words_match_whole_words_only() -> None:

@@ -155,6 +155,7 @@ ACRONYM_LENGTHS = range(2, 7)  # a word of these lengths that is no word of the 
 MIN_ACRONYM_WORDS = 3  # a value needs this many words to have an acronym
 MIN_JOINED_PART = 3  # "selfefficacy" is split into two words of the data, each at least this long
 MAX_QUERY_WORDS = 32  # content words of a query that count
+MAX_HELD_WORDS = 6  # a value made only of small words ("gets me down") that a query holds whole has at most this many
 SNIPPET_WIDTH = 50  # characters of a description shown around its first match
 MIN_NAME_START = 3  # `show`: the unique start of a name of at least this many letters names it
 MAX_EXACT_WORDS = 3  # a one-word query is tried as the whole of values of at most this many words
@@ -942,7 +943,8 @@ def search_page(
     """Mechanisms matching `query`, most relevant first (ties in published rank order): of one theme only, with
     `theme_id`; the first `top` only, with `top` (every match is scored, but only those hits are built). Nothing
     for a query that only names the review's subject (see asks_about_the_whole_review) or one of the trials'
-    outcome measures (see names_an_outcome).
+    outcome measures (see names_an_outcome). A query none of whose words can score finds only the values made of
+    such words that it holds whole (see _held_values: "it gets me down").
 
     `typing=True` is for a query typed live (clbp browse re-ranks on every key): its last word, until a space
     follows it, also matches as the start of any word, however short ("fe" finds fear). `index` is the data
@@ -974,9 +976,9 @@ def _held_values(index: SearchIndex, query: str) -> list[SearchHit]:
     """For a query none of whose words can score (stopwords, particles, the subject's words: "it gets me down",
     "I'm doing too much"): the values of the data made only of such words, of two words or more, that it holds
     whole, each an exact or phrase hit; the best field first, then in published rank order. At most one per row."""
-    words = fold(query).split()
+    words = fold(query).split()[: 4 * MAX_QUERY_WORDS]  # a pasted paragraph: its first words, and fast
     found: dict[int, tuple[int, list[str]]] = {}  # row -> its value held and the words (the longest, then the first)
-    for length in range(len(words), 1, -1):
+    for length in range(min(len(words), MAX_HELD_WORDS), 1, -1):
         for start in range(len(words) - length + 1):
             held = words[start : start + length]
             piece = "\n" + " ".join(held) + "\n"
