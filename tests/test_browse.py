@@ -437,16 +437,11 @@ def test_at_a_terminal_it_runs_the_app_and_passes_on_its_outcome(
     assert len(started) == 1 and len(started[0].ranked) == 33
 
 
-@pytest.mark.parametrize("searched", ["in the key's frame", "in a thread"])
-def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(searched: str, tmp_path, monkeypatch) -> None:
-    """Without a search the list holds every row (drawing only those in view); a search, run at once or in the
-    background (by what it has to score; here both ways), lists its first 200 hits and the status line says how many
-    match. A card names its theme's 50 most proposed, and following one that is in the list moves the list's cursor
-    to it, wherever it is."""
+def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(tmp_path) -> None:
+    """Without a search the list holds every row (drawing only those in view); a search (here small enough to run in
+    the key's own frame) lists its first 200 hits and the status line says how many match. A card names its theme's
+    50 most proposed, and following one that is in the list moves the list's cursor to it, wherever it is."""
     import sys
-
-    if searched == "in a thread":
-        monkeypatch.setattr("clbp_cli.browse.app.QUICK_SEARCH_WORK", 0)
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     from scale import generate
@@ -516,6 +511,44 @@ def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(searched: str
         assert app.query_one(Input).value == "motor control"  # no key lost or out of order
         hits = [hit for hit in search(app.dataset, app.ranked, "motor control") if hit.row.mechanism.theme == chosen]
         assert f"Psychosocial: {len(hits):,} mechanisms match 'motor control', best match first" in screen
+        names = listed(app)
+        assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
+
+    run(scenario, app=make_app(str(path)))
+
+
+def test_a_search_with_much_to_score_runs_in_a_thread_and_keys_typed_meanwhile_make_one_search(
+    tmp_path, monkeypatch
+) -> None:
+    """On a large file a search with more to score than QUICK_SEARCH_WORK runs in a thread (here every search does):
+    its list comes when it is done, and keys typed faster than searches finish are never lost or reordered."""
+    import sys
+
+    monkeypatch.setattr("clbp_cli.browse.app.QUICK_SEARCH_WORK", 0)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from scale import generate
+
+    path = tmp_path / "large.yaml"
+    generate(2500, path)
+
+    async def scenario(app: BrowseApp, pilot: Pilot[Any]) -> None:
+        await pilot.press("slash", *"fear")
+        await app.workers.wait_for_complete()
+        screen = " ".join((await seen(pilot)).split())
+        hits = search(app.dataset, app.ranked, "fear")
+        assert f"{len(hits):,} mechanisms match 'fear', best match first" in screen
+        names = listed(app)
+        assert len(names) == LIST_LIMIT
+        assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
+        typed = ["backspace"] * 4 + [*"motor", "space", *"control"]  # at once: the searches cannot keep up
+        for key in typed:
+            app.post_message(events.Key(key, " " if key == "space" else key if len(key) == 1 else None))
+        await seen(pilot)
+        await app.workers.wait_for_complete()
+        screen = " ".join((await seen(pilot)).split())
+        assert app.query_one(Input).value == "motor control"  # no key lost or out of order
+        hits = search(app.dataset, app.ranked, "motor control")
+        assert f"{len(hits):,} mechanisms match 'motor control', best match first" in screen
         names = listed(app)
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
 
