@@ -183,3 +183,18 @@ def test_a_card_names_its_first_instruments_and_says_how_to_list_the_rest(clbp) 
     assert [measure["name"] for measure in record["measures"]] == [measure.name for measure in mood.measures]
     listed = json.loads(clbp("measures", "-m", "mood", "--format", "json").out)
     assert len(listed) == len(mood.measures)
+
+
+def test_a_users_file_is_named_in_the_command_that_lists_the_rest(clbp, tmp_path) -> None:
+    import importlib.resources
+    import shlex
+
+    path = tmp_path / "my table.yaml"
+    path.write_bytes((importlib.resources.files("clbp_cli") / "data" / "wun2021.yaml").read_bytes())
+    card = flat(clbp("show", "mood", "--data", str(path), env={"COLUMNS": "200"}).out)
+    command = f"clbp measures -m mood --data {shlex.quote(str(path))}"
+    assert f"more ({command})" in card
+    listed = subprocess.run([*clbp_command(), *shlex.split(command)[1:]], capture_output=True, text=True, check=False)
+    assert (listed.returncode, listed.stderr) == (0, "")
+    mood = next(mechanism for mechanism in DATASET.mechanisms if mechanism.id == "mood")
+    assert listed.stdout.lstrip().startswith(f"{len(mood.measures)} instruments for Mood")

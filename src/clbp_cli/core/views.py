@@ -572,7 +572,12 @@ class MechanismView(NamedTuple):
         labels = [measure.label for measure in mechanism.measures[:CARD_MEASURES]]
         more = len(mechanism.measures) - CARD_MEASURES
         if more > 0:
-            labels.append(f"and {more} more (clbp measures -m {mechanism.id})")
+            command = f"clbp measures -m {mechanism.id}"
+            if not self.dataset.origin.startswith("<bundled "):  # a user's file: the command must name it too
+                import shlex
+
+                command += f" --data {shlex.quote(self.dataset.origin)}"
+            labels.append(f"and {more} more ({command})")
         return labels
 
     def proposed_by(self) -> str:
