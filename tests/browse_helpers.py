@@ -47,6 +47,19 @@ async def seen(pilot: Pilot[Any]) -> str:
     return screen_text(app)
 
 
+async def typed_at_once(pilot: Pilot[Any], keys: list[str]) -> str:
+    """Post every key at once, faster than a search can keep up (no pause between them), then the screen, flattened
+    to one line, once every search has finished."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        app.post_message(events.Key(key, " " if key == "space" else key if len(key) == 1 else None))
+    await seen(pilot)
+    await app.workers.wait_for_complete()
+    return " ".join((await seen(pilot)).split())
+
+
 def run(
     scenario: Callable[[BrowseApp, Pilot[Any]], Awaitable[None]],
     size: tuple[int, int] = (120, 40),

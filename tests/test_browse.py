@@ -19,7 +19,7 @@ from clbp_cli.browse.widgets import Card, MechanismList
 from clbp_cli.core.citation import CitationStyle, cite
 from clbp_cli.core.loading import load_dataset
 from clbp_cli.core.search import search
-from tests.browse_helpers import make_app, run, seen
+from tests.browse_helpers import make_app, run, seen, typed_at_once
 from tests.conftest import REPO
 
 DATASET = load_dataset(None)
@@ -502,12 +502,7 @@ def test_a_large_data_file_lists_every_row_and_a_searchs_first_200(tmp_path) -> 
         await app.workers.wait_for_complete()
         assert "match 'fe'" in " ".join((await seen(pilot)).split())  # the status line wraps
         assert table.cursor_row == 0
-        typed = ["backspace", "backspace", *"motor", "space", *"control"]  # at once: the searches cannot keep up
-        for key in typed:
-            app.post_message(events.Key(key, " " if key == "space" else key if len(key) == 1 else None))
-        await seen(pilot)
-        await app.workers.wait_for_complete()
-        screen = " ".join((await seen(pilot)).split())
+        screen = await typed_at_once(pilot, ["backspace", "backspace", *"motor", "space", *"control"])
         assert app.query_one(Input).value == "motor control"  # no key lost or out of order
         hits = [hit for hit in search(app.dataset, app.ranked, "motor control") if hit.row.mechanism.theme == chosen]
         assert f"Psychosocial: {len(hits):,} mechanisms match 'motor control', best match first" in screen
@@ -540,12 +535,7 @@ def test_a_search_with_much_to_score_runs_in_a_thread_and_keys_typed_meanwhile_m
         names = listed(app)
         assert len(names) == LIST_LIMIT
         assert all(hit.row.mechanism.name.startswith(name.rstrip("…")) for name, hit in zip(names, hits, strict=False))
-        typed = ["backspace"] * 4 + [*"motor", "space", *"control"]  # at once: the searches cannot keep up
-        for key in typed:
-            app.post_message(events.Key(key, " " if key == "space" else key if len(key) == 1 else None))
-        await seen(pilot)
-        await app.workers.wait_for_complete()
-        screen = " ".join((await seen(pilot)).split())
+        screen = await typed_at_once(pilot, ["backspace"] * 4 + [*"motor", "space", *"control"])
         assert app.query_one(Input).value == "motor control"  # no key lost or out of order
         hits = search(app.dataset, app.ranked, "motor control")
         assert f"{len(hits):,} mechanisms match 'motor control', best match first" in screen
