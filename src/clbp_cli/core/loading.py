@@ -29,6 +29,7 @@ from clbp_cli.core.model import (
 )
 
 BUNDLED_NAME = "wun2021.yaml"
+BUNDLED_ORIGIN = f"<bundled {BUNDLED_NAME}>"  # the origin of the bundled data, as messages name it
 FORMAT_VERSION = 2  # the newest format; format 1 (no sources, no provenance) still loads unchanged
 FORMAT_VERSIONS = (1, 2)
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -85,7 +86,7 @@ def load_dataset(path: str | os.PathLike[str] | None = None) -> Dataset:
         # where importlib.resources costs 7-9 ms to import (zipfile, tempfile) on every start-up.
         import pkgutil
 
-        origin = f"<bundled {BUNDLED_NAME}>"
+        origin = BUNDLED_ORIGIN
         data = pkgutil.get_data("clbp_cli", f"data/{BUNDLED_NAME}")
         if data is None:  # pragma: no cover - only a loader without get_data, which CPython does not have
             raise DataError(origin, [Problem("", "cannot be read; reinstall clbp")])

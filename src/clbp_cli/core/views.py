@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from clbp_cli.core.citation import MONTHS, apa, short_author_year
+from clbp_cli.core.loading import BUNDLED_ORIGIN
 from clbp_cli.core.model import PROVENANCE_GROUPS, Dataset, Measure, Mechanism, Theme
 from clbp_cli.core.ranking import RankedMechanism, ThemeSummary
 
@@ -573,7 +574,7 @@ class MechanismView(NamedTuple):
         more = len(mechanism.measures) - CARD_MEASURES
         if more > 0:
             command = f"clbp measures -m {mechanism.id}"
-            if not self.dataset.origin.startswith("<bundled "):  # a user's file: the command must name it too
+            if self.dataset.origin != BUNDLED_ORIGIN:  # a user's file: the command must name it too
                 import shlex
 
                 command += f" --data {shlex.quote(self.dataset.origin)}"
