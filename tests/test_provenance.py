@@ -138,10 +138,13 @@ def test_the_audits_definitions(dataset) -> None:
     assert mastery.description.startswith("A sense of control and competence: either a general sense of control")
     assert "in Bandura's theory builds self-efficacy" in mastery.description
     assert "The review's label does not say which the trials meant." in mastery.description
-    assert (card["Muscle tension"].measures[0].name, card["Muscle tension"].measures[0].abbreviation) == (
-        "surface electromyography",
-        "sEMG",
-    )
+    assert [(m.name, m.abbreviation) for m in card["Muscle tension"].measures] == [
+        ("surface electromyography", "sEMG"),  # the audit's: surface EMG records resting muscle activity
+        ("MyotonPRO myometry", ""),  # the second review's: tone and stiffness of the resting muscle
+        ("shear wave elastography", "SWE"),
+        ("tensiomyography", "TMG"),
+        ("tissue compliance meter", ""),
+    ]
 
 
 def test_words_that_are_no_synonyms_are_related_words(dataset) -> None:
