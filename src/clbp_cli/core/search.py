@@ -989,7 +989,7 @@ def _held_values(index: SearchIndex, query: str) -> list[SearchHit]:
                 at = index.text.find(piece, at + 1)
     ideal = FIELD_WEIGHTS["name"] + EXACT_BONUS
     hits = []
-    for row, (value, held) in found.items():
+    for row, (value, held) in sorted(found.items()):  # in published rank order, for ties
         field = index.field(value)
         text = index.row_texts(row)[value - index.row_starts[row]]
         whole = index.value(value) == " ".join(words)
@@ -997,7 +997,7 @@ def _held_values(index: SearchIndex, query: str) -> list[SearchHit]:
         spans = ((0, len(text)),)
         kind = "exact" if whole else "phrase"
         hits.append(SearchHit(index.ranked[row], relevance, field, kind, text, spans, tuple(dict.fromkeys(held))))
-    return sorted(hits, key=lambda hit: (-hit.relevance, hit.row.rank))
+    return sorted(hits, key=lambda hit: -hit.relevance)
 
 
 _Match = tuple[list[float], list[str], list[int]]  # per query word its best match quality and how; the positions
